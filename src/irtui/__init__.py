@@ -1,0 +1,8 @@
+"""irtui: the incident-response console for trading on Interactive Brokers."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("irtui")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"

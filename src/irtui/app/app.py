@@ -1,0 +1,176 @@
+"""The incident console: screens, one probe worker, and the session's start and end."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from typing import Mapping, Sequence
+
+from textual import on, work
+from textual.app import App
+from textual.message_pump import MessagePump
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from irtui.app.commands import ScreenCommands
+from irtui.app.evidence import merge_newest
+from irtui.app.factory import Services
+from irtui.app.messages import ProbesFailed, ProbesFinished
+from irtui.probes.result import ProbeResult
+from irtui.session.store import OpenSession, Session, SessionError
+from irtui.trees.model import Tree
+
+
+class IncidentConsole(App[None]):
+    CSS_PATH = "styles.tcss"
+    TITLE = "irtui"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    def __init__(self, services: Services, *, start_tree: str | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self._start_tree = start_tree
+        # One sweep at a time: the runner guards the Gateway, and two sweeps would double its load.
+        self._runner_lock = threading.Lock()
+        self._replies: dict[Worker[None], tuple[MessagePump, tuple[str, ...] | None]] = {}
+        self.evidence: dict[str, ProbeResult] = {}
+        self._live: dict[str, Session] = {}  # sessions this app holds open, by id
+
+    def get_default_screen(self) -> Screen:
+        from irtui.app.screens.home import HomeScreen
+
+        return HomeScreen(self.services)
+
+    def on_mount(self) -> None:
+        self.finish_interrupted()
+        if self._start_tree:
+            self.start_tree(self._start_tree)
+        else:
+            self.offer_resume()
+
+    # Probes -----------------------------------------------------------------------------
+
+    def request_probes(self, names: Sequence[str] | None, reply_to: MessagePump) -> None:
+        """Run probes in the background; `reply_to` gets ProbesFinished (or ProbesFailed)."""
+        wanted = tuple(names) if names else None
+        worker = self._run_probes(wanted, reply_to)
+        self._replies[worker] = (reply_to, wanted)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="probes", description="Running probes")
+    def _run_probes(self, names: tuple[str, ...] | None, reply_to: MessagePump) -> None:
+        with self._runner_lock:
+            if get_current_worker().is_cancelled:
+                return  # a newer request replaced this one while it waited
+            sweep = self.services.runner.run(list(names) if names else None)
+        # Delivered even when a newer request cancelled it: it is still real evidence.
+        reply_to.post_message(ProbesFinished(sweep, names))
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "probes" or event.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            return
+        reply_to, names = self._replies.pop(event.worker, (None, None))
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            text = f"{type(error).__name__}: {error}" if error else "unknown error"
+            self.notify(f"The probes could not run ({text}). Answer from what you see.", title="Probes failed", severity="error")
+            if reply_to is not None:
+                reply_to.post_message(ProbesFailed(names, text))
+
+    def remember(self, results: Mapping[str, ProbeResult]) -> None:
+        """Keep the newest result of every probe, so a new screen starts with evidence."""
+        merge_newest(self.evidence, results)
+
+    # Sessions ---------------------------------------------------------------------------
+
+    def finish_interrupted(self) -> None:
+        """A crash while an entry was being written: complete it now, never twice."""
+        try:
+            written = self.services.store.complete_pending(self.services.log, clock=self.services.clock)
+        except (OSError, SessionError) as error:
+            self.notify(f"Could not complete an interrupted log entry: {error}", severity="warning")
+            return
+        for entry in written:
+            self.notify(f"Entry {entry.id} was interrupted by a crash; it is now in the log.", title="Log", timeout=10)
+
+    def open_sessions(self) -> list[OpenSession]:
+        """Open incidents, counting those this app holds as resumable."""
+        try:
+            found = self.services.store.open_sessions()
+        except OSError as error:
+            self.notify(f"Cannot read the open sessions ({error}).", severity="warning")
+            return []
+        return [replace(s, in_use=False) if s.id in self._live else s for s in found if not s.finishing]
+
+    def offer_resume(self) -> None:
+        from irtui.app.screens.resume import ResumeScreen
+
+        waiting = self.open_sessions()
+        if waiting:
+            self.push_screen(ResumeScreen(waiting, offer_new=False), self._resume_chosen)
+
+    def start_tree(self, tree_id: str) -> None:
+        from irtui.app.screens.resume import ResumeScreen
+
+        tree = self.services.trees.get(tree_id)
+        if tree is None:
+            known = ", ".join(sorted(self.services.trees.trees)) or "none loaded"
+            self.notify(f"No tree named {tree_id!r}. Known trees: {known}.", severity="error")
+            return
+        waiting = [s for s in self.open_sessions() if s.tree_id == tree_id]
+        if waiting:
+            self.push_screen(ResumeScreen(waiting, offer_new=True), lambda choice: self._resume_chosen(choice, tree))
+        else:
+            self._begin(tree)
+
+    def _resume_chosen(self, choice: OpenSession | str | None, new_tree: Tree | None = None) -> None:
+        if isinstance(choice, OpenSession):
+            self._resume(choice)
+        elif choice == "new" and new_tree is not None:
+            self._begin(new_tree)
+
+    def _begin(self, tree: Tree) -> None:
+        s = self.services
+        try:
+            session = s.store.start(tree, s.operator, s.mode, clock=s.clock)
+        except (OSError, SessionError) as error:
+            self.notify(f"Cannot start the session journal ({error}). Check the state directory.", severity="error")
+            return
+        self._open_walk(session)
+
+    def _resume(self, waiting: OpenSession) -> None:
+        session = self._live.get(waiting.id)
+        if session is None:
+            tree = self.services.trees.get(waiting.tree_id)
+            if tree is None:
+                self.notify(f"The tree {waiting.tree_id!r} of that incident is not loaded.", severity="error")
+                return
+            try:
+                session = self.services.store.resume(waiting.id, tree, clock=self.services.clock)
+            except (OSError, SessionError) as error:
+                self.notify(f"Cannot resume that incident: {error}", severity="error")
+                return
+            for warning in session.warnings:
+                self.notify(warning, title="Journal", severity="warning")
+        self._open_walk(session)
+
+    def _open_walk(self, session: Session) -> None:
+        from irtui.app.screens.walk import WalkScreen
+
+        self._live[session.id] = session
+        self.push_screen(WalkScreen(session, self.services))
+
+    def forget_session(self, session_id: str) -> None:
+        self._live.pop(session_id, None)
+
+    def return_home(self, message: str | None = None) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if message:
+            self.notify(message, title="Logged", timeout=10)
+
+    def on_unmount(self) -> None:
+        # Let go of the journals: the incidents stay open, to be resumed next time.
+        for session in self._live.values():
+            session.close()

@@ -1,0 +1,134 @@
+"""Finish: the outcome, what must still happen, and the exact entry before it is written."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from irtui.app.factory import Services
+from irtui.app.widgets.banner import ModeBanner
+from irtui.app.widgets.clocks import WalkClock
+from irtui.app.widgets.follow_ups import FollowUpList
+from irtui.app.widgets.quick_reference import severity_tag
+from irtui.incidents import IncidentEntry, LogError, render_entry
+from irtui.incidents.markdown import MARKER
+from irtui.session.store import Session, SessionError
+
+if TYPE_CHECKING:
+    from irtui.app.app import IncidentConsole
+
+OUTCOME_BADGE = {
+    "resolved": ("✔ RESOLVED", "bold green"),
+    "monitor": ("? MONITOR", "bold yellow"),
+    "escalate": ("⚠ ESCALATE", "bold yellow"),
+    "halt_trading": ("✖ HALT TRADING", "bold red"),
+}
+
+
+def preview(markdown: str) -> Group:
+    """The entry's text; the machine lines dimmed and cut to one line each."""
+    lines = []
+    for line in markdown.strip("\n").splitlines():
+        if line.startswith(MARKER):
+            lines.append(Text(line, style="dim", no_wrap=True, overflow="ellipsis"))
+        else:
+            lines.append(Text(line))
+    return Group(*lines)
+
+
+class FinishScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "append", "Append to log", id="append", priority=True),
+        Binding("escape", "back", "Back a step", id="finish-back"),
+    ]
+
+    def __init__(self, session: "Session", services: Services) -> None:
+        super().__init__()
+        self.session = session
+        self.services = services
+
+    @property
+    def console(self) -> "IncidentConsole":
+        return cast("IncidentConsole", self.app)
+
+    def compose(self) -> ComposeResult:
+        tree = self.session.tree
+        yield ModeBanner(self.services.mode, self.services.drill_banner)
+        with Horizontal(id="top-bar"):
+            yield Static(Text.assemble(severity_tag(tree), " ", (tree.title, "bold"), (" · finish", "dim")), id="top-title")
+            yield WalkClock(self.session.walk.elapsed, tree.target, id="walk-clock")
+        with Horizontal(id="finish-body"):
+            with VerticalScroll(id="finish-form"):
+                yield Static(self._outcome_text(), id="outcome")
+                yield FollowUpList(self.session.default_follow_ups(), id="follow-ups")
+                yield Input(placeholder="Root cause, if known (can be added later)", id="root-cause")
+                yield Input(placeholder="A last note (optional)", id="closing-note")
+                yield Static(Text(f"Log: {self.services.log.path}", style="dim"), id="log-path")
+            with Vertical(id="preview-pane"):
+                yield VerticalScroll(Static(id="preview"), id="preview-scroll")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#outcome").border_title = "Outcome"
+        self.query_one("#follow-ups").border_title = "Follow-ups · space ticks what is done"
+        self.query_one("#root-cause").border_title = "Root cause"
+        self.query_one("#closing-note").border_title = "Notes"
+        self.query_one("#preview-pane").border_title = "Log entry preview: the exact text ctrl+s appends"
+        self.query_one("#root-cause", Input).focus()
+        self._refresh_preview()
+
+    def _outcome_text(self) -> Text:
+        outcome = self.session.walk.outcome
+        label, style = OUTCOME_BADGE.get(outcome.outcome.value, (outcome.outcome.value, "bold"))
+        text = Text.assemble((label, style), "  ", outcome.summary)
+        contact = self.session.tree.contact(outcome.contact) if outcome.contact else None
+        if outcome.contact:
+            parts = [p for p in (contact.phone, contact.url, contact.when) if p] if contact else []
+            text.append(f"\nCall {outcome.contact}" + (": " + " · ".join(parts) if parts else ""), style="bold")
+        return text
+
+    def _entry_inputs(self) -> dict[str, Any]:
+        note = self.query_one("#closing-note", Input).value.strip()
+        return {
+            "root_cause": self.query_one("#root-cause", Input).value.strip(),
+            "notes": [note] if note else [],
+            "follow_ups": list(self.query_one(FollowUpList).items),
+        }
+
+    def _refresh_preview(self) -> None:
+        entry: IncidentEntry = self.session.preview_entry(**self._entry_inputs())
+        self.query_one("#preview", Static).update(preview(render_entry(entry)))
+
+    @on(Input.Changed)
+    @on(FollowUpList.Changed)
+    def _changed(self) -> None:
+        self._refresh_preview()
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    def action_append(self) -> None:
+        try:
+            entry = self.session.finish(self.services.log, **self._entry_inputs())
+        except (LogError, SessionError, OSError) as error:
+            self.notify(f"The entry was NOT written: {error}. Your session is kept; try again.", severity="error", timeout=15)
+            return
+        self.console.forget_session(self.session.id)
+        self.console.return_home(f"Entry {entry.id} appended to {self.services.log.path}.")
+
+    def action_back(self) -> None:
+        try:
+            self.session.back()
+        except (SessionError, OSError) as error:
+            self.notify(f"Cannot go back: {error}", severity="error")
+            return
+        self.dismiss(None)

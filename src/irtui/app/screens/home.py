@@ -1,0 +1,135 @@
+"""Home: what is wrong, how bad, and where to start."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Static
+
+from irtui.app.factory import Services
+from irtui.app.messages import ProbesFailed, ProbesFinished
+from irtui.app.widgets.banner import ModeBanner
+from irtui.app.widgets.clocks import WallClock
+from irtui.app.widgets.quick_reference import QuickReference
+from irtui.app.widgets.status_panel import StatusPanel
+from irtui.app.widgets.suspect import SuspectIncident
+from irtui.probes.result import ProbeResult
+from irtui.session.triage import rank_incidents
+
+if TYPE_CHECKING:
+    from irtui.app.app import IncidentConsole
+
+
+def reset_warning(results: dict[str, ProbeResult]) -> str | None:
+    """The reset-window probe's own words, when now is a window or the Sunday re-login."""
+    window = results.get("reset_window")
+    if window is None or not (window.fact("in_window") or window.fact("sunday_relogin")):
+        return None
+    return f"⚠ {window.summary}"
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("p", "probe", "Probe now", id="probe-now"),
+        Binding("u", "resume", "Resume open session", id="resume"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self._probing = False
+        self._swept = False
+        self._has_open_sessions = False
+
+    @property
+    def console(self) -> "IncidentConsole":
+        return cast("IncidentConsole", self.app)
+
+    def compose(self) -> ComposeResult:
+        s = self.services
+        yield ModeBanner(s.mode, s.drill_banner)
+        with Horizontal(id="top-bar"):
+            yield Static(Text.assemble(("irtui ", "bold"), f"{s.mode} · gateway {s.gateway} · {s.operator}"), id="top-title")
+            yield WallClock(s.clock, s.config.app.timezone, id="wall-clock")
+        yield Static(id="reset-warning")
+        yield SuspectIncident(id="suspect")
+        yield QuickReference(s.trees.trees.values(), id="quick-reference")
+        yield StatusPanel(every_s=s.config.app.refresh_s, id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#reset-warning").display = False
+        self._show(self.console.evidence)
+        self.action_probe()
+        self.set_interval(self.services.config.app.refresh_s, self.action_probe)
+        self.query_one(QuickReference).focus()
+        self._check_open_sessions()
+
+    def on_screen_resume(self) -> None:
+        self._check_open_sessions()
+        self.action_probe()
+
+    def _check_open_sessions(self) -> None:
+        self._has_open_sessions = bool(self.console.open_sessions())
+        self.refresh_bindings()
+
+    def action_probe(self) -> None:
+        if self._probing or not self._in_view():
+            return
+        self._probing = True
+        self._show(self.console.evidence)
+        self.console.request_probes(None, self)
+
+    def _in_view(self) -> bool:
+        """On top, or under a dialog: not while a walk covers it."""
+        top = self.app.screen
+        return top is self or (isinstance(top, ModalScreen) and self.app.screen_stack[-2] is self)
+
+    def action_resume(self) -> None:
+        self.console.offer_resume()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return self._has_open_sessions
+        return True
+
+    @on(ProbesFinished)
+    def _probes_finished(self, message: ProbesFinished) -> None:
+        self._probing = False
+        self.console.remember(dict(message.sweep.results))
+        self._show(self.console.evidence)
+
+    @on(ProbesFailed)
+    def _probes_failed(self, message: ProbesFailed) -> None:
+        self._probing = False
+        self._show(self.console.evidence)
+
+    @on(DataTable.RowSelected, "#quick-reference")
+    def _start(self, event: DataTable.RowSelected) -> None:
+        self.console.start_tree(str(event.row_key.value))
+
+    def _show(self, results: dict[str, ProbeResult]) -> None:
+        now = self.services.clock()
+        suspects = rank_incidents(self.services.trees.trees, results)
+        table = self.query_one(QuickReference)
+        with self.app.batch_update():
+            self.query_one(StatusPanel).show(results, now, probing=self._probing)
+            if results:
+                self.query_one(SuspectIncident).show(suspects)
+                table.mark_suspects(suspects)
+            warning = reset_warning(results)
+            banner = self.query_one("#reset-warning", Static)
+            banner.display = warning is not None
+            banner.update(warning or "")
+        if suspects and results and not self._swept:
+            # Point the table at the likely incident once, before the operator moves it.
+            self._swept = True
+            if table.cursor_row == 0:
+                table.move_to(suspects[0].tree_id)

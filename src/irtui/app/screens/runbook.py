@@ -1,0 +1,41 @@
+"""A runbook, read inside the app: the Markdown the tree cites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, MarkdownViewer, Static
+
+
+class RunbookScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q,r", "close", "Back to the walk", id="runbook-close"),
+        Binding("t", "toggle_contents", "Contents", id="runbook-contents"),
+    ]
+
+    def __init__(self, path: Path, runbook_id: str) -> None:
+        super().__init__()
+        self.path = path
+        self.runbook_id = runbook_id
+
+    def compose(self) -> ComposeResult:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            text = f"# {self.runbook_id}\n\nCannot read `{self.path}`: {error}"
+        yield Static(f"Runbook {self.runbook_id} · {self.path.name}", id="top-bar")
+        yield MarkdownViewer(text, show_table_of_contents=False, id="runbook")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(MarkdownViewer).document.focus()
+
+    def action_toggle_contents(self) -> None:
+        viewer = self.query_one(MarkdownViewer)
+        viewer.show_table_of_contents = not viewer.show_table_of_contents
+
+    def action_close(self) -> None:
+        self.dismiss(None)

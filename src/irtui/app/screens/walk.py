@@ -1,0 +1,304 @@
+"""Walk: one question (or action) at a time, with its evidence, the path, and the clock."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+
+from irtui.app.evidence import merge_newest
+from irtui.app.factory import Services
+from irtui.app.messages import ProbesFailed, ProbesFinished
+from irtui.app.widgets.banner import ModeBanner
+from irtui.app.widgets.clocks import WalkClock
+from irtui.app.widgets.command_list import CommandList
+from irtui.app.widgets.evidence_view import EvidenceView
+from irtui.app.widgets.path_view import PathView
+from irtui.app.widgets.question_view import AnswerList, QuestionView
+from irtui.app.widgets.quick_reference import severity_tag
+from irtui.probes.result import ProbeResult
+from irtui.session.store import Session, SessionError
+from irtui.session.walk import Suggestion
+from irtui.trees.model import ActionNode, QuestionNode
+from irtui.trees.runbooks import find_runbook
+
+if TYPE_CHECKING:
+    from irtui.app.app import IncidentConsole
+
+
+class WalkScreen(Screen[None]):
+    BINDINGS = [
+        *[Binding(str(n), f"answer({n - 1})", f"Answer {n}", show=False) for n in range(1, 10)],
+        Binding("d", "done", "Done", id="done"),
+        Binding("c", "copy", "Copy", id="copy"),
+        Binding("p", "probe", "Re-probe", id="probe"),
+        Binding("o", "override", "Override", id="override"),
+        Binding("b", "back", "Back", id="back"),
+        Binding("backspace", "back", "Back", show=False),
+        Binding("n", "note", "Note", id="note"),
+        Binding("r", "runbook", "Runbook", id="runbook"),
+        Binding("escape", "leave", "Home", id="leave"),
+    ]
+
+    def __init__(self, session: Session, services: Services) -> None:
+        super().__init__()
+        self.session = session
+        self.services = services
+        self.incident_tree = session.walk.tree
+        self.results: dict[str, ProbeResult] = {}
+        self._probing: str | None = None
+        self._shown: str | None = None
+        self._followed_probe = True  # the highlight follows the probe until the operator moves it
+
+    @property
+    def console(self) -> "IncidentConsole":
+        return cast("IncidentConsole", self.app)
+
+    @property
+    def walk(self) -> Any:
+        return self.session.walk
+
+    def compose(self) -> ComposeResult:
+        yield ModeBanner(self.services.mode, self.services.drill_banner)
+        with Horizontal(id="top-bar"):
+            title = Text.assemble(severity_tag(self.incident_tree), " ", (self.incident_tree.title, "bold"))
+            yield Static(title, id="top-title")
+            yield WalkClock(self.walk.elapsed, self.incident_tree.target, id="walk-clock")
+        with VerticalScroll(id="walk-body"):
+            yield PathView(self.services.operator, id="path")
+            yield QuestionView(id="question")
+            yield EvidenceView(id="evidence")
+            yield AnswerList(id="answers")
+            yield CommandList(id="commands")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.results = dict(self.session.probes)
+        merge_newest(self.results, self.console.evidence)
+        self._enter_node()
+
+    def on_screen_resume(self) -> None:
+        if self._shown is not None and self._shown != self.walk.current_id:
+            self._enter_node()
+
+    # Showing the current node -------------------------------------------------------------
+
+    def _enter_node(self) -> None:
+        node = self.walk.current
+        self._shown = self.walk.current_id
+        self._followed_probe = True
+        if self.walk.finished:
+            from irtui.app.screens.finish import FinishScreen
+
+            self._show_path()
+            self.app.push_screen(FinishScreen(self.session, self.services))
+            return
+        is_question = isinstance(node, QuestionNode)
+        with self.app.batch_update():
+            self._show_path()
+            self.query_one(QuestionView).show(node)
+            self.query_one(EvidenceView).display = is_question
+            self.query_one(AnswerList).display = is_question
+            self.query_one(CommandList).display = not is_question
+            if is_question:
+                self._show_question(node)
+                self.query_one(AnswerList).focus()
+            else:
+                commands = self.query_one(CommandList)
+                commands.show(list(node.commands))
+                commands.display = bool(node.commands)
+                commands.focus()
+        self.query_one("#walk-body", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()
+        if is_question and node.probe:
+            self.action_probe()
+
+    def _show_path(self) -> None:
+        self.query_one(PathView).show(self.walk.path, notes=len(self.session.notes))
+
+    def _suggestion(self) -> Suggestion | None:
+        return self.walk.suggestion(self.results)
+
+    def _show_question(self, node: QuestionNode, *, keep_highlight: bool = False) -> None:
+        suggestion = self._suggestion()
+        picks = node.answers[suggestion.answer_index].answer if suggestion else None
+        result = self.results.get(node.probe) if node.probe else None
+        self.query_one(EvidenceView).show(
+            node.probe, result, self.services.clock(), probing=self._probing == node.probe, picks=picks
+        )
+        answers = self.query_one(AnswerList)
+        highlighted = answers.highlighted
+        answers.show(node, suggestion.answer_index if suggestion else None)
+        if keep_highlight and highlighted is not None:
+            answers.highlighted = highlighted
+
+    # Probes --------------------------------------------------------------------------------
+
+    def action_probe(self) -> None:
+        node = self.walk.current
+        if not isinstance(node, QuestionNode) or node.probe is None:
+            return
+        self._probing = node.probe
+        self._show_question(node, keep_highlight=True)
+        self.console.request_probes((node.probe,), self)
+
+    @on(ProbesFinished)
+    def _probes_finished(self, message: ProbesFinished) -> None:
+        results = dict(message.sweep.results)
+        self.console.remember(results)
+        merge_newest(self.results, results)
+        for result in results.values():
+            self._recorded(self.session.record_probe, result)
+        if self._probing in results:
+            self._probing = None
+        node = self.walk.current
+        if isinstance(node, QuestionNode) and node.probe in results:
+            with self.app.batch_update():
+                self._show_question(node, keep_highlight=not self._followed_probe)
+            self.refresh_bindings()
+
+    @on(ProbesFailed)
+    def _probes_failed(self, message: ProbesFailed) -> None:
+        self._probing = None
+        node = self.walk.current
+        if isinstance(node, QuestionNode):
+            self._show_question(node, keep_highlight=True)
+
+    @on(OptionList.OptionHighlighted, "#answers")
+    def _operator_moved(self, event: OptionList.OptionHighlighted) -> None:
+        suggestion = self._suggestion()
+        if suggestion is None or event.option_index != suggestion.answer_index:
+            self._followed_probe = False
+
+    # Answering -----------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#answers")
+    def _answer_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_answer(event.option_index)
+
+    def action_answer(self, index: int) -> None:
+        node = self.walk.current
+        if not isinstance(node, QuestionNode) or not 0 <= index < len(node.answers):
+            return
+        suggestion = self._suggestion()
+        if suggestion is not None and suggestion.answer_index != index:
+            self._ask_override(node, suggestion, index)
+        else:
+            self._commit(index)
+
+    def action_override(self) -> None:
+        node = self.walk.current
+        suggestion = self._suggestion()
+        if isinstance(node, QuestionNode) and suggestion is not None:
+            self._ask_override(node, suggestion, None)
+
+    def _ask_override(self, node: QuestionNode, suggestion: Suggestion, chosen: int | None) -> None:
+        from irtui.app.screens.override import OverrideScreen
+
+        def overridden(index: int | None) -> None:
+            if index is not None:
+                self._commit(index)
+
+        self.app.push_screen(OverrideScreen(node, suggestion, chosen), overridden)
+
+    def _commit(self, index: int) -> None:
+        node = self.walk.current
+        assert isinstance(node, QuestionNode)
+        result = self.results.get(node.probe) if node.probe else None
+        suggestion = self._suggestion()
+        by_probe = suggestion is not None and suggestion.answer_index == index
+        if self._recorded(self.session.answer, index, result=result, by_probe=by_probe):
+            self._enter_node()
+
+    # Actions -------------------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        command = self.query_one(CommandList).selected_command
+        if command:
+            self.app.copy_to_clipboard(command)
+            self.notify(f"Copied: {command}", title="Clipboard", timeout=3)
+
+    @on(OptionList.OptionSelected, "#commands")
+    def _command_selected(self) -> None:
+        self.action_copy()
+
+    def action_done(self) -> None:
+        node = self.walk.current
+        if not isinstance(node, ActionNode):
+            return
+        if node.danger:
+            from irtui.app.screens.confirm_danger import ConfirmDangerScreen
+
+            self.app.push_screen(ConfirmDangerScreen(node), lambda confirmed: confirmed and self._complete())
+        else:
+            self._complete()
+
+    def _complete(self) -> None:
+        if self._recorded(self.session.complete_action):
+            self._enter_node()
+
+    def _recorded(self, transition: Callable[..., object], *args: Any, **kwargs: Any) -> bool:
+        """Apply a journaled transition; if the journal refuses, nothing happened and the operator is told."""
+        try:
+            transition(*args, **kwargs)
+        except (SessionError, OSError) as error:
+            self.notify(f"Not recorded, so not applied: {error}", severity="error", timeout=10)
+            return False
+        return True
+
+    # Moving around -------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if not self.walk.path:
+            self.notify("Already at the first step.", timeout=3)
+            return
+        if self._recorded(self.session.back):
+            self._enter_node()
+
+    def action_note(self) -> None:
+        from irtui.app.screens.note import NoteScreen
+
+        def add(text: str | None) -> None:
+            if text and self._recorded(self.session.add_note, text):
+                self._show_path()
+                self.notify("Note added to the session.", timeout=3)
+
+        self.app.push_screen(NoteScreen(), add)
+
+    def action_runbook(self) -> None:
+        from irtui.app.screens.runbook import RunbookScreen
+
+        path = find_runbook(self.incident_tree.runbook, self.services.runbooks_dir) if self.incident_tree.runbook else None
+        if path is None:
+            self.notify(f"Runbook {self.incident_tree.runbook or '(none)'} was not found.", severity="warning")
+            return
+        self.app.push_screen(RunbookScreen(path, self.incident_tree.runbook or path.stem))
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+        self.notify("The session stays open: resume it from Home with u.", timeout=5)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        node = self.walk.current
+        question = isinstance(node, QuestionNode)
+        if action == "answer":
+            return question and int(parameters[0]) < len(node.answers)  # type: ignore[union-attr, call-overload]
+        if action in ("done", "copy"):
+            if not isinstance(node, ActionNode):
+                return False
+            return True if action == "done" or node.commands else None
+        if action == "probe":
+            return question and node.probe is not None  # type: ignore[union-attr]
+        if action == "override":
+            return (self._suggestion() is not None) if question and node.probe else False  # type: ignore[union-attr]
+        if action == "back":
+            return True if self.walk.path else None
+        if action == "runbook":
+            return True if self.incident_tree.runbook else None
+        return True

@@ -1,0 +1,39 @@
+"""How a status reads: a symbol and a colour, so NO_COLOR loses nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.text import Text
+
+from irtui.probes.result import ProbeResult, Status
+
+SYMBOL = {Status.OK: "✔", Status.WARN: "⚠", Status.FAIL: "✖", Status.UNKNOWN: "?"}
+STYLE = {Status.OK: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.UNKNOWN: "dim"}
+PROBING = "…"
+
+
+def mark(status: Status) -> Text:
+    return Text(SYMBOL[status], style=STYLE[status])
+
+
+def age(result: ProbeResult, now: datetime) -> str:
+    """How old a result is, in the fewest characters that stay readable."""
+    return short_duration(max(timedelta(0), now - result.at))
+
+
+def short_duration(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h"
+
+
+def clock_text(delta: timedelta) -> str:
+    """`4:07` or `1:02:07`: elapsed time on the walk clock."""
+    seconds = max(0, int(delta.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"

@@ -1,0 +1,41 @@
+"""The path so far: every step, its answer and who gave it."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from irtui.session.walk import AnswerSource, Step
+
+
+def answered_by(step: Step, operator: str) -> Text:
+    if step.source is AnswerSource.PROBE:
+        return Text("probe", style="green")
+    if step.source is AnswerSource.OVERRIDE:
+        return Text(f"{operator} ⚠ override", style="yellow")
+    return Text(operator, style="dim")
+
+
+class PathView(Static):
+    def __init__(self, operator: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.operator = operator
+        self.border_title = "Path"
+
+    def show(self, steps: Sequence[Step], notes: int = 0) -> None:
+        self.border_subtitle = f"{notes} note{'s' if notes != 1 else ''}" if notes else ""
+        if not steps:
+            self.update(Text("Starting: nothing answered yet.", style="dim"))
+            return
+        table = Table.grid(expand=True, padding=(0, 1))
+        table.add_column(width=2, justify="right", no_wrap=True)
+        table.add_column(ratio=3, no_wrap=True, overflow="ellipsis")
+        table.add_column(ratio=2, no_wrap=True, overflow="ellipsis")
+        table.add_column(width=18, no_wrap=True, overflow="ellipsis")
+        for number, step in enumerate(steps, start=1):
+            answer = "✓ done" if step.kind == "action" else f"→ {step.answer}"
+            table.add_row(Text(str(number), style="dim"), step.text, Text(answer, style="bold"), answered_by(step, self.operator))
+        self.update(table)

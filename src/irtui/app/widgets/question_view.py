@@ -1,0 +1,51 @@
+"""The current node: the question (or action) with its guidance, and its answers."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from irtui.trees.model import ActionNode, QuestionNode
+
+
+class QuestionView(Static):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+
+    def show(self, node: QuestionNode | ActionNode) -> None:
+        if isinstance(node, QuestionNode):
+            self.border_title = "Question"
+            text = Text(node.question, style="bold")
+        else:
+            self.border_title = "Action"
+            text = Text(node.action, style="bold")
+            if node.danger:
+                text.append("\n⚠ DANGER: touches money or processes. Do it yourself; confirm when done.", style="bold red")
+            if node.wait:
+                text.append(f"\n⏳ Then wait {node.wait} before going on.", style="yellow")
+        if node.guidance:
+            text.append(f"\n{node.guidance.strip()}", style="dim")
+        self.update(text)
+
+
+class AnswerList(OptionList):
+    """The answers, numbered for the 1–9 keys; the probe's pick is marked."""
+
+    BINDINGS = [Binding("enter", "select", "Choose", id="choose")]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Answers"
+
+    def show(self, node: QuestionNode, suggested: int | None) -> None:
+        self.clear_options()
+        for index, answer in enumerate(node.answers):
+            label = Text.assemble((f"{index + 1} ", "bold"), answer.answer)
+            if index == suggested:
+                label.append("  ◀ probe says", style="green")
+            if answer.hint:
+                label.append(f"\n  {answer.hint}", style="dim")
+            self.add_option(Option(label, id=str(index)))
+        self.highlighted = suggested if suggested is not None else 0

@@ -1,0 +1,50 @@
+"""The live status panel: one line per probe, with its mark, summary and age."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Mapping
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from irtui.app.widgets.marks import PROBING, age, mark
+from irtui.probes.result import ProbeResult
+
+ROWS: tuple[tuple[str, str], ...] = (
+    ("ports", "Gateway ports"),
+    ("gateway_process", "Gateway process"),
+    ("api", "API"),
+    ("positions", "Positions"),
+    ("orders", "Order rate"),
+    ("market_data", "Market data"),
+    ("kill_switch", "Kill switch"),
+    ("heartbeat", "Heartbeat"),
+)
+
+
+class StatusPanel(Static):
+    """What every probe said last, refreshed by the home screen's sweeps."""
+
+    def __init__(self, *, every_s: float, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.every_s = every_s
+        self.border_title = "Live status"
+
+    def show(self, results: Mapping[str, ProbeResult], now: datetime, *, probing: bool) -> None:
+        table = Table.grid(expand=True, padding=(0, 1))
+        table.add_column(width=1)
+        table.add_column(width=15, no_wrap=True)
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(width=4, justify="right", no_wrap=True)
+        for name, label in ROWS:
+            result = results.get(name)
+            if result is None:
+                waiting = "probing…" if probing else "not probed"
+                table.add_row(Text("?", style="dim"), label, Text(waiting, style="dim"), "")
+            else:
+                table.add_row(mark(result.status), label, result.summary, Text(age(result, now), style="dim"))
+        self.update(table)
+        state = f"{PROBING} probing" if probing else f"every {self.every_s:g}s"
+        self.border_title = f"Live status · {state}"

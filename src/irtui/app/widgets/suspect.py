@@ -1,0 +1,31 @@
+"""The incident the evidence points to, ranked first, with the reason."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from irtui.session.triage import Suspect
+
+
+class SuspectIncident(Static):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("Probing the Gateway, its process and the positions…", id=id)
+        self.border_title = "Evidence points to · ⏎ starts the highlighted incident"
+
+    def show(self, suspects: list[Suspect]) -> None:
+        if not suspects:
+            self.update(
+                Text.assemble(
+                    ("✔ ", "green"),
+                    "Nothing in the evidence points to an incident. ",
+                    ("Pick one below if you see a symptom the probes cannot.", "dim"),
+                )
+            )
+            return
+        top, rest = suspects[0], suspects[1:]
+        text = Text.assemble(("▶ ", "bold red"), (top.title, "bold"), f" ({top.severity.value})", ": ", top.reason)
+        if rest:
+            others = "; ".join(f"{s.title} ({s.reason})" for s in rest[:2])
+            text.append(f"\n  also: {others}", style="dim")
+        self.update(text)

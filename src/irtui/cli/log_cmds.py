@@ -1,0 +1,198 @@
+"""`irtui log list|show|stats` and `irtui resume`: reading the incident log, and the
+incidents left open when irtui stopped."""
+
+from __future__ import annotations
+
+import gc
+import json
+from functools import wraps
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+from rich.console import Console
+
+from irtui.cli.log_views import entries_table, entry_view, sessions_table, stats_view
+from irtui.incidents import IncidentEntry, IncidentLog, LogError, LogReadResult, compute_stats, resolve_log_path
+from irtui.session.store import SessionStore
+
+_log_option = click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The incident log (default: $IRTUI_LOG, the config's log.path, or incident_log/INCIDENT_LOG.md).",
+)
+
+
+def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A clear one-line error instead of a traceback."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as error:  # OSError, or a broken config (ConfigError), which names its key
+            raise click.ClickException(str(error)) from None
+
+    return run
+
+
+def _stdout() -> Console:
+    return Console(highlight=False)
+
+
+def _warn(message: str) -> None:
+    Console(stderr=True, highlight=False).print(f"[yellow]warning:[/yellow] {message}", markup=True, soft_wrap=True)
+
+
+def _open_log(log_path: Path | None) -> tuple[IncidentLog, LogReadResult]:
+    log = IncidentLog(resolve_log_path(log_path))
+    result = log.read()
+    gc.freeze()  # the entries live until the command ends: spare later GC passes the walk over them
+    for damage in result.damaged:
+        _warn(f"{log.path} {damage}")
+    if result.damaged:
+        _warn(f"{len(result.damaged)} damaged spot(s) in {log.path}; every intact entry is shown")
+    return log, result
+
+
+def _dump(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=True))  # ASCII: safe on any terminal and for any text
+
+
+@click.group("log")
+def log() -> None:
+    """Read the incident log: list entries, show one, or see statistics."""
+
+
+@log.command("list")
+@_log_option
+@click.option("--mode", type=click.Choice(["live", "drill"], case_sensitive=False), help="Only live incidents or only drills.")
+@click.option("--tree", "tree_id", metavar="ID", help="Only entries of this tree.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Show the newest N (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (every field of every entry) instead of a table.")
+@_friendly
+def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, limit: int, as_json: bool) -> None:
+    """List the log's entries, oldest first."""
+    log_file, result = _open_log(log_path)
+    entries = [
+        e for e in result.entries if (mode is None or e.mode.value == mode.upper()) and (tree_id is None or e.tree_id == tree_id)
+    ]
+    shown = entries[-limit:] if limit else entries
+    if as_json:
+        _dump(
+            {
+                "log": str(log_file.path),
+                "total": len(entries),
+                "entries": [e.to_json_dict() for e in shown],
+                "damaged": [{"line": d.line, "reason": d.reason, "entry_id": d.entry_id} for d in result.damaged],
+            }
+        )
+        return
+    console = _stdout()
+    if not log_file.exists():
+        console.print(f"No incident log at {log_file.path} yet.", markup=False)
+        return
+    if not entries:
+        console.print(f"No matching entries in {log_file.path}.", markup=False)
+        return
+    title = f"{log_file.path}: {len(shown)} of {len(entries)} entries" if len(shown) < len(entries) else f"{log_file.path}: {len(entries)} entries"
+    console.print(entries_table(shown, title))
+    if len(shown) < len(entries):
+        console.print(f"Older entries are not shown; use --limit 0 to list all {len(entries)}.", markup=False)
+
+
+def _find(entries: list[IncidentEntry], wanted: str) -> IncidentEntry:
+    exact = [e for e in entries if e.id == wanted]
+    if exact:
+        return exact[-1]
+    matches = {e.id: e for e in entries if e.id.startswith(wanted)}
+    if len(matches) == 1:
+        return next(iter(matches.values()))
+    if matches:
+        raise click.ClickException(f"{wanted!r} matches {len(matches)} entries; give more of the id")
+    raise click.ClickException(f"no entry {wanted!r} in the log; `irtui log list` shows the ids")
+
+
+@log.command("show")
+@click.argument("entry_id", metavar="ID")
+@_log_option
+@click.option("--json", "as_json", is_flag=True, help="Print the entry as JSON.")
+@_friendly
+def show(entry_id: str, log_path: Path | None, as_json: bool) -> None:
+    """Show one entry in full (ID, or enough of its start to be unique)."""
+    _, result = _open_log(log_path)
+    entry = _find(result.entries, entry_id)
+    if as_json:
+        _dump(entry.to_json_dict())
+    else:
+        _stdout().print(entry_view(entry))
+
+
+@log.command("stats")
+@_log_option
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@_friendly
+def stats(log_path: Path | None, as_json: bool) -> None:
+    """Counts per tree and mode, time to resolve against target, outcomes, open follow-ups."""
+    log_file, result = _open_log(log_path)
+    summary = compute_stats(result.entries)
+    if as_json:
+        _dump({"log": str(log_file.path), **summary.to_dict(), "damaged": len(result.damaged)})
+        return
+    if not result.entries:
+        _stdout().print(f"No entries in {log_file.path} yet.", markup=False)
+        return
+    _stdout().print(stats_view(summary))
+
+
+@click.command("resume")
+@_log_option
+@click.option("--json", "as_json", is_flag=True, help="Print the open incidents as JSON.")
+@_friendly
+def resume(log_path: Path | None, as_json: bool) -> None:
+    """List incidents left open when irtui stopped (the app resumes them)."""
+    log_file = IncidentLog(resolve_log_path(log_path))
+    store = SessionStore.for_log(log_file.path)
+    try:
+        completed = store.complete_pending()
+    except (LogError, OSError) as error:
+        completed = []
+        _warn(f"could not complete an interrupted log write: {error}")
+    sessions = store.open_sessions()
+    if as_json:
+        _dump(
+            {
+                "completed": [e.id for e in completed],
+                "open": [
+                    {
+                        "id": s.id,
+                        "mode": s.mode.value,
+                        "tree": s.tree_id,
+                        "operator": s.operator,
+                        "started_at": s.started_at.isoformat(),
+                        "steps": s.steps,
+                        "notes": s.notes,
+                        "last_activity": s.last_activity.isoformat(),
+                        "in_use": s.in_use,
+                        "finishing": s.finishing,
+                    }
+                    for s in sessions
+                ],
+            }
+        )
+        return
+    console = _stdout()
+    for entry in completed:
+        console.print(f"Wrote {entry.id} to {log_file.path}: irtui had stopped while writing it.", markup=False)
+    if not sessions:
+        console.print("No open incidents.", markup=False)
+        return
+    console.print(sessions_table(sessions))
+    for session in sessions:
+        for problem in session.problems:
+            _warn(problem)
+    console.print("Open it with `irtui` to continue: it offers to resume an open incident where it stopped.", markup=False)

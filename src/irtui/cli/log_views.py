@@ -1,0 +1,203 @@
+"""Rich views of the incident log for `irtui log` and `irtui resume`.
+
+Operator text is wrapped in `Text` after `visible()`, so it is never read as Rich
+markup and never sends control characters to the terminal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Sequence
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from irtui.incidents import IncidentEntry, LogStats
+from irtui.incidents.markdown import duration_verdict, heading
+from irtui.incidents.text import format_elapsed, format_local, format_utc, visible
+from irtui.session.store import OpenSession
+from irtui.session.walk import AnswerSource
+
+_OUTCOME_STYLES = {"resolved": "green", "monitor": "cyan", "halt_trading": "bold red", "escalate": "bold yellow", "none": "dim"}
+
+
+def plain(text: str) -> Text:
+    return Text(visible(text))
+
+
+def _stamp(at: datetime) -> str:
+    return f"{at.astimezone(timezone.utc):%Y-%m-%d %H:%M}"
+
+
+def _outcome_cell(entry: IncidentEntry) -> Text:
+    kind = entry.outcome.kind if entry.outcome else "none"
+    return Text(kind, style=_OUTCOME_STYLES.get(kind, ""))
+
+
+def _met(met: bool) -> Text:
+    return Text("yes", style="green") if met else Text("no", style="red")
+
+
+def entries_table(entries: Sequence[IncidentEntry], title: str) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column in ("ID", "Mode", "Tree", "Sev", "Started (UTC)", "Took", "In target", "Outcome", "Open"):
+        table.add_column(column, no_wrap=column in ("ID", "Started (UTC)"))
+    for entry in entries:
+        table.add_row(
+            entry.id,
+            entry.mode.value,
+            plain(entry.tree_title),
+            entry.severity.value,
+            _stamp(entry.started_at),
+            format_elapsed(entry.duration),
+            _met(entry.met_target),
+            _outcome_cell(entry),
+            str(len(entry.open_follow_ups)),
+        )
+    return table
+
+
+def _facts(entry: IncidentEntry) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+
+    def when(at: datetime) -> Text:
+        local = format_local(at, entry.exchange_tz)
+        return plain(format_utc(at) + (f" · {local}" if local else ""))
+
+    table.add_row("Tree", plain(f"{entry.tree_title} ({entry.tree_id})"))
+    table.add_row("Operator", plain(entry.operator or "(not given)"))
+    table.add_row("Started", when(entry.started_at))
+    table.add_row("Ended", when(entry.ended_at))
+    table.add_row("Duration", Text(duration_verdict(entry), style="green" if entry.met_target else "red"))
+    if entry.resumed:
+        table.add_row("Resumed", f"{entry.resumed} time(s) after irtui stopped mid-incident")
+    if entry.drill:
+        table.add_row("Drill", plain(", ".join(f"{k}: {v}" for k, v in entry.drill.items())))
+    return table
+
+
+def _path(entry: IncidentEntry) -> Table:
+    table = Table(header_style="bold", expand=False)
+    for column in ("#", "Time", "Question or action", "Answer", "By", "Evidence"):
+        table.add_column(column)
+    for number, step in enumerate(entry.path, 1):
+        by = {AnswerSource.PROBE: f"probe {step.probe}", AnswerSource.OVERRIDE: f"operator over probe {step.probe}"}
+        table.add_row(
+            str(number),
+            f"{step.at.astimezone(timezone.utc):%H:%M:%S}",
+            plain(step.text),
+            plain(step.answer),
+            plain(by.get(step.source, "operator")),
+            plain(step.evidence or ""),
+        )
+    return table
+
+
+def entry_view(entry: IncidentEntry) -> RenderableType:
+    parts: list[RenderableType] = [Rule(plain(heading(entry)), align="left"), _facts(entry), Text()]
+    parts += [Text("Path", style="bold underline"), _path(entry) if entry.path else Text("(no steps taken)")]
+    outcome = Text()
+    if entry.outcome:
+        outcome.append(entry.outcome.kind, style=_OUTCOME_STYLES.get(entry.outcome.kind, ""))
+        outcome.append(": " + visible(entry.outcome.summary))
+    else:
+        outcome.append("no outcome reached", style="dim")
+    parts += [Text(), Text("Outcome", style="bold underline"), outcome]
+    if entry.action:
+        parts.append(plain(f"Last action taken: {entry.action}"))
+    if entry.contact:
+        who = [entry.contact.who, entry.contact.phone, entry.contact.url, entry.contact.when]
+        parts.append(plain("Escalated to: " + " · ".join(p for p in who if p)))
+    parts += [Text(), Text("Follow-ups", style="bold underline")]
+    for item in entry.follow_ups:
+        parts.append(Text.assemble(("[x] " if item.done else "[ ] ", "green" if item.done else "yellow"), visible(item.text)))
+    parts += [Text(), Text("Root cause", style="bold underline"), Padding(plain(entry.root_cause or "(not recorded)"), (0, 0, 0, 2))]
+    if entry.notes:
+        parts += [Text(), Text("Notes", style="bold underline")]
+        for note in entry.notes:
+            parts += [Text(format_utc(note.at), style="dim"), Padding(plain(note.text), (0, 0, 0, 2))]
+    return Group(*parts)
+
+
+def stats_view(stats: LogStats, open_entries_shown: int = 20) -> RenderableType:
+    by_tree = Table(title="Time to resolve, per tree", title_justify="left", header_style="bold")
+    for column in ("Tree", "Sev", "Mode", "Count", "Median", "Worst", "Target", "In target"):
+        by_tree.add_column(column)
+    for row in stats.trees:
+        by_tree.add_row(
+            plain(row.title),
+            row.severity,
+            row.mode,
+            str(row.count),
+            format_elapsed_s(row.median_s),
+            format_elapsed_s(row.worst_s),
+            format_elapsed_s(row.target_s),
+            f"{row.within_target}/{row.count}",
+        )
+    outcomes = Table(title="Outcomes reached", title_justify="left", header_style="bold")
+    for column in ("Tree", "Outcome", "Kind", "Count"):
+        outcomes.add_column(column)
+    for item in stats.outcomes:
+        outcomes.add_row(item.tree_id, plain(item.summary or "(stopped before an outcome)"), Text(item.kind, style=_OUTCOME_STYLES.get(item.kind, "")), str(item.count))
+    modes = ", ".join(f"{count} {mode.lower()}" for mode, count in stats.by_mode.items()) or "none"
+    parts: list[RenderableType] = [Text(f"{stats.total} entries ({modes})", style="bold"), by_tree, outcomes]
+    parts.append(_open_follow_ups(stats, open_entries_shown))
+    return Group(*parts)
+
+
+def _open_follow_ups(stats: LogStats, shown: int) -> RenderableType:
+    if not stats.open_follow_ups:
+        return Text("No open follow-ups.", style="green")
+    by_entry: dict[str, list[str]] = {}
+    for item in stats.open_follow_ups:
+        by_entry.setdefault(item.entry_id, []).append(item.text)
+    table = Table(title="Open follow-ups (newest first)", title_justify="left", header_style="bold")
+    table.add_column("Entry", no_wrap=True)
+    table.add_column("Still to do")
+    newest = list(reversed(by_entry.items()))
+    for entry_id, texts in newest[:shown]:
+        table.add_row(entry_id, plain("\n".join(texts)))
+    parts: list[RenderableType] = [table]
+    if len(newest) > shown:
+        parts.append(Text(f"... and {len(newest) - shown} older entries with open follow-ups (all of them: --json)", style="dim"))
+    counts = Table(title="Open follow-ups, by item", title_justify="left", header_style="bold")
+    counts.add_column("Item")
+    counts.add_column("Entries", justify="right")
+    for text, count in stats.open_by_text():
+        counts.add_row(plain(text), str(count))
+    parts.append(counts)
+    return Group(*parts)
+
+
+def format_elapsed_s(seconds: float) -> str:
+    return format_elapsed(timedelta(seconds=seconds))
+
+
+def sessions_table(sessions: Sequence[OpenSession]) -> Table:
+    table = Table(title="Open incidents", title_justify="left", header_style="bold")
+    for column in ("ID", "Mode", "Tree", "Operator", "Started (UTC)", "Steps", "Last activity", "State"):
+        table.add_column(column, no_wrap=column == "ID")
+    now = datetime.now(timezone.utc)
+    for session in sessions:
+        if session.in_use:
+            state = Text("running in another irtui", style="yellow")
+        elif session.finishing:
+            state = Text("being written to the log", style="yellow")
+        else:
+            state = Text("open, can be resumed", style="green")
+        table.add_row(
+            session.id,
+            session.mode.value,
+            plain(session.tree_title),
+            plain(session.operator or "-"),
+            _stamp(session.started_at),
+            str(session.steps),
+            f"{format_elapsed(now - session.last_activity)} ago",
+            state,
+        )
+    return table

@@ -1,0 +1,132 @@
+"""`irtui validate` and `irtui render`: check tree files and draw them for review."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import click
+
+from irtui.trees.loader import Problem, TreeSet, default_trees_dir, load_trees
+from irtui.trees.model import tree_json_schema
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMAT_SUFFIX = {"md": ".md", "mermaid": ".mmd", "text": ".txt"}
+
+
+def _no_traceback(command: F) -> F:
+    """Turn any unexpected exception into a one-line error instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as error:  # noqa: BLE001 - the user must never see a traceback
+            raise click.ClickException(f"unexpected error: {type(error).__name__}: {error}") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def shown_path(name: str) -> str:
+    """A file name as the user would type it: relative to the current directory when inside it."""
+    path = Path(name)
+    if not path.is_absolute():
+        return name
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return name
+
+
+def _print_problems(problems: list[Problem], *, err: bool = False) -> None:
+    for problem in problems:
+        click.echo(str(Problem(shown_path(problem.file), problem.line, problem.col, problem.message)), err=err)
+
+
+def schema_text() -> str:
+    return json.dumps(tree_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--schema", "print_schema", is_flag=True, help="Print the JSON Schema of a tree file and exit.")
+@click.option("--schema-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the JSON Schema to FILE and exit.")
+@click.option("--runbooks", "runbooks_dir", type=click.Path(file_okay=False, path_type=Path), help="Where cited runbooks live (default: ./runbooks or IRTUI_RUNBOOKS).")
+@_no_traceback
+def validate(paths: tuple[Path, ...], print_schema: bool, schema_out: Path | None, runbooks_dir: Path | None) -> None:
+    """Check tree files: YAML, schema, references, reachability, probe rules.
+
+    PATHS are tree files or directories of them (default: the trees directory).
+    Prints one `file:line:col: message` line per problem and exits 1 if there is any.
+    """
+    if print_schema:
+        click.echo(schema_text(), nl=False)
+        return
+    if schema_out is not None:
+        schema_out.write_text(schema_text(), encoding="utf-8")
+        click.echo(f"wrote {schema_out}", err=True)
+        return
+    result = load_trees(list(paths) or None, runbooks_dir=runbooks_dir)
+    _print_problems(result.problems)
+    if result.problems:
+        files = {problem.file for problem in result.problems}
+        click.echo(f"{_plural(len(result.problems), 'problem')} in {_plural(len(files), 'file')}", err=True)
+        raise SystemExit(1)
+    click.echo(f"{_plural(len(result.trees), 'tree')} valid", err=True)
+
+
+def _load_for_render(trees_dir: Path | None, runbooks_dir: Path | None) -> TreeSet:
+    result = load_trees([trees_dir] if trees_dir else None, runbooks_dir=runbooks_dir)
+    if result.problems:
+        _print_problems(result.problems, err=True)
+        raise click.ClickException(f"{_plural(len(result.problems), 'problem')} in the trees; fix them first (see `irtui validate`)")
+    return result
+
+
+@click.command()
+@click.argument("tree_ids", nargs=-1)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write one file per tree into DIR instead of printing.")
+@click.option("--format", "fmt", type=click.Choice(["md", "mermaid", "text"]), default="md", show_default=True, help="Markdown review page, bare Mermaid flowchart, or a terminal drawing.")
+@click.option("--trees", "trees_dir", type=click.Path(path_type=Path), help="Directory of tree files (default: the trees directory).")
+@click.option("--runbooks", "runbooks_dir", type=click.Path(file_okay=False, path_type=Path), help="Where cited runbooks live, for the links.")
+@_no_traceback
+def render(tree_ids: tuple[str, ...], out_dir: Path | None, fmt: str, trees_dir: Path | None, runbooks_dir: Path | None) -> None:
+    """Render trees for review: Markdown with a Mermaid flowchart, or a terminal drawing.
+
+    TREE_IDS picks trees (default: all). Without --out the result goes to stdout.
+    """
+    from irtui.trees.render import render_tree  # Rich is only needed when rendering
+
+    result = _load_for_render(trees_dir, runbooks_dir)
+    unknown = [tree_id for tree_id in tree_ids if tree_id not in result.trees]
+    if unknown:
+        known = ", ".join(sorted(result.trees)) or "none"
+        raise click.ClickException(f"unknown tree {', '.join(repr(u) for u in unknown)}; known trees: {known}")
+    chosen = list(tree_ids) or sorted(result.trees)
+    if out_dir is None and fmt == "text":
+        from rich.console import Console
+
+        from irtui.trees.render.text import rich_tree
+
+        console = Console()
+        for tree_id in chosen:
+            console.print(rich_tree(result.trees[tree_id]))
+        return
+    if out_dir is None:
+        pages = [render_tree(result.trees[tree_id], fmt, runbooks_dir=runbooks_dir) for tree_id in chosen]
+        click.echo("\n".join(pages), nl=False)
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for tree_id in chosen:
+        target = out_dir / f"{tree_id}{FORMAT_SUFFIX[fmt]}"
+        target.write_text(render_tree(result.trees[tree_id], fmt, runbooks_dir=runbooks_dir), encoding="utf-8")
+        click.echo(f"wrote {shown_path(str(target.resolve()))}", err=True)

@@ -1,0 +1,335 @@
+"""One validated configuration: `irtui.toml`, `--config PATH` or `IRTUI_CONFIG`.
+
+Every section and key is optional; an empty file (or none at all) gives the defaults.
+Unknown keys are errors, so a typo never silently falls back to a default. Errors read
+`file: key.path: problem`, and TOML syntax errors carry the line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+
+CONFIG_FILE = "irtui.toml"
+CONFIG_ENV = "IRTUI_CONFIG"
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+Seconds = Annotated[float, Field(gt=0, le=3600)]
+Region = Literal["north_america", "europe", "asia"]
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be used; the message names the file and the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GatewayConfig(_Section):
+    host: str = Field("127.0.0.1", min_length=1)
+    ports: tuple[Port, ...] = Field((4001, 4002, 7496, 7497), min_length=1)
+    tws_ports: tuple[Port, ...] = (7496, 7497)
+    trading_port: Port = 4002
+    probe_client_id: Annotated[int, Field(ge=1, le=2**31 - 1)] = 917
+    trading_client_ids: tuple[int, ...] = ()
+    connect_timeout_s: Seconds = 1.0
+    api_timeout_s: Seconds = 5.0
+    request_timeout_s: Seconds = 4.0
+    min_api_interval_s: Annotated[float, Field(ge=0, le=3600)] = 10.0
+
+    @field_validator("probe_client_id", mode="before")
+    @classmethod
+    def _never_zero(cls, value: Any) -> Any:
+        if value == 0:
+            raise ValueError("must not be 0: client id 0 binds manual TWS orders; use a reserved id such as 917")
+        return value
+
+    @field_validator("trading_client_ids")
+    @classmethod
+    def _probe_id_is_reserved(cls, value: tuple[int, ...], info: ValidationInfo) -> tuple[int, ...]:
+        probe_id = info.data.get("probe_client_id")
+        if probe_id in value:
+            raise ValueError(
+                f"contains probe_client_id {probe_id}; the probe needs an id the trading system never uses"
+            )
+        return value
+
+    @property
+    def all_ports(self) -> tuple[int, ...]:
+        """The configured ports, plus the trading port if it is not among them."""
+        return self.ports if self.trading_port in self.ports else (*self.ports, self.trading_port)
+
+
+class ProbesConfig(_Section):
+    timeout_s: Seconds = 5.0
+    sweep_timeout_s: Seconds = 20.0
+
+
+class ProcessConfig(_Section):
+    enabled: bool = True
+    gateway_patterns: tuple[str, ...] = ("ibgateway*", "IB Gateway*", "*ibgateway.GWClient*", "*IbcGateway*", "*/ibgateway/*")
+    tws_patterns: tuple[str, ...] = ("tws", "tws.exe", "Trader Workstation*", "*jclient.LoginFrame*", "*IbcTws*")
+    java_names: tuple[str, ...] = ("java", "java.exe", "javaw.exe", "JavaAppli*", "JavaApplicationStub")
+
+
+class PositionsConfig(_Section):
+    source: Path | None = None
+    command: tuple[str, ...] | None = None
+    command_timeout_s: Seconds = 5.0
+    account: str = ""
+    quantity_tolerance: Annotated[float, Field(ge=0)] = 0.0
+    price_tolerance_pct: Annotated[float, Field(ge=0, le=100)] = 0.5
+
+    @field_validator("command", mode="before")
+    @classmethod
+    def _split_command(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = shlex.split(value)
+            if not parts:
+                raise ValueError("must not be empty")
+            return parts
+        return value
+
+    @field_validator("source")
+    @classmethod
+    def _json_or_csv(cls, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() not in (".json", ".csv"):
+            raise ValueError(f"must be a .json or .csv file, not {value.name!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "PositionsConfig":
+        if self.source is not None and self.command is not None:
+            raise ValueError("set either source (a JSON or CSV file) or command, not both")
+        return self
+
+    @property
+    def configured(self) -> bool:
+        return self.source is not None or self.command is not None
+
+
+class OrdersConfig(_Section):
+    max_per_symbol_per_s: Annotated[float, Field(gt=0)] = 1.0
+    max_per_day: Annotated[int, Field(ge=1)] = 100
+    lookback_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 60
+    recent_s: Seconds = 10.0
+    sample_s: Annotated[float, Field(ge=0, le=30)] = 1.0
+
+
+class ContractSpec(_Section):
+    symbol: str = Field(min_length=1)
+    sec_type: str = "STK"
+    exchange: str = "SMART"
+    currency: str = "USD"
+    primary_exchange: str = ""
+
+
+class MarketDataConfig(_Section):
+    symbols: tuple[ContractSpec, ...] = (ContractSpec(symbol="SPY"),)
+    max_age_s: Seconds = 60.0
+
+    @field_validator("symbols", mode="before")
+    @classmethod
+    def _plain_symbols(cls, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [{"symbol": item} if isinstance(item, str) else item for item in value]
+        return value
+
+
+class KillSwitchConfig(_Section):
+    path: Path | None = None
+
+
+class HeartbeatConfig(_Section):
+    path: Path | None = None
+    max_age_s: Seconds = 30.0
+    connected_key: str = "ibkr_connected"
+
+
+class SystemLogConfig(_Section):
+    path: Path | None = None
+    lines: Annotated[int, Field(ge=1, le=100_000)] = 200
+    disconnect_patterns: tuple[str, ...] = (
+        r"disconnect",
+        r"connection (lost|closed|reset|refused)",
+        r"not connected",
+        r"\b(error|code)\s*[:=#]?\s*1100\b",
+    )
+    reconnect_exhausted_patterns: tuple[str, ...] = (
+        r"reconnect\w* (attempts )?exhausted",
+        r"giving up (on )?reconnect",
+        r"state=ESCALATED",
+        r"max(imum)? reconnect attempts",
+    )
+    rejection_patterns: tuple[str, ...] = (r"reject", r"\border (was )?(cancelled|refused)\b")
+    preflight_patterns: tuple[str, ...] = (r"pre-?flight",)
+    broker_patterns: tuple[str, ...] = (r"\b(broker|ibkr|tws|gateway)\b", r"\berror\s*[:=]?\s*\d{3,5}\b")
+
+    @field_validator(
+        "disconnect_patterns",
+        "reconnect_exhausted_patterns",
+        "rejection_patterns",
+        "preflight_patterns",
+        "broker_patterns",
+    )
+    @classmethod
+    def _patterns_compile(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
+        return value
+
+
+class LogConfig(_Section):
+    path: Path = Path("incident_log/INCIDENT_LOG.md")
+    operator: str = ""
+
+
+class ResetWindowConfig(_Section):
+    regions: tuple[Region, ...] = ("north_america",)
+
+
+class AppConfig(_Section):
+    refresh_s: Seconds = 5.0
+    timezone: str = "America/New_York"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as America/New_York)") from None
+        return value
+
+
+class Config(_Section):
+    gateway: GatewayConfig = GatewayConfig()
+    probes: ProbesConfig = ProbesConfig()
+    process: ProcessConfig = ProcessConfig()
+    positions: PositionsConfig = PositionsConfig()
+    orders: OrdersConfig = OrdersConfig()
+    market_data: MarketDataConfig = MarketDataConfig()
+    kill_switch: KillSwitchConfig = KillSwitchConfig()
+    heartbeat: HeartbeatConfig = HeartbeatConfig()
+    system_log: SystemLogConfig = SystemLogConfig()
+    log: LogConfig = LogConfig()
+    reset_window: ResetWindowConfig = ResetWindowConfig()
+    app: AppConfig = AppConfig()
+
+    source: str = Field("defaults", exclude=True, description="Where this configuration came from")
+
+    def with_overrides(
+        self,
+        *,
+        host: str | None = None,
+        ports: tuple[int, ...] | list[int] | None = None,
+        client_id: int | None = None,
+        timeout: float | None = None,
+    ) -> "Config":
+        """The same configuration with command-line overrides applied and validated.
+
+        `ports` replaces `gateway.ports`; when the trading port is not among them the
+        first one becomes the trading port. `timeout` sets the API handshake deadline and
+        widens the sweep deadline to fit it.
+        """
+        gateway = self.gateway.model_dump()
+        probes = self.probes.model_dump()
+        if host is not None:
+            gateway["host"] = host
+        if ports:
+            gateway["ports"] = list(ports)
+            if gateway["trading_port"] not in ports:
+                gateway["trading_port"] = ports[0]
+        if client_id is not None:
+            gateway["probe_client_id"] = client_id
+        if timeout is not None:
+            gateway["api_timeout_s"] = timeout
+            needed = timeout + gateway["request_timeout_s"] + 2.0
+            probes["sweep_timeout_s"] = max(probes["sweep_timeout_s"], needed)
+        data = self.model_dump(exclude={"gateway", "probes"})
+        data.update(gateway=gateway, probes=probes, source=self.source)
+        try:
+            return Config.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(_describe("command line", exc)) from None
+
+
+def _describe(origin: str, exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        loc = ".".join(str(part) for part in error.get("loc", ()))
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        if error.get("type") == "extra_forbidden":
+            message = "unknown key"
+        problems.append(f"{origin}: {loc}: {message}" if loc else f"{origin}: {message}")
+    return "; ".join(problems)
+
+
+def parse_config(text: str, origin: str = "<config>", base_dir: Path | None = None) -> Config:
+    """A Config from TOML text; `origin` names the file in error messages.
+
+    Relative paths in it are taken relative to `base_dir` (the config file's folder)
+    when one is given, else to the working directory.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+    data["source"] = origin
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(origin, exc)) from None
+    return _resolve_paths(config, base_dir) if base_dir is not None else config
+
+
+_PATH_KEYS = (("positions", "source"), ("kill_switch", "path"), ("heartbeat", "path"), ("system_log", "path"), ("log", "path"))
+
+
+def _resolve_paths(config: Config, base_dir: Path) -> Config:
+    sections: dict[str, Any] = {}
+    for section_name, key in _PATH_KEYS:
+        section = sections.get(section_name, getattr(config, section_name))
+        value = getattr(section, key)
+        if value is not None:
+            value = value.expanduser()
+            if not value.is_absolute():
+                value = base_dir / value
+            sections[section_name] = section.model_copy(update={key: value})
+    return config.model_copy(update=sections)
+
+
+def find_config(path: Path | None = None) -> Path | None:
+    """The file to read: the given path, else IRTUI_CONFIG, else ./irtui.toml if it exists."""
+    if path is not None:
+        return Path(path)
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    local = Path.cwd() / CONFIG_FILE
+    return local if local.is_file() else None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Load and validate the configuration; defaults when no file is found."""
+    found = find_config(path)
+    if found is None:
+        return Config()
+    try:
+        text = found.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{found}: no such configuration file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{found}: cannot read: {exc}") from None
+    return parse_config(text, str(found), base_dir=found.resolve().parent)

@@ -1,0 +1,44 @@
+"""The incident log: one append-only Markdown file a person reads and irtui parses back."""
+
+from irtui.incidents.entry import (
+    DEFAULT_EXCHANGE_TZ,
+    POST_INCIDENT_STEPS,
+    FollowUp,
+    IncidentEntry,
+    Mode,
+    Note,
+    Outcome,
+    PathStep,
+    new_entry_id,
+    post_incident_follow_ups,
+)
+from irtui.incidents.location import DEFAULT_LOG_PATH, resolve_log_path, state_dir_for
+from irtui.incidents.markdown import LOG_HEADER, render_entry
+from irtui.incidents.parser import Damage, LogReadResult, parse_log
+from irtui.incidents.stats import LogStats, compute_stats
+from irtui.incidents.writer import IncidentLog, LogError
+
+__all__ = [
+    "DEFAULT_EXCHANGE_TZ",
+    "DEFAULT_LOG_PATH",
+    "LOG_HEADER",
+    "POST_INCIDENT_STEPS",
+    "Damage",
+    "FollowUp",
+    "IncidentEntry",
+    "IncidentLog",
+    "LogError",
+    "LogReadResult",
+    "LogStats",
+    "Mode",
+    "Note",
+    "Outcome",
+    "PathStep",
+    "compute_stats",
+    "new_entry_id",
+    "parse_log",
+    "post_incident_follow_ups",
+    "render_entry",
+    "resolve_log_path",
+    "state_dir_for",
+]

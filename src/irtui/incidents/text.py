@@ -1,0 +1,98 @@
+"""Showing operator text safely: in the log's Markdown and on a terminal.
+
+Control characters (and lone surrogates, and Unicode line separators) are shown
+as visible escapes, so a note can neither break a line the parser reads nor send
+escape sequences to a terminal. The machine block keeps the exact text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_HIDDEN_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
+# `_` inside a word never starts emphasis, so `America/New_York` stays readable.
+_MARKDOWN_INLINE = re.compile(r"([\\`*\[\]<>|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+_BACKTICK_RUN = re.compile(r"`+")
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, *, keep_newlines: bool = True) -> str:
+    """`text` with every invisible control character written as an escape (`\\x1b`)."""
+    out = []
+    for char in text:
+        if char == "\t" or (char == "\n" and keep_newlines):
+            out.append(char)
+        elif char == "\n":
+            out.append("\\n")
+        elif unicodedata.category(char) in _HIDDEN_CATEGORIES:
+            out.append(_escape_char(char))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def inline(text: str) -> str:
+    """One line of Markdown showing `text` literally (table cells, list items, headings)."""
+    return _MARKDOWN_INLINE.sub(r"\\\1", visible(text, keep_newlines=False).replace("\t", " "))
+
+
+def code_span(text: str) -> str:
+    """`text` as inline code, whatever backticks it holds."""
+    shown = visible(text, keep_newlines=False)
+    longest = max((len(run) for run in _BACKTICK_RUN.findall(shown)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
+def quoted_block(text: str) -> str:
+    """`text` as a fenced block inside a blockquote: shown verbatim, and no line of it
+    starts at column 0, so it can never be taken for one of the log's markers."""
+    longest = max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = visible(text).split("\n")
+    lines = [f"{fence}text", *body, fence]
+    return "\n".join(f"> {line}" if line else ">" for line in lines)
+
+
+def format_elapsed(delta: timedelta) -> str:
+    """`45s`, `4m 12s`, `1h 03m`, `2d 04h`; negative durations read `-4m 12s`."""
+    seconds = int(delta.total_seconds())
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        text = f"{days}d {hours:02d}h"
+    elif hours:
+        text = f"{hours}h {minutes:02d}m"
+    elif minutes:
+        text = f"{minutes}m {secs:02d}s"
+    else:
+        text = f"{secs}s"
+    return sign + text
+
+
+def format_utc(at: datetime) -> str:
+    return f"{at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def format_local(at: datetime, tz_name: str | None) -> str | None:
+    """The time at the exchange, e.g. `02:52:03 EST (America/New_York)`; None if unknown."""
+    if not tz_name:
+        return None
+    try:
+        zone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    local = at.astimezone(zone)
+    same_day = local.date() == at.astimezone(timezone.utc).date()
+    stamp = f"{local:%H:%M:%S %Z}" if same_day else f"{local:%Y-%m-%d %H:%M:%S %Z}"
+    return f"{stamp} ({tz_name})"

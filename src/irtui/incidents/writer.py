@@ -1,0 +1,124 @@
+"""The log file itself: appended to under an exclusive lock, never rewritten.
+
+Every append is one `os.write` of the whole rendered entry to a descriptor opened
+with O_APPEND (never truncating), under `flock(LOCK_EX)`, followed by `fsync`. The
+file and its header are created under the same lock, so concurrent first writers
+agree on who writes the header. If an earlier writer was cut off mid-line, the
+next entry starts on a fresh line so that only the torn entry is lost.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import time
+from pathlib import Path
+
+from irtui.incidents.entry import IncidentEntry
+from irtui.incidents.markdown import LOG_HEADER, render_entry
+from irtui.incidents.parser import LogReadResult, parse_log
+
+LOCK_TIMEOUT_S = 30.0
+
+
+class LogError(OSError):
+    """The log could not be written; the message says what to do."""
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _lock(fd: int, path: Path, timeout_s: float, *, shared: bool = False) -> None:
+    mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+    deadline = time.monotonic() + timeout_s
+    pause = 0.001
+    while True:
+        try:
+            fcntl.flock(fd, mode)
+            return
+        except OSError as error:
+            if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+        if time.monotonic() >= deadline:
+            raise LogError(f"{path} stayed locked by another process for {timeout_s:.0f}s; try again")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.02)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class IncidentLog:
+    def __init__(self, path: Path | str, *, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
+        self.path = Path(path)
+        self.lock_timeout_s = lock_timeout_s
+
+    def __repr__(self) -> str:
+        return f"IncidentLog({str(self.path)!r})"
+
+    def append(self, entry: IncidentEntry) -> None:
+        """Add `entry` at the end of the log, durably; create the log if needed."""
+        self._append(render_entry(entry).encode("utf-8"))
+
+    def ensure_exists(self) -> None:
+        """Create the log with its header if it is missing; never touches an existing log."""
+        self._append(b"")
+
+    def _append(self, payload: bytes) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as error:
+            raise LogError(f"cannot open the incident log {self.path}: {error.strerror}") from error
+        try:
+            _lock(fd, self.path, self.lock_timeout_s)
+            size = os.fstat(fd).st_size
+            if size == 0:
+                prefix = LOG_HEADER.encode("utf-8")
+            elif payload and os.pread(fd, 1, size - 1) != b"\n":
+                prefix = b"\n"
+            else:
+                prefix = b""
+            if prefix or payload:
+                _write_all(fd, prefix + payload)
+                os.fsync(fd)
+            if size == 0:
+                _fsync_dir(self.path.parent)
+        except LogError:
+            raise
+        except OSError as error:
+            raise LogError(f"could not write the incident log {self.path}: {error.strerror}") from error
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def read(self) -> LogReadResult:
+        """Every intact entry and every damaged spot; an absent log reads as empty."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return LogReadResult()
+        except OSError as error:
+            raise LogError(f"cannot read the incident log {self.path}: {error.strerror}") from error
+        try:
+            _lock(fd, self.path, self.lock_timeout_s, shared=True)  # never see half an append
+            with os.fdopen(os.dup(fd), "rb") as stream:
+                content = stream.read()
+        finally:
+            os.close(fd)
+        return parse_log(content)
+
+    def contains(self, entry_id: str) -> bool:
+        """Whether an intact entry with this id is in the log."""
+        return entry_id in self.read().ids()
+
+    def exists(self) -> bool:
+        return self.path.exists()

@@ -1,0 +1,173 @@
+"""The API handshake, classified: how far a read-only ib_async client gets.
+
+Only the handshake runs (ib_async's low-level `Client.connectAsync`): no startup
+fetches at all, not even the positions `IB.connectAsync` always requests. The
+outcome is one of the registry's stages:
+
+  refused           nothing listening (or the TCP connect itself failed/timed out)
+  closed            accepted, then closed by the peer (socat with no Gateway behind it,
+                    "allow connections from localhost only")
+  silent            accepted, no version answer (not logged in, 2FA pending, API hung,
+                    an untrusted client IP waiting on the "accept connection" dialog)
+  not_ready         version answered but no nextValidId/accounts
+  client_id_in_use  error 326, reported as soon as it arrives, not after the deadline
+  ready             nextValidId and accounts arrived
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import struct
+from dataclasses import dataclass, field
+
+from ib_async import IB
+
+from irtui.probes.market_data import Notice
+
+# ib_async logs every failed connect at ERROR; without a handler Python would print
+# them on stderr through its last-resort handler, under the operator's output.
+logging.getLogger("ib_async").addHandler(logging.NullHandler())
+
+CLIENT_ID_IN_USE = 326
+MIN_SERVER_VERSION = 157
+CLOSE_WAIT_S = 1.0
+
+
+@dataclass
+class Handshake:
+    stage: str
+    detail: str
+    tcp_connected: bool = False
+    server_version: int | None = None
+    connection_time: str | None = None
+    accounts: list[str] = field(default_factory=list)
+
+
+class SessionWatch:
+    """Everything the Gateway says during one API session, from ib_async's events."""
+
+    def __init__(self, ib: IB) -> None:
+        self.ib = ib
+        self.changed = asyncio.Event()
+        self.closed = False
+        self.close_reason = ""
+        self.server_version: int | None = None
+        self.connection_time: str | None = None
+        self.notices: list[Notice] = []
+        self._first_frame = b""
+        ib.errorEvent -= ib._onError  # it spawns a stray account-summary task on 1102
+        ib.client.conn.hasData += self._on_data
+        ib.client.conn.disconnected += self._on_disconnected
+        ib.errorEvent += self._on_error
+
+    @property
+    def in_use(self) -> bool:
+        return any(n.code == CLIENT_ID_IN_USE for n in self.notices)
+
+    def codes(self) -> list[int]:
+        seen: list[int] = []
+        for notice in self.notices:
+            if notice.code not in seen:
+                seen.append(notice.code)
+        return seen
+
+    def _on_data(self, data: bytes) -> None:
+        if self.server_version is not None:
+            return
+        self._first_frame += data[:4096]
+        if len(self._first_frame) < 4:
+            return
+        size = struct.unpack(">I", self._first_frame[:4])[0]
+        if len(self._first_frame) < 4 + size:
+            return
+        fields = self._first_frame[4 : 4 + size].split(b"\0")
+        try:
+            self.server_version = int(fields[0])
+        except ValueError:
+            self.server_version = 0
+        if len(fields) > 1:
+            self.connection_time = fields[1].decode(errors="replace")
+        self.changed.set()
+
+    def _on_disconnected(self, message: str) -> None:
+        self.closed = True
+        self.close_reason = message
+        self.changed.set()
+
+    def _on_error(self, req_id: int, code: int, message: str, contract: object) -> None:
+        self.notices.append(Notice(req_id, code, message))
+        if code == CLIENT_ID_IN_USE:
+            self.changed.set()
+
+
+async def handshake(ib: IB, watch: SessionWatch, host: str, port: int, client_id: int, timeout: float) -> Handshake:
+    """Connect and classify; on anything but `ready` the socket is already closed."""
+    connecting = asyncio.ensure_future(ib.client.connectAsync(host, port, client_id, timeout=None))
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    try:
+        while not connecting.done() and not watch.closed and not watch.in_use:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                break
+            changed = asyncio.ensure_future(watch.changed.wait())
+            try:
+                await asyncio.wait({connecting, changed}, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                changed.cancel()
+                await asyncio.gather(changed, return_exceptions=True)
+            watch.changed.clear()
+            too_old = watch.server_version is not None and watch.server_version < MIN_SERVER_VERSION
+            if too_old:
+                break
+        outcome = _classify(ib, watch, connecting, timeout)
+    finally:
+        if not connecting.done():
+            connecting.cancel()
+        await asyncio.gather(connecting, return_exceptions=True)
+    if outcome.stage != "ready":
+        await close(ib)
+    return outcome
+
+
+def _classify(ib: IB, watch: SessionWatch, connecting: asyncio.Future, timeout: float) -> Handshake:
+    version = watch.server_version
+    tcp = version is not None or watch.closed or ib.client.conn.transport is not None
+    base = {"tcp_connected": tcp, "server_version": version or None, "connection_time": watch.connection_time}
+    if watch.in_use:
+        text = next(n.message for n in watch.notices if n.code == CLIENT_ID_IN_USE)
+        return Handshake("client_id_in_use", f"error 326: {text}", **base)
+    if connecting.done() and not connecting.cancelled():
+        error = connecting.exception()
+        if error is None:
+            return Handshake("ready", "API ready", accounts=list(ib.client.getAccounts()), **base)
+        if isinstance(error, ConnectionRefusedError) or getattr(error, "errno", None) == errno.ECONNREFUSED:
+            return Handshake("refused", "connection refused: nothing listening", **base)
+        if isinstance(error, OSError):
+            return Handshake("refused", f"cannot connect: {error.strerror or error}", **base)
+        return Handshake("closed", f"connection failed: {error}", **base)
+    if watch.closed:
+        when = "after the version answer" if version else "before any answer"
+        return Handshake("closed", f"accepted, then closed by the Gateway {when}", **base)
+    if version is not None and version < MIN_SERVER_VERSION:
+        return Handshake("not_ready", f"server version {version} is too old (ib_async needs {MIN_SERVER_VERSION}+)", **base)
+    if version:
+        return Handshake("not_ready", f"version {version} answered, but no nextValidId/accounts within {timeout:g}s", **base)
+    if tcp:
+        return Handshake("silent", f"accepted, but no version answer within {timeout:g}s", **base)
+    return Handshake("refused", f"TCP connect did not complete within {timeout:g}s", **base)
+
+
+async def close(ib: IB) -> None:
+    """Close the socket and wait (bounded) until the OS has really let go of it."""
+    conn = ib.client.conn
+    ib.client.disconnect()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + CLOSE_WAIT_S
+    while conn.transport is not None and loop.time() < deadline:
+        await asyncio.sleep(0.005)
+    if conn.transport is not None:
+        conn.transport.abort()
+        await asyncio.sleep(0)

@@ -1,0 +1,100 @@
+"""The process-wide gate that keeps API probing gentle.
+
+At most one API session per Gateway (host, port) at a time, and none sooner than
+`gateway.min_api_interval_s` after the last one ended. A sweep that comes too soon
+gets the last session's results again, marked `reused` with their age, instead of a
+new connection: rapid connect/disconnect loops are what leave client-id zombies and
+CLOSE_WAIT sockets on a Gateway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Awaitable, Callable
+
+from irtui.probes.common import unknown
+from irtui.probes.result import ProbeResult
+
+POLL_S = 0.05
+Target = tuple[str, int]
+
+
+@dataclass
+class _Last:
+    ended: float  # time.monotonic()
+    results: dict[str, ProbeResult]
+
+
+def mark_fresh(results: dict[str, ProbeResult]) -> dict[str, ProbeResult]:
+    return {name: replace(r, evidence={**r.evidence, "reused": False}) for name, r in results.items()}
+
+
+def mark_reused(result: ProbeResult, age_s: float) -> ProbeResult:
+    evidence = {**result.evidence, "reused": True, "reused_age_s": round(age_s, 1)}
+    return replace(result, evidence=evidence, summary=f"{result.summary} (from {age_s:.0f}s ago)")
+
+
+class ApiGate:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._busy: set[Target] = set()
+        self._last: dict[Target, _Last] = {}
+
+    def forget(self) -> None:
+        """Drop every remembered session (tests, and a changed configuration)."""
+        with self._lock:
+            self._last.clear()
+
+    async def run(
+        self,
+        target: Target,
+        wanted: set[str],
+        min_interval_s: float,
+        wait_s: float,
+        session: Callable[[], Awaitable[dict[str, ProbeResult]]],
+    ) -> dict[str, ProbeResult]:
+        """Run `session` if the gate allows, else reuse or explain; never waits past `wait_s`."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + wait_s
+        while True:
+            with self._lock:
+                if target not in self._busy:
+                    last = self._last.get(target)
+                    age = time.monotonic() - last.ended if last else None
+                    if last is not None and age is not None and age < min_interval_s:
+                        return self._reuse(last, age, wanted, min_interval_s)
+                    self._busy.add(target)
+                    break
+            if loop.time() >= give_up:
+                return {name: unknown(name, "Another API probe of this Gateway is still running") for name in wanted}
+            await asyncio.sleep(POLL_S)
+        results: dict[str, ProbeResult] = {}
+        try:
+            results = mark_fresh(await session())
+            return results
+        finally:
+            with self._lock:
+                self._busy.discard(target)
+                self._last[target] = _Last(time.monotonic(), results)
+
+    @staticmethod
+    def _reuse(last: _Last, age: float, wanted: set[str], min_interval_s: float) -> dict[str, ProbeResult]:
+        out = {}
+        wait = max(0.0, min_interval_s - age)
+        for name in wanted:
+            if name in last.results:
+                out[name] = mark_reused(last.results[name], age)
+            else:
+                out[name] = unknown(
+                    name,
+                    f"API probed {age:.0f}s ago without {name}; next API probe allowed in {wait:.0f}s",
+                    reused=True,
+                    reused_age_s=round(age, 1),
+                )
+        return out
+
+
+API_GATE = ApiGate()

@@ -1,0 +1,295 @@
+"""One API session per sweep, shared by the api, positions, orders and market_data probes.
+
+Connect once with the reserved probe client id (no startup fetches), send each
+wanted request with its own deadline, all at once, then close cleanly. Nothing here
+places, modifies or cancels an order: the only requests are current time, positions,
+open orders, executions, contract details and market-data snapshots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from concurrent.futures import Executor
+from datetime import datetime, timezone
+from typing import Any
+
+from ib_async import IB, Contract, Ticker
+from ib_async.order import OrderStatus
+
+from irtui.config import Config
+from irtui.probes import api as handshake_mod
+from irtui.probes.common import Stopwatch, make_result, unknown
+from irtui.probes.host import HostFacts
+from irtui.probes.market_data import SymbolSnapshot, assess_market_data
+from irtui.probes.orders import ExecutionRow, OpenOrderRow, assess_orders
+from irtui.probes.positions import BrokerHolding, SourceError, assess_positions, read_system_positions, system_unreadable
+from irtui.probes.result import ProbeResult, Status
+
+API_PROBES = ("api", "positions", "orders", "market_data")
+CONNECTIVITY_LOST, CONNECTIVITY_BACK = {1100, 2110}, {1101, 1102}
+BROKEN_FARMS = {2103, 2105, 2157}
+SLOW_MS = 1000.0
+STAGE_WORDS = {
+    "refused": "API port refused",
+    "closed": "API closed the connection",
+    "silent": "API not answering",
+    "not_ready": "API not ready",
+    "client_id_in_use": "probe client id in use",
+}
+WHAT = {"positions": "positions", "orders": "orders", "market_data": "market data"}
+
+
+def connectivity_lost(codes: list[int]) -> bool:
+    """1100 or 2110 was received and not followed by 1101/1102."""
+    lost = False
+    for code in codes:
+        if code in CONNECTIVITY_LOST:
+            lost = True
+        elif code in CONNECTIVITY_BACK:
+            lost = False
+    return lost
+
+
+def _order_key(perm_id: int, client_id: int, order_id: int) -> str:
+    return str(perm_id) if perm_id else f"{client_id}/{order_id}"
+
+
+class ApiSession:
+    def __init__(self, config: Config, host: HostFacts, executor: Executor) -> None:
+        self.config = config
+        self.host = host
+        self.executor = executor
+
+    async def run(self, wanted: set[str]) -> dict[str, ProbeResult]:
+        """Results for the wanted API probes (the handshake runs whichever are wanted)."""
+        gw = self.config.gateway
+        system = None
+        if "positions" in wanted:
+            system = asyncio.get_running_loop().run_in_executor(
+                self.executor, read_system_positions, self.config.positions, self.host
+            )
+            system.add_done_callback(lambda f: f.cancelled() or f.exception())  # never "exception never retrieved"
+        ib = IB()
+        watch = handshake_mod.SessionWatch(ib)
+        clock = Stopwatch()
+        try:
+            shake = await handshake_mod.handshake(ib, watch, gw.host, gw.trading_port, gw.probe_client_id, gw.api_timeout_s)
+            if shake.stage != "ready":
+                results = {"api": self._api_result(shake, watch, None, None, clock)}
+                for name in wanted - {"api"}:
+                    why = f"{STAGE_WORDS[shake.stage]} — {WHAT[name]} not read"
+                    results[name] = unknown(name, why, Stopwatch(), stage=shake.stage)
+                return {name: results[name] for name in wanted}
+            jobs: dict[str, Any] = {}
+            if "positions" in wanted:
+                jobs["positions"] = self._positions(ib, system)
+            if "orders" in wanted:
+                jobs["orders"] = self._orders(ib)
+            if "market_data" in wanted:
+                jobs["market_data"] = self._market_data(ib, watch)
+            answers = await asyncio.gather(self._current_time(ib), *jobs.values(), return_exceptions=True)
+            timing = answers[0] if isinstance(answers[0], tuple) else (None, None, None)
+            results = {"api": self._api_result(shake, watch, timing[0], timing[1], clock, timing[2])}
+            for name, value in zip(jobs, answers[1:]):
+                results[name] = value if isinstance(value, ProbeResult) else unknown(name, f"{WHAT[name]} not read: {value!r}")
+            return {name: results[name] for name in wanted}
+        finally:
+            await handshake_mod.close(ib)
+            if system is not None and not system.done():
+                system.cancel()
+
+    # api
+    async def _current_time(self, ib: IB) -> tuple[float | None, str | None, float]:
+        """(round trip ms or None, server time, when it ended): the stale-connection test."""
+        watch = Stopwatch()
+        try:
+            server = await asyncio.wait_for(ib.reqCurrentTimeAsync(), self.config.gateway.request_timeout_s)
+        except asyncio.TimeoutError:
+            return None, None, time.monotonic()
+        return watch.ms(), server.isoformat() if server else None, time.monotonic()
+
+    def _api_result(
+        self,
+        shake: handshake_mod.Handshake,
+        watch: handshake_mod.SessionWatch,
+        latency: float | None,
+        server_time: str | None,
+        clock: Stopwatch,
+        ended: float | None = None,
+    ) -> ProbeResult:
+        gw = self.config.gateway
+        codes = watch.codes()
+        lost = connectivity_lost(codes)
+        ready = shake.stage == "ready"
+        facts = {
+            "stage": shake.stage,
+            "server_version": shake.server_version,
+            "accounts": shake.accounts if ready else None,
+            "error_codes": codes,
+            "latency_ms": latency,
+            "connectivity_lost": lost,
+        }
+        detail = {
+            "host": gw.host,
+            "port": gw.trading_port,
+            "client_id": gw.probe_client_id,
+            "detail": shake.detail,
+            "connection_time": shake.connection_time,
+            "server_time": server_time,
+            "notices": [{"req_id": n.req_id, "code": n.code, "message": n.message} for n in watch.notices],
+        }
+        where = f"{gw.host}:{gw.trading_port}"
+        if ended is not None:  # the api probe's time is the handshake and the clock request only
+            clock = _Frozen((ended - clock.started) * 1000.0)
+        if not ready:
+            summary = f"{STAGE_WORDS[shake.stage]} at {where}: {shake.detail}"
+            return make_result("api", Status.FAIL, summary, facts, detail, clock)
+        accounts = ", ".join(shake.accounts)
+        if latency is None:
+            summary = f"API handshake ok (v{shake.server_version}, {accounts}) but current time got no answer: stale connection?"
+            return make_result("api", Status.FAIL, summary, facts, detail, clock)
+        if lost:
+            summary = f"API up at {where}, but the Gateway lost IBKR (codes {', '.join(map(str, codes))})"
+            return make_result("api", Status.FAIL, summary, facts, detail, clock)
+        status = Status.WARN if (BROKEN_FARMS & set(codes) or latency > SLOW_MS) else Status.OK
+        notes = f"; notices {', '.join(map(str, codes))}" if codes else ""
+        summary = f"API ready at {where} (v{shake.server_version}, {accounts}, {latency:.0f} ms){notes}"
+        return make_result("api", status, summary, facts, detail, clock)
+
+    # positions
+    async def _positions(self, ib: IB, system: Any) -> ProbeResult:
+        watch = Stopwatch()
+        timeout = self.config.gateway.request_timeout_s
+        try:
+            broker = await asyncio.wait_for(ib.reqPositionsAsync(), timeout)
+        except asyncio.TimeoutError:
+            return unknown("positions", f"Broker positions did not arrive within {timeout:g}s (startup sync hang?)", watch)
+        try:
+            held, source = await asyncio.wait_for(asyncio.shield(system), max(0.1, self.config.positions.command_timeout_s))
+        except SourceError as exc:
+            return system_unreadable(str(exc), watch)
+        except asyncio.TimeoutError:
+            return system_unreadable("the source did not answer in time", watch)
+        rows = [
+            BrokerHolding(
+                p.account, p.contract.symbol, p.contract.localSymbol or "", p.contract.secType,
+                float(p.position), float(p.avgCost), _multiplier(p.contract.multiplier),
+            )
+            for p in broker
+        ]
+        return assess_positions(self.config, rows, held, source, watch)
+
+    # orders
+    async def _orders(self, ib: IB) -> ProbeResult:
+        watch = Stopwatch()
+        settings, timeout = self.config.orders, self.config.gateway.request_timeout_s
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout + settings.sample_s
+
+        def left() -> float:
+            return max(0.01, deadline - loop.time())
+
+        try:
+            first = await asyncio.wait_for(ib.reqAllOpenOrdersAsync(), left())
+            fills = await asyncio.wait_for(ib.reqExecutionsAsync(), left())
+            new_orders = 0
+            if settings.sample_s > 0:
+                await asyncio.sleep(min(settings.sample_s, left()))
+                second = await asyncio.wait_for(ib.reqAllOpenOrdersAsync(), left())
+                before = {_trade_key(t) for t in first}
+                new_orders = sum(1 for t in second if _trade_key(t) not in before)
+                first = second
+        except asyncio.TimeoutError:
+            return unknown("orders", f"Open orders or executions did not arrive within {timeout:g}s", watch)
+        open_rows = [
+            OpenOrderRow(_trade_key(t), t.contract.symbol, t.order.clientId, t.order.action, float(t.order.totalQuantity), t.orderStatus.status)
+            for t in first
+            if t.orderStatus.status not in OrderStatus.DoneStates
+        ]
+        exec_rows = [
+            ExecutionRow(_order_key(f.execution.permId, f.execution.clientId, f.execution.orderId), f.contract.symbol, _aware(f.execution.time))
+            for f in fills
+        ]
+        return assess_orders(self.config, open_rows, exec_rows, new_orders, self.host.now(), watch)
+
+    # market data
+    async def _market_data(self, ib: IB, watch: handshake_mod.SessionWatch) -> ProbeResult:
+        clock = Stopwatch()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.gateway.request_timeout_s
+        specs = self.config.market_data.symbols
+        snapshots = await asyncio.gather(*(self._snapshot(ib, spec, deadline) for spec in specs))
+        return assess_market_data(self.config, list(snapshots), list(watch.notices), datetime.now(timezone.utc), clock)
+
+    async def _snapshot(self, ib: IB, spec: Any, deadline: float) -> SymbolSnapshot:
+        loop = asyncio.get_running_loop()
+        wanted = Contract(symbol=spec.symbol, secType=spec.sec_type, exchange=spec.exchange, currency=spec.currency, primaryExchange=spec.primary_exchange)
+        empty = SymbolSnapshot(spec.symbol, -1, False, 0, None, None, False)
+        try:
+            details = await asyncio.wait_for(ib.reqContractDetailsAsync(wanted), max(0.01, deadline - loop.time()))
+        except asyncio.TimeoutError:
+            return empty
+        if not details:
+            return empty
+        contract = details[0].contract
+        req_id = ib.client.getReqId()
+        future = ib.wrapper.startReq(req_id, contract)
+        ticker = ib.wrapper.startTicker(req_id, contract, "snapshot")
+        ib.client.reqMktData(req_id, contract, "", True, False, [])
+        try:
+            await asyncio.wait_for(asyncio.shield(future), max(0.01, deadline - loop.time()))
+            finished = True
+        except asyncio.TimeoutError:
+            finished = False
+            if ib.client.isConnected():
+                ib.client.cancelMktData(req_id)
+        finally:
+            ib.wrapper.endTicker(ticker, "snapshot")
+        return _snapshot_row(spec.symbol, req_id, ticker, finished)
+
+
+class _Frozen(Stopwatch):
+    def __init__(self, ms: float) -> None:
+        super().__init__()
+        self._ms = ms
+
+    def ms(self) -> float:
+        return self._ms
+
+
+def _snapshot_row(symbol: str, req_id: int, ticker: Ticker, finished: bool) -> SymbolSnapshot:
+    prices = {
+        name: float(value)
+        for name in ("bid", "ask", "last", "close")
+        if isinstance(value := getattr(ticker, name), (int, float)) and not math.isnan(value) and value > 0
+    }
+    has_price = any(name in prices for name in ("bid", "ask", "last")) or "close" in prices
+    last_trade = ticker.lastTimestamp or getattr(ticker, "delayedLastTimestamp", None)
+    return SymbolSnapshot(
+        symbol=symbol,
+        req_id=req_id,
+        has_price=has_price,
+        data_type=int(ticker.marketDataType or 1),
+        last_trade_at=_aware(last_trade) if last_trade else None,
+        received_at=_aware(ticker.time) if ticker.time else None,
+        finished=finished,
+        prices=prices,
+    )
+
+
+def _trade_key(trade: Any) -> str:
+    return _order_key(trade.order.permId, trade.order.clientId, trade.order.orderId)
+
+
+def _multiplier(value: str) -> float:
+    try:
+        return float(value) if value else 1.0
+    except ValueError:
+        return 1.0
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+

@@ -1,0 +1,55 @@
+"""What every probe module shares: building results, timing, wording ages."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Mapping
+
+from irtui.probes.registry import PROBES
+from irtui.probes.result import ProbeResult, Status
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def ms(self) -> float:
+        return (time.monotonic() - self.started) * 1000.0
+
+
+def make_result(
+    name: str,
+    status: Status,
+    summary: str,
+    facts: Mapping[str, Any],
+    detail: Mapping[str, Any] | None = None,
+    watch: Stopwatch | None = None,
+) -> ProbeResult:
+    """A result whose evidence holds every registered fact (None when not known) plus detail."""
+    known = PROBES[name].facts
+    stray = set(facts) - set(known)
+    if stray:
+        raise ValueError(f"probe {name!r} has no fact(s) {sorted(stray)}")
+    evidence: dict[str, Any] = {fact: facts.get(fact) for fact in known}
+    for key, value in (detail or {}).items():
+        if key in known:
+            raise ValueError(f"detail key {key!r} shadows a fact of probe {name!r}")
+        evidence[key] = value
+    return ProbeResult(name, status, summary, evidence, elapsed_ms=watch.ms() if watch else 0.0)
+
+
+def unknown(name: str, summary: str, watch: Stopwatch | None = None, **detail: Any) -> ProbeResult:
+    """A result whose facts could not be learnt; the summary says why."""
+    return make_result(name, Status.UNKNOWN, summary, {}, detail, watch)
+
+
+def format_age(seconds: float) -> str:
+    """12s, 4 min, 3.5 h, 2 days."""
+    seconds = max(0.0, seconds)
+    if seconds < 90:
+        return f"{seconds:.0f}s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.0f} days"

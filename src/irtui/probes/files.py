@@ -1,0 +1,131 @@
+"""The `kill_switch` and `heartbeat` probes: files the trading system writes.
+
+Both files may hold JSON or `key: value` lines (read with yaml.safe_load, which
+accepts both) or, for the flag, just a line of text giving the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from irtui.config import Config
+from irtui.probes.common import Stopwatch, format_age, make_result
+from irtui.probes.host import HostFacts
+from irtui.probes.result import ProbeResult, Status
+
+# Automatic controllers name themselves in their reasons, so they are tried before "manual".
+_TRIGGER_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("drawdown", re.compile(r"draw\s*down|loss limit|daily loss|weekly loss|\bp&?l\b")),
+    ("rate_limit", re.compile(r"\brate\b|rate[ _-]?limit|runaway|too many orders|order limit")),
+    ("code_bug", re.compile(r"\bbug\b|exception|traceback|crash|\berror\b|assert")),
+    ("manual", re.compile(r"manual|\boperator\b|by hand|\bhuman\b|requested by")),
+)
+_TIME_KEYS = ("at", "since", "time", "timestamp", "ts", "triggered_at", "set_at")
+
+
+def _parse_content(text: str) -> dict[str, Any] | str:
+    """A mapping when the file holds JSON or `key: value` lines, else the stripped text."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text.strip()
+    if isinstance(data, dict):
+        return {str(k).lower(): v for k, v in data.items()}
+    return text.strip()
+
+
+def _as_time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, timezone.utc)
+    if isinstance(value, str):
+        try:
+            return _as_time(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+        except ValueError:
+            return None
+    return None
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
+        return value.strip().lower() in ("true", "yes", "1")
+    if isinstance(value, int):
+        return bool(value)
+    return None
+
+
+def classify_trigger(value: Any, reason: str) -> str:
+    """One of drawdown, manual, code_bug, rate_limit, unknown: the flag's own word, else the reason's."""
+    for text in (str(value or "").lower().replace("-", "_"), reason.lower()):
+        if not text:
+            continue
+        if text in ("drawdown", "manual", "code_bug", "rate_limit"):
+            return text
+        for trigger, pattern in _TRIGGER_WORDS:
+            if pattern.search(text):
+                return trigger
+    return "unknown"
+
+
+def probe_kill_switch(config: Config, host: HostFacts) -> ProbeResult:
+    watch = Stopwatch()
+    path = config.kill_switch.path
+    assert path is not None, "the runner skips unconfigured probes"
+    stat = host.stat(path)
+    if stat is None:
+        facts = {"active": False, "trigger": "none", "reason": "", "age_s": None, "intentional": None}
+        return make_result("kill_switch", Status.OK, f"Kill switch not set (no flag at {path})", facts, {"path": str(path)}, watch)
+    content = _parse_content(host.read_text(path))
+    fields = content if isinstance(content, dict) else {"reason": content.splitlines()[0] if content else ""}
+    reason = str(fields.get("reason") or fields.get("message") or fields.get("why") or "")
+    trigger = classify_trigger(fields.get("trigger") or fields.get("source") or fields.get("type"), reason)
+    set_at = next((t for key in _TIME_KEYS if (t := _as_time(fields.get(key))) is not None), None)
+    age = (host.now() - (set_at or stat.modified_at)).total_seconds()
+    intentional = _as_bool(fields.get("intentional"))
+    if intentional is None and trigger != "unknown":
+        intentional = trigger == "manual"
+    facts = {"active": True, "trigger": trigger, "reason": reason, "age_s": age, "intentional": intentional}
+    detail = {"path": str(path), "set_by": str(fields.get("by") or fields.get("who") or ""), "set_at": (set_at or stat.modified_at).isoformat()}
+    said = f": {reason}" if reason else ""
+    summary = f"Kill switch ACTIVE for {format_age(age)} (trigger: {trigger.replace('_', ' ')}){said}"
+    return make_result("kill_switch", Status.FAIL, summary, facts, detail, watch)
+
+
+def probe_heartbeat(config: Config, host: HostFacts) -> ProbeResult:
+    watch = Stopwatch()
+    settings = config.heartbeat
+    path: Path | None = settings.path
+    assert path is not None, "the runner skips unconfigured probes"
+    stat = host.stat(path)
+    if stat is None:
+        facts = {"present": False, "age_s": None, "stale": True, "broker_connected": None}
+        summary = f"No heartbeat file at {path}: is the trading system running?"
+        return make_result("heartbeat", Status.FAIL, summary, facts, {"path": str(path)}, watch)
+    age = (host.now() - stat.modified_at).total_seconds()
+    content = _parse_content(host.read_text(path))
+    connected = _as_bool(content.get(settings.connected_key.lower())) if isinstance(content, dict) else None
+    stale = age > settings.max_age_s
+    facts = {"present": True, "age_s": age, "stale": stale, "broker_connected": connected}
+    detail = {"path": str(path), "max_age_s": settings.max_age_s}
+    if stale:
+        status = Status.FAIL
+        summary = f"Heartbeat {format_age(age)} old (limit {format_age(settings.max_age_s)}): the system is stalled or down"
+    elif connected is False:
+        status = Status.FAIL
+        summary = f"Heartbeat fresh ({format_age(age)}) but it says {settings.connected_key}: false"
+    else:
+        status = Status.OK
+        said = f", {settings.connected_key}: true" if connected else ""
+        summary = f"Heartbeat fresh ({format_age(age)} old{said})"
+    return make_result("heartbeat", status, summary, facts, detail, watch)
+

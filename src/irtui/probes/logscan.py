@@ -1,0 +1,122 @@
+"""The `system_log` probe: the last lines of the trading system's log, scanned.
+
+Patterns are case-insensitive regular expressions from `[system_log]`. A line counts
+once per category. The last rejection decides `rejection_source`: pre-flight when it
+matches a pre-flight pattern, broker when it matches a broker pattern or carries a
+TWS error code, else unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from irtui.config import Config, SystemLogConfig
+from irtui.probes.common import Stopwatch, make_result, unknown
+from irtui.probes.host import HostFacts
+from irtui.probes.result import ProbeResult, Status
+
+_CODE = re.compile(r"\b(?:error|code|err|errorcode)\s*[:=#]?\s*(\d{3,5})\b", re.IGNORECASE)
+_REASON = re.compile(r"\breason\s*[:=-]\s*(.+)$", re.IGNORECASE)
+MAX_EXAMPLES = 5
+
+
+def _compile(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(joined, re.IGNORECASE) if joined else None
+
+
+def _hit(pattern: re.Pattern[str] | None, line: str) -> bool:
+    return pattern is not None and pattern.search(line) is not None
+
+
+def preflight_reason(line: str) -> str:
+    """What a pre-flight rejection line gives as its reason."""
+    match = _REASON.search(line)
+    if match:
+        return match.group(1).strip()
+    if ": " in line:
+        return line.rsplit(": ", 1)[1].strip()
+    return line.strip()
+
+
+@dataclass
+class LogScan:
+    disconnects: int = 0
+    reconnect_exhausted: bool = False
+    rejections: int = 0
+    rejection_source: str = "none"
+    rejection_codes: list[int] = field(default_factory=list)
+    preflight_reason: str = ""
+    examples: list[str] = field(default_factory=list)
+
+
+def scan_lines(lines: list[str], settings: SystemLogConfig) -> LogScan:
+    disconnect = _compile(settings.disconnect_patterns)
+    exhausted = _compile(settings.reconnect_exhausted_patterns)
+    rejection = _compile(settings.rejection_patterns)
+    preflight = _compile(settings.preflight_patterns)
+    broker = _compile(settings.broker_patterns)
+    scan = LogScan()
+    for line in lines:
+        noted = False
+        if _hit(disconnect, line):
+            scan.disconnects += 1
+            noted = True
+        if _hit(exhausted, line):
+            scan.reconnect_exhausted = True
+            noted = True
+        if _hit(rejection, line):
+            scan.rejections += 1
+            noted = True
+            codes = [int(code) for code in _CODE.findall(line)]
+            scan.rejection_codes.extend(code for code in codes if code not in scan.rejection_codes)
+            if _hit(preflight, line):
+                scan.rejection_source = "preflight"
+                scan.preflight_reason = preflight_reason(line)
+            elif codes or _hit(broker, line):
+                scan.rejection_source = "broker"
+            else:
+                scan.rejection_source = "unknown"
+        if noted:
+            scan.examples = (scan.examples + [line.strip()[:200]])[-MAX_EXAMPLES:]
+    return scan
+
+
+def probe_system_log(config: Config, host: HostFacts) -> ProbeResult:
+    watch = Stopwatch()
+    settings = config.system_log
+    path = settings.path
+    assert path is not None, "the runner skips unconfigured probes"
+    if host.stat(path) is None:
+        return unknown("system_log", f"System log not found at {path}", watch, path=str(path))
+    lines = host.tail(path, settings.lines)
+    scan = scan_lines(lines, settings)
+    facts = {
+        "disconnects": scan.disconnects,
+        "reconnect_exhausted": scan.reconnect_exhausted,
+        "rejections": scan.rejections,
+        "rejection_source": scan.rejection_source,
+        "rejection_codes": scan.rejection_codes,
+        "preflight_reason": scan.preflight_reason,
+    }
+    detail = {"path": str(path), "lines_read": len(lines), "examples": scan.examples}
+    found = []
+    if scan.reconnect_exhausted:
+        found.append("reconnect attempts exhausted")
+    if scan.disconnects:
+        found.append(f"{scan.disconnects} disconnect line{'s' if scan.disconnects != 1 else ''}")
+    if scan.rejections:
+        codes = f", codes {', '.join(map(str, scan.rejection_codes))}" if scan.rejection_codes else ""
+        found.append(
+            f"{scan.rejections} rejection{'s' if scan.rejections != 1 else ''} (last: {scan.rejection_source}{codes})"
+        )
+    if scan.reconnect_exhausted:
+        status = Status.FAIL
+    elif found:
+        status = Status.WARN
+    else:
+        status = Status.OK
+    summary = f"Last {len(lines)} log lines: " + ("; ".join(found) if found else "nothing alarming")
+    return make_result("system_log", status, summary, facts, detail, watch)

@@ -1,0 +1,174 @@
+"""Running the probes: all at once, each with its own deadline, the sweep bounded.
+
+Host probes run in a small private thread pool (psutil and file reads block); the
+four API probes share one API session behind the process-wide gate. Whatever goes
+wrong inside a probe becomes an `unknown` result that says why; a sweep never
+raises and never outlives `probes.sweep_timeout_s` by more than a short grace.
+Probes whose inputs are not configured (no kill-switch path, say) are skipped and
+listed as such, rather than reported as unknown on every sweep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Iterable
+
+from irtui.config import Config
+from irtui.probes.api_gate import API_GATE, ApiGate
+from irtui.probes.api_session import API_PROBES, ApiSession
+from irtui.probes.clock import probe_reset_window
+from irtui.probes.common import Stopwatch, unknown
+from irtui.probes.files import probe_heartbeat, probe_kill_switch
+from irtui.probes.host import HostFacts, RealHost
+from irtui.probes.logscan import probe_system_log
+from irtui.probes.network import probe_ports
+from irtui.probes.process import probe_gateway_process
+from irtui.probes.registry import PROBES
+from irtui.probes.result import ProbeResult, Status
+
+HostProbe = Callable[[Config, HostFacts], ProbeResult]
+HOST_PROBES: dict[str, HostProbe] = {
+    "gateway_process": probe_gateway_process,
+    "kill_switch": probe_kill_switch,
+    "heartbeat": probe_heartbeat,
+    "system_log": probe_system_log,
+    "reset_window": probe_reset_window,
+}
+CANCEL_GRACE_S = 2.0
+WORKERS = 4
+
+
+def describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+@dataclass(frozen=True)
+class Sweep:
+    results: dict[str, ProbeResult]
+    elapsed_ms: float
+    skipped: dict[str, str] = field(default_factory=dict)  # probe -> why it did not run
+
+    @property
+    def all_ok(self) -> bool:
+        return all(r.status == Status.OK for r in self.results.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "probes": [r.to_dict() for r in self.results.values()],
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "skipped": [{"name": name, "reason": why} for name, why in self.skipped.items()],
+        }
+
+
+def not_configured(config: Config, name: str) -> str | None:
+    """Why a probe cannot run with this configuration, or None when it can."""
+    if name == "positions" and not config.positions.configured:
+        return "set positions.source (a JSON or CSV file) or positions.command"
+    if name == "market_data" and not config.market_data.symbols:
+        return "market_data.symbols is empty"
+    if name == "gateway_process" and not config.process.enabled:
+        return "process.enabled is false"
+    for section in ("kill_switch", "heartbeat", "system_log"):
+        if name == section and getattr(config, section).path is None:
+            return f"set {section}.path"
+    return None
+
+
+class ProbeRunner:
+    def __init__(self, config: Config, host: HostFacts | None = None, gate: ApiGate = API_GATE) -> None:
+        self.config = config
+        self.host: HostFacts = host or RealHost()
+        self.gate = gate
+
+    def run(self, names: Iterable[str] | None = None) -> Sweep:
+        """One sweep, in a fresh event loop in the calling thread (safe from worker threads)."""
+        return asyncio.run(self.run_async(names))
+
+    async def run_async(self, names: Iterable[str] | None = None) -> Sweep:
+        watch = Stopwatch()
+        selected = self._select(names)
+        skipped = {name: why for name in selected if (why := not_configured(self.config, name))}
+        runnable = [name for name in selected if name not in skipped]
+        executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="irtui-probe")
+        tasks: dict[asyncio.Task[dict[str, ProbeResult]], list[str]] = {}
+        try:
+            for name in runnable:
+                if name not in API_PROBES:
+                    tasks[asyncio.ensure_future(self._host_probe(name, executor))] = [name]
+            wanted = {name for name in runnable if name in API_PROBES}
+            if wanted:
+                tasks[asyncio.ensure_future(self._api_probes(wanted, executor))] = sorted(wanted)
+            results = await self._collect(tasks)
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
+        ordered = {name: results[name] for name in PROBES if name in results}
+        return Sweep(ordered, watch.ms(), skipped)
+
+    def _select(self, names: Iterable[str] | None) -> list[str]:
+        if names is None:
+            return list(PROBES)
+        chosen = list(dict.fromkeys(names))
+        unknown_names = [name for name in chosen if name not in PROBES]
+        if unknown_names:
+            raise ValueError(f"unknown probe(s) {', '.join(unknown_names)} (known: {', '.join(PROBES)})")
+        return chosen
+
+    async def _collect(self, tasks: dict[asyncio.Task[dict[str, ProbeResult]], list[str]]) -> dict[str, ProbeResult]:
+        limit = self.config.probes.sweep_timeout_s
+        if not tasks:
+            return {}
+        try:
+            done, pending = await asyncio.wait(tasks, timeout=limit)
+        except asyncio.CancelledError:
+            for task in tasks:
+                task.cancel()
+            await asyncio.wait(tasks, timeout=CANCEL_GRACE_S)
+            raise
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=CANCEL_GRACE_S)
+        results: dict[str, ProbeResult] = {}
+        for task, names in tasks.items():
+            if task in done and not task.cancelled() and task.exception() is None:
+                results.update(task.result())
+                continue
+            if task in done and not task.cancelled():
+                why = f"Probe failed ({describe(task.exception())})"  # type: ignore[arg-type]
+            else:
+                why = f"Did not finish within the sweep's {limit:g}s"
+            results.update({name: unknown(name, why) for name in names})
+        return results
+
+    async def _host_probe(self, name: str, executor: ThreadPoolExecutor) -> dict[str, ProbeResult]:
+        watch = Stopwatch()
+        timeout = self.config.probes.timeout_s
+        try:
+            if name == "ports":
+                result = await asyncio.wait_for(probe_ports(self.config), timeout)
+            else:
+                work = asyncio.get_running_loop().run_in_executor(executor, HOST_PROBES[name], self.config, self.host)
+                result = await asyncio.wait_for(work, timeout)
+        except asyncio.TimeoutError:
+            result = unknown(name, f"No answer within {timeout:g}s", watch)
+        except Exception as exc:  # a probe's bug or an unreadable host must not end the sweep
+            result = unknown(name, f"Probe failed ({describe(exc)})", watch, error=type(exc).__name__)
+        return {name: result}
+
+    async def _api_probes(self, wanted: set[str], executor: ThreadPoolExecutor) -> dict[str, ProbeResult]:
+        gw = self.config.gateway
+        budget = gw.api_timeout_s + gw.request_timeout_s + self.config.orders.sample_s + self.config.positions.command_timeout_s + 1.0
+        session = ApiSession(self.config, self.host, executor)
+
+        def bounded() -> Awaitable[dict[str, ProbeResult]]:
+            return asyncio.wait_for(session.run(wanted), budget)
+
+        try:
+            return await self.gate.run((gw.host, gw.trading_port), wanted, gw.min_api_interval_s, budget, bounded)
+        except asyncio.TimeoutError:
+            return {name: unknown(name, f"API session did not finish within {budget:g}s") for name in wanted}
+        except Exception as exc:
+            return {name: unknown(name, f"API probe failed ({describe(exc)})", error=type(exc).__name__) for name in wanted}

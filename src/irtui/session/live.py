@@ -1,0 +1,183 @@
+"""One incident in progress: a Walk whose every transition is journaled first.
+
+Created by `irtui.session.store.SessionStore` (start or resume); see there for
+how finishing writes the log entry exactly once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable, Iterable, Sequence
+
+from irtui.incidents.entry import FollowUp, IncidentEntry, Mode, Note, Outcome, PathStep, post_incident_follow_ups
+from irtui.incidents.writer import IncidentLog, LogError
+from irtui.probes.result import ProbeResult
+from irtui.session.journal import Journal, JournalError
+from irtui.session.walk import Clock, Step, Walk
+from irtui.trees.model import Contact, Tree
+
+Retire = Callable[[Journal, dict[str, Any]], None]
+
+
+class SessionError(Exception):
+    """A session cannot do what was asked; the message is for the operator."""
+
+
+class Session:
+    """One incident in progress. Create it with SessionStore.start or .resume."""
+
+    def __init__(
+        self,
+        *,
+        tree: Tree,
+        walk: Walk,
+        journal: Journal,
+        retire: Retire,
+        session_id: str,
+        mode: Mode,
+        operator: str,
+        clock: Clock,
+        exchange_tz: str | None,
+        notes: list[Note] | None = None,
+        probes: dict[str, ProbeResult] | None = None,
+        resumed: int = 0,
+        warnings: Sequence[str] = (),
+    ) -> None:
+        self.id = session_id
+        self.tree = tree
+        self.walk = walk
+        self.mode = mode
+        self.operator = operator
+        self.exchange_tz = exchange_tz
+        self.notes: list[Note] = notes or []
+        self.probes: dict[str, ProbeResult] = probes or {}
+        self.resumed = resumed
+        self.warnings = list(warnings)
+        self._clock = clock
+        self._journal = journal
+        self._retire = retire
+
+    @property
+    def started_at(self) -> datetime:
+        assert self.walk.started_at is not None
+        return self.walk.started_at
+
+    @property
+    def closed(self) -> bool:
+        return self._journal.closed
+
+    def _now(self) -> str:
+        return self._clock().isoformat()
+
+    def _write(self, record: dict[str, Any]) -> None:
+        if self._journal.closed:
+            raise SessionError(f"incident {self.id} is already closed")
+        self._journal.append(record)
+
+    def _record_step(self, step: Step, kind: str) -> Step:
+        try:
+            self._write({"t": kind, "at": step.at.isoformat(), "step": step.to_dict()})
+        except (JournalError, SessionError):
+            self.walk.back()  # a step that is not on disk did not happen
+            raise
+        return step
+
+    def answer(self, index: int, result: ProbeResult | None = None, by_probe: bool = False) -> Step:
+        return self._record_step(self.walk.answer(index, result=result, by_probe=by_probe), "answer")
+
+    def complete_action(self) -> Step:
+        return self._record_step(self.walk.complete_action(), "action")
+
+    def back(self) -> Step | None:
+        step = self.walk.back()
+        if step is None:
+            return None
+        try:
+            self._write({"t": "back", "at": self._now(), "node": step.node_id})
+        except (JournalError, SessionError):
+            self.walk.path.append(step)
+            raise
+        return step
+
+    def add_note(self, text: str) -> Note:
+        note = Note(at=self._clock(), text=text)
+        self._write({"t": "note", "at": note.at.isoformat(), "text": text})
+        self.notes.append(note)
+        return note
+
+    def record_probe(self, result: ProbeResult) -> None:
+        """Keep a probe's evidence with the incident, so a resumed session shows it again."""
+        self._write({"t": "probe", "at": self._now(), "result": result.to_dict()})
+        self.probes[result.name] = result
+
+    def default_follow_ups(self) -> list[FollowUp]:
+        """The outcome's follow-ups, then the post-incident checklist; all open but `Document`."""
+        outcome = self.walk.outcome
+        own = [FollowUp(text=text, kind="outcome") for text in (outcome.follow_ups if outcome else [])]
+        return own + post_incident_follow_ups()
+
+    def preview_entry(
+        self,
+        root_cause: str = "",
+        notes: Iterable[str] = (),
+        follow_ups: Sequence[FollowUp] | None = None,
+        drill: dict[str, Any] | None = None,
+    ) -> IncidentEntry:
+        """The entry `finish` would write now, without writing anything."""
+        ended = self._clock()
+        outcome_node = self.walk.outcome
+        actions = [step.text for step in self.walk.path if step.kind == "action"]
+        contact: Contact | None = None
+        if outcome_node is not None and outcome_node.contact:
+            contact = self.tree.contact(outcome_node.contact) or Contact(who=outcome_node.contact)
+        return IncidentEntry(
+            id=self.id,
+            mode=self.mode,
+            tree_id=self.tree.id,
+            tree_title=self.tree.title,
+            severity=self.tree.severity,
+            target_s=self.tree.target.total_seconds(),
+            operator=self.operator,
+            started_at=self.started_at,
+            ended_at=max(ended, self.started_at),
+            exchange_tz=self.exchange_tz,
+            path=[PathStep.from_step(step) for step in self.walk.path],
+            action=actions[-1] if actions else None,
+            outcome=None
+            if outcome_node is None
+            else Outcome(node=self.walk.current_id, kind=outcome_node.outcome.value, summary=outcome_node.summary),
+            follow_ups=list(follow_ups) if follow_ups is not None else self.default_follow_ups(),
+            root_cause=root_cause,
+            notes=self.notes + [Note(at=ended, text=text) for text in notes if text.strip()],
+            contact=contact,
+            drill=drill,
+            resumed=self.resumed,
+        )
+
+    def finish(
+        self,
+        log: IncidentLog,
+        root_cause: str = "",
+        notes: Iterable[str] = (),
+        follow_ups: Sequence[FollowUp] | None = None,
+        drill: dict[str, Any] | None = None,
+    ) -> IncidentEntry:
+        """Write the entry to the log exactly once and close the journal."""
+        entry = self.preview_entry(root_cause, notes, follow_ups, drill)
+        self._write({"t": "finishing", "at": entry.ended_at.isoformat(), "log": str(log.path.resolve()), "entry": entry.to_json_dict()})
+        try:
+            if not log.contains(entry.id):  # an earlier attempt may have got through before failing
+                log.append(entry)
+        except LogError:
+            self._journal.append({"t": "finish_failed", "at": self._now(), "entry_id": entry.id})
+            raise
+        self._retire(self._journal, {"t": "finished", "at": self._now(), "entry_id": entry.id})
+        return entry
+
+    def discard(self, reason: str = "") -> None:
+        """Close the incident without a log entry (started by mistake); the journal is kept."""
+        self._retire(self._journal, {"t": "discarded", "at": self._now(), "reason": reason})
+
+    def close(self) -> None:
+        """Let go of the session without finishing it; it stays open for resume."""
+        self._journal.close()

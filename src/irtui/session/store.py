@@ -1,0 +1,241 @@
+"""Crash-safe incident sessions: the one session API the app, `diagnose` and drills use.
+
+A Session wraps a Walk and journals every transition (fsynced) before it returns,
+in `<state dir>/sessions/<id>.jsonl`; the state dir sits next to the log
+(`incident_log/.state`). If the terminal dies, `SessionStore.open_sessions()`
+lists the incident and `resume()` rebuilds it with its path, notes and clock.
+
+Finishing is written so that the log gets the entry exactly once: the complete
+entry is journaled (`finishing`), then appended to the log, then `finished` is
+journaled and the journal retired to `closed/`. After a crash in between,
+`complete_pending()` appends the journaled entry only if the log lacks its id.
+The session id is the entry id (`INC-...` / `DRL-...`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from irtui.incidents.entry import DEFAULT_EXCHANGE_TZ, ENTRY_ID, IncidentEntry, Mode, new_entry_id
+from irtui.incidents.location import state_dir_for
+from irtui.incidents.writer import IncidentLog
+from irtui.session.journal import JOURNAL_SUFFIX, Journal, JournalBusy, is_locked, read_journal
+from irtui.session.live import Session, SessionError
+from irtui.session.replay import journal_state, replay, tree_hash
+from irtui.session.walk import Clock, Walk, utc_now
+from irtui.trees.model import Tree
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """An incident left open (the terminal died, or irtui is running it now)."""
+
+    id: str
+    tree_id: str
+    tree_title: str
+    operator: str
+    mode: Mode
+    started_at: datetime
+    steps: int
+    notes: int
+    last_activity: datetime
+    in_use: bool  # a running irtui holds it
+    finishing: str | None  # the entry id, when it stopped while being written to the log
+    path: Path
+    problems: list[str] = field(default_factory=list)
+
+
+_VALID_ID = re.compile(ENTRY_ID)
+
+
+class SessionStore:
+    def __init__(self, state_dir: Path | str) -> None:
+        self.state_dir = Path(state_dir)
+        self.sessions_dir = self.state_dir / "sessions"
+        self.closed_dir = self.state_dir / "closed"
+
+    @classmethod
+    def for_log(cls, log_path: Path | str) -> "SessionStore":
+        return cls(state_dir_for(Path(log_path)))
+
+    def _path(self, session_id: str) -> Path:
+        if not _VALID_ID.match(session_id):
+            raise SessionError(f"{session_id!r} is not an incident id (they look like INC-20261121-0752-9f3a1c2e)")
+        return self.sessions_dir / f"{session_id}{JOURNAL_SUFFIX}"
+
+    def _retire(self, journal: Journal, record: dict[str, Any]) -> None:
+        journal.append(record)
+        journal.move_to(self.closed_dir)
+
+    def start(
+        self,
+        tree: Tree,
+        operator: str,
+        mode: Mode | str = Mode.LIVE,
+        *,
+        clock: Clock = utc_now,
+        exchange_tz: str | None = DEFAULT_EXCHANGE_TZ,
+    ) -> Session:
+        mode = Mode(mode)
+        started = clock()
+        for _ in range(5):
+            session_id = new_entry_id(mode, started)
+            path = self._path(session_id)
+            if not path.exists():
+                break
+        start = {
+            "t": "start",
+            "v": 1,
+            "session": session_id,
+            "tree": tree.id,
+            "tree_title": tree.title,
+            "tree_hash": tree_hash(tree),
+            "operator": operator,
+            "mode": mode.value,
+            "started_at": started.isoformat(),
+            "exchange_tz": exchange_tz,
+            "pid": os.getpid(),
+        }
+        journal = Journal.create(path, start)
+        return Session(
+            tree=tree,
+            walk=Walk(tree, clock=clock, started_at=started),
+            journal=journal,
+            retire=self._retire,
+            session_id=session_id,
+            mode=mode,
+            operator=operator,
+            clock=clock,
+            exchange_tz=exchange_tz,
+        )
+
+    def open_sessions(self) -> list[OpenSession]:
+        """Every incident not finished, oldest first; journals too damaged to read are left out."""
+        found = []
+        for path in sorted(self.sessions_dir.glob(f"*{JOURNAL_SUFFIX}")):
+            read = read_journal(path)
+            try:
+                state = journal_state(read.records)
+            except (ValueError, KeyError):
+                continue
+            if state.finished or state.discarded:
+                continue
+            start = state.start
+            found.append(
+                OpenSession(
+                    id=start["session"],
+                    tree_id=start["tree"],
+                    tree_title=start.get("tree_title", start["tree"]),
+                    operator=start.get("operator", ""),
+                    mode=Mode(start.get("mode", "LIVE")),
+                    started_at=datetime.fromisoformat(start["started_at"]),
+                    steps=state.steps,
+                    notes=state.notes,
+                    last_activity=state.last_activity,
+                    in_use=is_locked(path),
+                    finishing=state.pending_entry.id if state.pending_entry else None,
+                    path=path,
+                    problems=read.problems,
+                )
+            )
+        return sorted(found, key=lambda s: s.started_at)
+
+    def resume(self, session_id: str, tree: Tree, *, clock: Clock = utc_now) -> Session:
+        """Take up an open incident again, with its path, notes and clock intact."""
+        path = self._path(session_id)
+        if not path.exists():
+            raise SessionError(f"there is no open incident {session_id}")
+        try:
+            journal = Journal.reopen(path)
+        except JournalBusy as error:
+            raise SessionError(str(error)) from error
+        try:
+            read = read_journal(path)
+            state = journal_state(read.records)
+            if state.start["tree"] != tree.id:
+                raise SessionError(f"incident {session_id} follows tree {state.start['tree']!r}, not {tree.id!r}")
+            if state.pending_entry is not None:
+                raise SessionError(
+                    f"incident {session_id} was being written to the log when irtui stopped; "
+                    "it is completed, not resumed (SessionStore.complete_pending)"
+                )
+            if state.finished or state.discarded:
+                raise SessionError(f"incident {session_id} is already closed")
+            rebuilt = replay(read.records, tree, clock)
+            journal.append({"t": "resumed", "at": clock().isoformat(), "pid": os.getpid()})
+        except (ValueError, KeyError) as error:
+            journal.close()
+            raise SessionError(f"the journal of incident {session_id} cannot be read: {error}") from error
+        except BaseException:
+            journal.close()
+            raise
+        return Session(
+            tree=tree,
+            walk=rebuilt.walk,
+            journal=journal,
+            retire=self._retire,
+            session_id=session_id,
+            mode=Mode(state.start.get("mode", "LIVE")),
+            operator=state.start.get("operator", ""),
+            clock=clock,
+            exchange_tz=state.start.get("exchange_tz"),
+            notes=rebuilt.notes,
+            probes=rebuilt.probes,
+            resumed=rebuilt.resumed + 1,
+            warnings=read.problems + rebuilt.warnings,
+        )
+
+    def complete_pending(self, log: IncidentLog | None = None, *, clock: Clock = utc_now) -> list[IncidentEntry]:
+        """Finish what a crash interrupted while writing to the log; never duplicates an entry.
+
+        Uses the log each journal was being written to, unless `log` is given.
+        Returns the entries this call appended to a log.
+        """
+        written = []
+        for path in sorted(self.sessions_dir.glob(f"*{JOURNAL_SUFFIX}")):
+            try:
+                state = journal_state(read_journal(path).records)
+            except (ValueError, KeyError):
+                continue
+            if state.pending_entry is None and not (state.finished or state.discarded):
+                continue
+            try:
+                journal = Journal.reopen(path)
+            except JournalBusy:
+                continue  # its own irtui is still finishing it
+            try:
+                state = journal_state(read_journal(path).records)  # again, now that it is ours
+                entry = state.pending_entry
+                if entry is None and not (state.finished or state.discarded):
+                    continue
+                if entry is not None:
+                    target = log or IncidentLog(state.pending_log or "")
+                    if not target.contains(entry.id):
+                        target.append(entry)
+                        written.append(entry)
+                    journal.append({"t": "finished", "at": clock().isoformat(), "entry_id": entry.id})
+                journal.move_to(self.closed_dir)
+            finally:
+                journal.close()
+        return written
+
+    def discard(self, session_id: str, reason: str = "") -> None:
+        path = self._path(session_id)
+        if not path.exists():
+            raise SessionError(f"there is no open incident {session_id}")
+        try:
+            journal = Journal.reopen(path)
+        except JournalBusy as error:
+            raise SessionError(str(error)) from error
+        try:
+            self._retire(journal, {"t": "discarded", "at": utc_now().isoformat(), "reason": reason})
+        finally:
+            journal.close()
+
+
+__all__ = ["OpenSession", "Session", "SessionError", "SessionStore"]

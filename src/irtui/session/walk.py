@@ -1,0 +1,259 @@
+"""Walking a tree: the one state machine the app, `diagnose` and drills share.
+
+A walk starts at the tree's start node and records a Step for every question
+answered and every action done, until it reaches an outcome. Probe results can
+suggest (or, in `diagnose`, take) an answer through the answers' rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from enum import StrEnum
+from typing import Any, Callable, Mapping
+
+from irtui.probes.result import ProbeResult
+from irtui.trees.model import ActionNode, OutcomeNode, QuestionNode, Tree
+from irtui.trees.rules import rule_matches
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class AnswerSource(StrEnum):
+    PROBE = "probe"          # the probe's rule picked it and nobody changed it
+    OPERATOR = "operator"    # a person answered; no probe had an opinion
+    OVERRIDE = "override"    # a person chose against the probe's answer
+
+
+class WalkError(ValueError):
+    """An impossible move: answering an action, going on from an outcome..."""
+
+
+@dataclass(frozen=True)
+class Step:
+    node_id: str
+    kind: str                 # "question" or "action"
+    text: str                 # the question or the action, as shown
+    answer: str               # the answer's label, or "done" for an action
+    answer_index: int | None  # which answer, for questions
+    next_id: str
+    source: AnswerSource
+    at: datetime
+    probe: str | None = None
+    evidence: str | None = None  # the probe's one-line summary, when one was shown
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "node": self.node_id,
+            "kind": self.kind,
+            "text": self.text,
+            "answer": self.answer,
+            "answer_index": self.answer_index,
+            "next": self.next_id,
+            "source": self.source.value,
+            "at": self.at.isoformat(),
+            "probe": self.probe,
+            "evidence": self.evidence,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Step":
+        return cls(
+            node_id=data["node"],
+            kind=data["kind"],
+            text=data["text"],
+            answer=data["answer"],
+            answer_index=data.get("answer_index"),
+            next_id=data["next"],
+            source=AnswerSource(data["source"]),
+            at=datetime.fromisoformat(data["at"]),
+            probe=data.get("probe"),
+            evidence=data.get("evidence"),
+        )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The answer a probe result picks for the current question."""
+
+    answer_index: int
+    result: ProbeResult
+
+
+def suggest(question: QuestionNode, results: Mapping[str, ProbeResult]) -> Suggestion | None:
+    if question.probe is None or question.probe not in results:
+        return None
+    result = results[question.probe]
+    for index, answer in enumerate(question.answers):
+        if answer.when and rule_matches(answer.when, result):
+            return Suggestion(index, result)
+    return None
+
+
+@dataclass
+class Walk:
+    tree: Tree
+    clock: Clock = utc_now
+    started_at: datetime | None = None
+    path: list[Step] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.started_at is None:
+            self.started_at = self.clock()
+
+    @property
+    def current_id(self) -> str:
+        return self.path[-1].next_id if self.path else self.tree.start
+
+    @property
+    def current(self) -> QuestionNode | ActionNode | OutcomeNode:
+        return self.tree.node(self.current_id)
+
+    @property
+    def finished(self) -> bool:
+        return isinstance(self.current, OutcomeNode)
+
+    @property
+    def outcome(self) -> OutcomeNode | None:
+        node = self.current
+        return node if isinstance(node, OutcomeNode) else None
+
+    def elapsed(self) -> timedelta:
+        assert self.started_at is not None
+        return self.clock() - self.started_at
+
+    def suggestion(self, results: Mapping[str, ProbeResult]) -> Suggestion | None:
+        node = self.current
+        return suggest(node, results) if isinstance(node, QuestionNode) else None
+
+    def answer(self, index: int, *, result: ProbeResult | None = None, by_probe: bool = False) -> Step:
+        """Answer the current question with answer `index` (0-based).
+
+        `result` is the probe result that was on screen; if its rule picks another
+        answer, this is recorded as an override.
+        """
+        node = self.current
+        if not isinstance(node, QuestionNode):
+            raise WalkError(f"{self.current_id!r} is not a question")
+        if not 0 <= index < len(node.answers):
+            raise WalkError(f"{self.current_id!r} has no answer {index + 1}")
+        picked = suggest(node, {node.probe: result}) if (result is not None and node.probe) else None
+        if by_probe:
+            if picked is None or picked.answer_index != index:
+                raise WalkError("the probe's rule does not pick that answer")
+            source = AnswerSource.PROBE
+        elif picked is not None and picked.answer_index != index:
+            source = AnswerSource.OVERRIDE
+        else:
+            source = AnswerSource.OPERATOR
+        chosen = node.answers[index]
+        return self._record(
+            Step(
+                node_id=self.current_id,
+                kind="question",
+                text=node.question,
+                answer=chosen.answer,
+                answer_index=index,
+                next_id=chosen.next,
+                source=source,
+                at=self.clock(),
+                probe=node.probe if result is not None else None,
+                evidence=result.summary if result is not None else None,
+            )
+        )
+
+    def complete_action(self) -> Step:
+        node = self.current
+        if not isinstance(node, ActionNode):
+            raise WalkError(f"{self.current_id!r} is not an action")
+        return self._record(
+            Step(
+                node_id=self.current_id,
+                kind="action",
+                text=node.action,
+                answer="done",
+                answer_index=None,
+                next_id=node.next,
+                source=AnswerSource.OPERATOR,
+                at=self.clock(),
+            )
+        )
+
+    def back(self) -> Step | None:
+        """Undo the last step; returns it, or None at the start."""
+        return self.path.pop() if self.path else None
+
+    def replay(self, step: Step) -> None:
+        """Re-apply a recorded step (resuming from a journal), checking it still fits the tree."""
+        node = self.current
+        if step.node_id != self.current_id:
+            raise WalkError(f"journal step at {step.node_id!r} but the walk is at {self.current_id!r}")
+        if step.next_id not in node.successors():  # type: ignore[union-attr]
+            raise WalkError(f"{step.node_id!r} does not lead to {step.next_id!r} in this tree")
+        self.path.append(step)
+
+    def _record(self, step: Step) -> Step:
+        self.path.append(step)
+        return step
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """How far the probes alone took a walk."""
+
+    tree_id: str
+    path: tuple[Step, ...]
+    stopped_at: str
+    needs_operator: bool
+    outcome: OutcomeNode | None
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tree": self.tree_id,
+            "path": [{"node": s.node_id, "answer": s.answer, "source": s.source.value, "evidence": s.evidence} for s in self.path],
+            "stopped_at": self.stopped_at,
+            "needs_operator": self.needs_operator,
+            "outcome": None
+            if self.outcome is None
+            else {"kind": self.outcome.outcome.value, "summary": self.outcome.summary, "follow_ups": list(self.outcome.follow_ups)},
+            "reason": self.reason,
+        }
+
+
+def advance_with_probes(walk: Walk, results: Mapping[str, ProbeResult]) -> Diagnosis:
+    """Answer every question the probes can answer, until a person is needed or an outcome."""
+    reason = ""
+    while not walk.finished:
+        node = walk.current
+        if isinstance(node, ActionNode):
+            reason = "an action for the operator"
+            break
+        assert isinstance(node, QuestionNode)
+        if node.probe is None:
+            reason = "no probe answers this question"
+            break
+        picked = suggest(node, results)
+        if picked is None:
+            reason = (
+                f"probe {node.probe!r} did not run"
+                if node.probe not in results
+                else f"probe {node.probe!r} gave no answer ({results[node.probe].summary})"
+            )
+            break
+        walk.answer(picked.answer_index, result=picked.result, by_probe=True)
+    return Diagnosis(
+        tree_id=walk.tree.id,
+        path=tuple(walk.path),
+        stopped_at=walk.current_id,
+        needs_operator=not walk.finished,
+        outcome=walk.outcome,
+        reason=reason or "outcome reached",
+    )
+
+
+__all__ = ["AnswerSource", "Diagnosis", "Step", "Suggestion", "Walk", "WalkError", "advance_with_probes", "suggest", "utc_now"]

@@ -1,0 +1,277 @@
+"""The simulated IB Gateway: a loopback TCP listener whose behaviour follows a scenario.
+
+Modes and what a client sees:
+  healthy           full handshake and data
+  refuse            nothing listens (connect gets ECONNREFUSED); the port stays reserved
+                    by a bound, non-listening socket so the same port comes back
+  close             accepted, then closed at once (socat with nothing behind it)
+  silent            accepted, read, never answered (a hung API); closes when the client does
+  not_ready         version answered, then no nextValidId/managedAccounts and no data
+  client_id_in_use  version answered; startApi gets error 326 and the socket closes
+  drop_after        healthy, but each connection is closed drop_after_s after it connected
+
+Order-changing messages (placeOrder, cancelOrder, reqGlobalCancel, exerciseOptions,
+reqAutoOpenOrders) are never acted on: they are recorded in `order_messages` and
+answered with error 321 (API in read-only mode), except reqAutoOpenOrders, which TWS
+never answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from irtui.sim import protocol
+from irtui.sim.scenario import Scenario
+from irtui.sim.session import Session
+
+log = logging.getLogger("irtui.sim")
+
+MODE_CHANGE_TIMEOUT_S = 5.0
+STOP_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class ReceivedMessage:
+    client_id: int | None
+    msg_id: int
+    fields: tuple[str, ...]
+    at: float
+
+    @property
+    def name(self) -> str:
+        return protocol.request_name(self.msg_id)
+
+
+Observer = Callable[[ReceivedMessage, bool], None]
+
+
+def check_loopback(host: str) -> str:
+    """The host itself if it is a loopback address ("localhost" becomes 127.0.0.1)."""
+    if host == "localhost":
+        return "127.0.0.1"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(f"{host!r} is not an IP address; the simulator only listens on loopback (127.0.0.1)") from None
+    if not address.is_loopback:
+        raise ValueError(f"{host} is not a loopback address; the simulator only listens on 127.0.0.1 or ::1")
+    return host
+
+
+class SimulatedGateway:
+    def __init__(self, scenario: Scenario | None = None) -> None:
+        self._scenario = scenario or Scenario(name="healthy")
+        self._mode = self._scenario.mode
+        self.host = "127.0.0.1"
+        self.port = 0
+        self.received: list[ReceivedMessage] = []
+        self.order_messages: list[ReceivedMessage] = []
+        self._sessions: set[Session] = set()
+        self._session_tasks: set[asyncio.Task[None]] = set()
+        self._server: asyncio.Server | None = None
+        self._pending_listen: asyncio.Task[None] | None = None
+        self._port_holder: socket.socket | None = None
+        self._observers: list[Observer] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self._running = False
+
+    # --- state --------------------------------------------------------------------
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._scenario
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @property
+    def connections(self) -> int:
+        return len(self._sessions)
+
+    @property
+    def listening(self) -> bool:
+        return self._server is not None or self._pending_listen is not None
+
+    def add_observer(self, observer: Observer) -> None:
+        """observer(message, refused) runs on the gateway's loop for each received message."""
+        self._observers.append(observer)
+
+    # --- start / stop -------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        if self._running:
+            raise RuntimeError("the simulated gateway is already running")
+        self.host = check_loopback(host)
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        holder = socket.socket(family, socket.SOCK_STREAM)
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            holder.bind((self.host, port))
+        except OSError:
+            holder.close()
+            raise
+        self.port = holder.getsockname()[1]
+        self._port_holder = holder
+        self._running = True
+        if self._mode != "refuse":
+            self._listen()
+            await self._await_listener()
+        log.info("sim: gateway on %s:%d, scenario %s, mode %s",
+                 self.host, self.port, self._scenario.name, self._mode)
+
+    async def stop(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        if self._pending_listen is not None:
+            await asyncio.wait([self._pending_listen], timeout=STOP_TIMEOUT_S)
+        self._stop_listening()
+        self._release_port()
+        for session in list(self._sessions):
+            session.close()
+        if self._session_tasks:
+            await asyncio.wait(list(self._session_tasks), timeout=STOP_TIMEOUT_S)
+        log.info("sim: gateway on %s:%d stopped", self.host, self.port)
+
+    def _listen(self) -> None:
+        """Listen on the reserved port now; the asyncio server wraps the socket in a task."""
+        sock = self._port_holder
+        if sock is None:
+            sock = self._bind()
+        self._port_holder = None
+        sock.listen(128)
+        sock.setblocking(False)
+        self._pending_listen = asyncio.get_running_loop().create_task(self._serve(sock))
+
+    async def _serve(self, sock: socket.socket) -> None:
+        try:
+            self._server = await asyncio.start_server(self._on_client, sock=sock)
+        finally:
+            self._pending_listen = None
+
+    async def _await_listener(self) -> None:
+        if self._pending_listen is not None:
+            await self._pending_listen
+
+    def _bind(self) -> socket.socket:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((self.host, self.port))
+        except OSError:
+            sock.close()
+            raise
+        return sock
+
+    def _stop_listening(self) -> None:
+        if self._server is not None:
+            self._server.close()  # closes the listening socket at once
+            self._server = None
+
+    def _release_port(self) -> None:
+        if self._port_holder is not None:
+            self._port_holder.close()
+            self._port_holder = None
+
+    # --- connections --------------------------------------------------------------
+
+    async def _on_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._mode in ("close", "refuse") or not self._running:
+            log.info("sim: accepted %s and closed it (mode %s)", writer.get_extra_info("peername"), self._mode)
+            writer.close()
+            return
+        session = Session(self, reader, writer)
+        self._sessions.add(session)
+        task = asyncio.current_task()
+        if task is not None:
+            self._session_tasks.add(task)
+            task.add_done_callback(self._session_tasks.discard)
+        log.info("sim: client connected from %s (mode %s)", session.peer, self._mode)
+        if self._mode == "drop_after":
+            session.arm_drop(self._scenario.drop_after_s)
+        await session.run()
+
+    def _session_closed(self, session: Session) -> None:
+        if session in self._sessions:
+            self._sessions.discard(session)
+            log.info("sim: client %s disconnected", session.client_id)
+
+    def _client_id_taken(self, session: Session) -> bool:
+        return any(
+            other is not session and other.api_started and other.client_id == session.client_id
+            for other in self._sessions
+        )
+
+    def _record(self, session: Session, msg_id: int, fields: tuple[str, ...], refused: bool = False) -> None:
+        message = ReceivedMessage(session.client_id, msg_id, fields, time.time())
+        self.received.append(message)
+        if refused:
+            self.order_messages.append(message)
+        log.info("sim: client %s -> %s (%d)%s", session.client_id, message.name, msg_id,
+                 " REFUSED" if refused else "")
+        for observer in self._observers:
+            try:
+                observer(message, refused)
+            except Exception:  # an observer's bug must not break the gateway
+                log.exception("sim: observer failed")
+
+    # --- live changes ---------------------------------------------------------------
+
+    def set_mode(self, mode: str) -> None:
+        """Change behaviour now, for new connections and the ones already open."""
+        self._call(lambda: self._apply(self._scenario.with_mode(mode)))
+
+    def set_scenario(self, scenario: Scenario) -> None:
+        """Replace the whole world, including the mode; open sessions follow it."""
+        self._call(lambda: self._apply(scenario))
+
+    def _call(self, change: Callable[[], None]) -> None:
+        if self._loop is None or not self._running or threading.get_ident() == self._loop_thread:
+            change()
+            return
+
+        async def apply_and_wait() -> None:
+            change()
+            await self._await_listener()
+
+        future = asyncio.run_coroutine_threadsafe(apply_and_wait(), self._loop)
+        future.result(timeout=MODE_CHANGE_TIMEOUT_S)
+
+    def _apply(self, scenario: Scenario) -> None:
+        previous_mode, self._scenario, self._mode = self._mode, scenario, scenario.mode
+        if previous_mode != self._mode:
+            log.info("sim: mode %s -> %s", previous_mode, self._mode)
+        if not self._running:
+            return
+        if self._mode == "refuse":
+            self._stop_listening()
+            if self._port_holder is None:
+                self._port_holder = self._bind()
+        elif self._server is None and self._pending_listen is None:
+            self._listen()
+        for session in list(self._sessions):
+            self._apply_to_session(session)
+
+    def _apply_to_session(self, session: Session) -> None:
+        if self._mode in ("refuse", "close"):
+            session.close()
+            return
+        if self._mode == "drop_after":
+            session.arm_drop(self._scenario.drop_after_s)
+        else:
+            session.disarm_drop()
+        if session.api_started and not session.ready and self._mode in ("healthy", "drop_after", "client_id_in_use"):
+            session.send_ready()
+        session.scenario_changed()

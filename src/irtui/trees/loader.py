@@ -1,0 +1,186 @@
+"""Loading tree files: every problem as `file:line:col: message`, never an exception.
+
+`load_tree` reads one file; `load_trees` reads files and directories into a
+TreeSet where a broken file is reported and the others still load. A tree is
+returned only when it has no problem at all, so a walk never meets a broken one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from pydantic import ValidationError
+from yaml.nodes import MappingNode
+
+from irtui.trees.model import Tree
+from irtui.trees.schema_errors import describe_errors
+from irtui.trees.validate import check_tree
+from irtui.trees.yaml_source import ParsedYaml, locate, parse_yaml
+
+MAX_TREE_BYTES = 5 * 1024 * 1024
+TREE_SUFFIXES = (".yaml", ".yml")
+_REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+@dataclass
+class TreeSet:
+    trees: dict[str, Tree] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    sources: dict[str, Path] = field(default_factory=dict)  # tree id → the file it came from
+    files: list[Path] = field(default_factory=list)          # every file that was read
+
+    def get(self, tree_id: str) -> Tree | None:
+        return self.trees.get(tree_id)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def default_trees_dir() -> Path:
+    """IRTUI_TREES, else ./trees if it holds tree files, else the repository's trees/."""
+    env = os.environ.get("IRTUI_TREES")
+    if env:
+        return Path(env)
+    local = Path("trees")
+    if local.is_dir() and any(p.suffix in TREE_SUFFIXES for p in local.iterdir()):
+        return local
+    return _REPO_ROOT / "trees"
+
+
+def _read_text(path: Path, name: str) -> tuple[str | None, Problem | None]:
+    def problem(message: str) -> tuple[None, Problem]:
+        return None, Problem(name, 1, 1, message)
+
+    try:
+        if not path.exists():
+            return problem("no such file")
+        if not path.is_file():
+            return problem("not a regular file")
+        size = path.stat().st_size
+        if size > MAX_TREE_BYTES:
+            return problem(f"file is too large ({size:,} bytes); a tree file may be at most {MAX_TREE_BYTES // 1024 // 1024} MB")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_TREE_BYTES + 1)
+    except OSError as error:
+        return problem(f"cannot read the file: {error.strerror or error}")
+    if len(data) > MAX_TREE_BYTES:
+        return problem(f"file is larger than {MAX_TREE_BYTES // 1024 // 1024} MB, the limit for a tree file")
+    if b"\x00" in data:
+        return problem("binary file (it contains NUL bytes), not a YAML tree")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return None, Problem(name, line, 1, f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded); save the file as UTF-8")
+    if not text.strip():
+        return problem("file is empty: expected a tree (id, title, severity, start, nodes...)")
+    return text, None
+
+
+def _describe_duplicates(parsed: ParsedYaml, name: str) -> list[Problem]:
+    nodes_mapping = None
+    if isinstance(parsed.root, MappingNode):
+        nodes_mapping = next((v for k, v in parsed.root.value if getattr(k, "value", None) == "nodes"), None)
+    problems = []
+    for dup in parsed.duplicates:
+        first = dup.first.start_mark.line + 1
+        what = "node id" if dup.mapping is nodes_mapping else "key"
+        problems.append(
+            Problem(name, dup.key.start_mark.line + 1, dup.key.start_mark.column + 1, f"duplicate {what} {dup.key.value!r} (first at line {first}); YAML would silently keep only the last one")
+        )
+    return problems
+
+
+def load_tree(path: Path | str, *, runbooks_dir: Path | None = None) -> tuple[Tree | None, list[Problem]]:
+    """One tree file → (the tree if it has no problem, every problem found). Never raises."""
+    path = Path(path)
+    try:
+        return _load_tree(path, runbooks_dir)
+    except Exception as error:  # noqa: BLE001 - one odd file must not stop the others being checked
+        return None, [Problem(str(path), 1, 1, f"could not check this file ({type(error).__name__}: {error})")]
+
+
+def _load_tree(path: Path, runbooks_dir: Path | None) -> tuple[Tree | None, list[Problem]]:
+    name = str(path)
+    text, problem = _read_text(path, name)
+    if problem is not None or text is None:
+        return None, [problem] if problem else []
+    parsed = parse_yaml(text)
+    if parsed.error is not None:
+        return None, [Problem(name, parsed.error.line, parsed.error.col, parsed.error.message)]
+    problems = _describe_duplicates(parsed, name)
+    if parsed.data is None:
+        return None, [Problem(name, 1, 1, "file holds no tree (only comments or an empty document)")]
+    if not isinstance(parsed.data, dict):
+        line, col = locate(parsed.root, ())
+        kind = "a list" if isinstance(parsed.data, list) else "a single value"
+        return None, [Problem(name, line, col, f"a tree file must be a mapping of `key: value` lines (id, title, nodes...), not {kind}")]
+    try:
+        tree = Tree.model_validate(parsed.data)
+    except ValidationError as error:
+        for loc, message in describe_errors(error, parsed.root):
+            problems.append(Problem(name, *locate(parsed.root, loc), message))
+        return None, sorted(set(problems))
+    for finding in check_tree(tree, file_stem=path.stem, runbooks_dir=runbooks_dir):
+        problems.append(Problem(name, *locate(parsed.root, finding.path), finding.message))
+    if problems:
+        return None, sorted(set(problems))
+    return tree, []
+
+
+def tree_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Problem]]:
+    """Files named, plus the tree files in directories named (sorted, not recursive)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in TREE_SUFFIXES and p.is_file())
+            if not found:
+                problems.append(Problem(str(path), 1, 1, "no tree files (*.yaml) in this directory"))
+            files.extend(found)
+        else:
+            files.append(path)
+    unique: dict[Path, Path] = {}
+    for path in files:
+        unique.setdefault(path.resolve(), path)  # the same file named twice is read once
+    return list(unique.values()), problems
+
+
+def load_trees(paths: Iterable[Path | str] | None = None, *, runbooks_dir: Path | None = None) -> TreeSet:
+    """Every tree in `paths` (files or directories; default: default_trees_dir())."""
+    files, problems = tree_files([default_trees_dir()] if paths is None else paths)
+    result = TreeSet(problems=problems)
+    for path in files:
+        result.files.append(path)
+        tree, found = load_tree(path, runbooks_dir=runbooks_dir)
+        result.problems.extend(found)
+        if tree is None:
+            continue
+        if tree.id in result.trees:
+            line, col = _id_position(path)
+            result.problems.append(Problem(str(path), line, col, f"tree id {tree.id!r} is already used by {result.sources[tree.id]}"))
+            continue
+        result.trees[tree.id] = tree
+        result.sources[tree.id] = path
+    return result
+
+
+def _id_position(path: Path) -> tuple[int, int]:
+    text, _ = _read_text(path, str(path))
+    return locate(parse_yaml(text).root, ("id",)) if text else (1, 1)

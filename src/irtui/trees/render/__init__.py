@@ -1,0 +1,28 @@
+"""Rendering trees for review: Markdown pages, bare Mermaid flowcharts, terminal drawings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from irtui.trees.model import Tree
+from irtui.trees.render.markdown import markdown_page
+from irtui.trees.render.mermaid import flowchart
+from irtui.trees.render.text import text_drawing
+from irtui.trees.runbooks import find_runbook
+
+FORMATS = ("md", "mermaid", "text")
+
+
+def render_tree(tree: Tree, fmt: str = "md", *, runbooks_dir: Path | None = None, color: bool = False) -> str:
+    """One tree in one format; the same call makes docs/trees/*.md and the test that checks them."""
+    if fmt == "md":
+        runbook = find_runbook(tree.runbook, runbooks_dir) if tree.runbook else None
+        return markdown_page(tree, runbook.name if runbook else None)
+    if fmt == "mermaid":
+        return flowchart(tree)
+    if fmt == "text":
+        return text_drawing(tree, color=color)
+    raise ValueError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
+
+
+__all__ = ["FORMATS", "flowchart", "markdown_page", "render_tree", "text_drawing"]

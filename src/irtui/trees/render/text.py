@@ -1,0 +1,89 @@
+"""A tree drawn in the terminal with Rich: questions branch into their answers.
+
+A node reached a second time is not drawn again: a back edge shows `↩ back to`,
+a node shared by two branches shows `→ see` and is drawn only the first time.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text
+from rich.tree import Tree as RichTree
+
+from irtui.trees.model import ActionNode, OutcomeKind, OutcomeNode, QuestionNode, Tree
+from irtui.trees.render.mermaid import OUTCOME_LABELS
+from irtui.trees.render.rule_text import rule_text
+from irtui.trees.severity import SEVERITIES, format_duration
+
+OUTCOME_STYLES = {
+    OutcomeKind.RESOLVED: "bold green",
+    OutcomeKind.HALT_TRADING: "bold red",
+    OutcomeKind.ESCALATE: "bold yellow",
+    OutcomeKind.MONITOR: "bold magenta",
+}
+
+
+def _node_label(node_id: str, node: QuestionNode | ActionNode | OutcomeNode) -> Text:
+    if isinstance(node, QuestionNode):
+        label = Text.assemble(("? ", "bold cyan"), (node.question, "bold"), (f"  [{node_id}]", "dim"))
+        if node.probe:
+            label.append(f"  🔎 {node.probe}", style="cyan")
+        return label
+    if isinstance(node, ActionNode):
+        label = Text.assemble(("▶ ", "bold"), (node.action, ""), (f"  [{node_id}]", "dim"))
+        if node.danger:
+            label = Text.assemble(("⚠ ", "bold red"), label)
+        if node.wait:
+            label.append(f"  (wait {node.wait})", style="dim")
+        return label
+    return Text.assemble((f"■ {OUTCOME_LABELS[node.outcome]}: ", OUTCOME_STYLES[node.outcome]), (node.summary.strip(), ""), (f"  [{node_id}]", "dim"))
+
+
+def rich_tree(tree: Tree) -> RichTree:
+    level = SEVERITIES[tree.severity]
+    root = RichTree(
+        Text.assemble(
+            (tree.title, "bold"),
+            (f"  {tree.severity.value} {level.definition}, respond within {format_duration(tree.target)}", "dim"),
+        )
+    )
+    drawn: set[str] = set()
+    # (parent branch, node id, ids on the way here, edge label) — iterative so depth never recurses.
+    todo: list[tuple[RichTree, str, tuple[str, ...], Text | None]] = [(root, tree.start, (), None)]
+    while todo:
+        parent, node_id, ancestors, edge = todo.pop()
+        prefix = edge if edge is not None else Text()
+        if node_id in ancestors:
+            parent.add(Text.assemble(prefix, (f"↩ back to {node_id}", "italic")))
+            continue
+        if node_id in drawn:
+            parent.add(Text.assemble(prefix, (f"see {node_id} above", "italic")))
+            continue
+        drawn.add(node_id)
+        node = tree.nodes[node_id]
+        branch = parent.add(Text.assemble(prefix, _node_label(node_id, node)))
+        here = (*ancestors, node_id)
+        children: list[tuple[str, Text | None]] = []
+        if isinstance(node, QuestionNode):
+            for answer in node.answers:
+                label = Text.assemble((answer.answer, "bold green"))
+                rule = rule_text(answer.when)
+                if rule:
+                    label.append(f" (when {rule})", style="dim")
+                label.append(" → ")
+                children.append((answer.next, label))
+        elif isinstance(node, ActionNode):
+            children.append((node.next, None))
+        for child_id, label in reversed(children):
+            todo.append((branch, child_id, here, label))
+    return root
+
+
+def text_drawing(tree: Tree, *, width: int = 100, color: bool = False) -> str:
+    """The drawing as a string: plain text by default, ANSI colours with color=True."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system="standard" if color else None, force_terminal=color, legacy_windows=False)
+    console.print(rich_tree(tree))
+    return buffer.getvalue()

@@ -1,0 +1,114 @@
+"""Answer rules: how a probe's facts pick one answer of a question.
+
+A rule is a mapping of fact name to matcher. Every fact must match:
+- a scalar matches by equality (`stage: silent`, `running: true`);
+- a list matches any of its values (`stage: [silent, not_ready]`);
+- a mapping applies operators (`age_s: {gt: 60}`, `error_codes: {contains_any: [1100, 2110]}`).
+`status` (ok / warn / fail / unknown) is a fact of every probe.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from irtui.probes.registry import PROBES, Fact
+from irtui.probes.result import ProbeResult
+
+_MISSING = object()
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _contains(actual: Any, expected: Any) -> bool:
+    return actual is not None and expected in _as_list(actual)
+
+
+def _contains_any(actual: Any, expected: Any) -> bool:
+    return actual is not None and any(item in _as_list(actual) for item in _as_list(expected))
+
+
+def _compare(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    def compare(actual: Any, expected: Any) -> bool:
+        return isinstance(actual, (int, float)) and not isinstance(actual, bool) and op(actual, expected)
+
+    return compare
+
+
+OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "gt": _compare(lambda a, b: a > b),
+    "ge": _compare(lambda a, b: a >= b),
+    "lt": _compare(lambda a, b: a < b),
+    "le": _compare(lambda a, b: a <= b),
+    "not": lambda a, b: a != b,
+    "in": lambda a, b: a in _as_list(b),
+    "not_in": lambda a, b: a not in _as_list(b),
+    "contains": _contains,
+    "contains_any": _contains_any,
+}
+
+
+def matcher_holds(actual: Any, matcher: Any) -> bool:
+    if actual is _MISSING:
+        return False
+    if isinstance(matcher, Mapping):
+        return all(OPERATORS[op](actual, expected) for op, expected in matcher.items())
+    if isinstance(matcher, list):
+        return actual in matcher
+    return actual == matcher
+
+
+def rule_matches(rule: Mapping[str, Any], result: ProbeResult) -> bool:
+    """True when every fact named in the rule has a matching value in the result."""
+    if not rule:
+        return False
+    return all(matcher_holds(result.fact(name, _MISSING), matcher) for name, matcher in rule.items())
+
+
+_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "bool": lambda v: isinstance(v, bool),
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "str": lambda v: isinstance(v, str),
+    "list[int]": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "list[str]": lambda v: isinstance(v, str),
+}
+
+STATUS_FACT = Fact("str", "The probe's status", ("ok", "warn", "fail", "unknown"))
+
+
+def rule_problems(rule: Mapping[str, Any], probe: str) -> list[str]:
+    """What is wrong with a rule for a given probe, as messages for `irtui validate`."""
+    spec = PROBES.get(probe)
+    if spec is None:
+        return [f"unknown probe {probe!r}"]
+    problems: list[str] = []
+    for name, matcher in rule.items():
+        fact = STATUS_FACT if name == "status" else spec.facts.get(name)
+        if fact is None:
+            known = ", ".join(["status", *spec.facts])
+            problems.append(f"probe {probe!r} has no fact {name!r} (it has: {known})")
+            continue
+        problems.extend(_matcher_problems(name, fact, matcher))
+    return problems
+
+
+def _matcher_problems(name: str, fact: Fact, matcher: Any) -> list[str]:
+    check = _TYPE_CHECKS[fact.type]
+    if isinstance(matcher, Mapping):
+        values: list[Any] = []
+        for op, expected in matcher.items():
+            if op not in OPERATORS:
+                return [f"fact {name!r}: unknown operator {op!r} (use {', '.join(OPERATORS)})"]
+            values.extend(_as_list(expected))
+    else:
+        values = _as_list(matcher)
+    problems = [f"fact {name!r} is {fact.type}; {value!r} can never match" for value in values if not check(value)]
+    if fact.values:
+        problems += [
+            f"fact {name!r} is one of {', '.join(fact.values)}; {value!r} is not"
+            for value in values
+            if isinstance(value, str) and value not in fact.values
+        ]
+    return problems

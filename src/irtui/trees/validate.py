@@ -1,0 +1,210 @@
+"""The checks a tree must pass after its schema: references, reachability, rules.
+
+`check_tree` returns Findings: a path into the tree file (keys and indexes, as in
+the YAML) and a message for a person. The loader turns paths into lines.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from irtui.probes.registry import PROBES
+from irtui.trees.model import NODE_ID, ActionNode, OutcomeKind, OutcomeNode, QuestionNode, Tree
+from irtui.trees.rules import rule_problems
+from irtui.trees.runbooks import default_runbooks_dir, find_runbook
+
+PathPart = str | int
+
+# Shared branches multiply paths (a real tree has thousands); the limit stops a pathological file.
+MAX_PATHS = 200_000
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: tuple[PathPart, ...]
+    message: str
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _edges(tree: Tree) -> list[tuple[str, tuple[PathPart, ...], str, str]]:
+    """(node id, path of its `next`, label, target) for every edge, in file order."""
+    edges = []
+    for node_id, node in tree.nodes.items():
+        if isinstance(node, QuestionNode):
+            for index, answer in enumerate(node.answers):
+                edges.append((node_id, ("nodes", node_id, "answers", index, "next"), f"answer {index + 1}", answer.next))
+        elif isinstance(node, ActionNode):
+            edges.append((node_id, ("nodes", node_id, "next"), "`next`", node.next))
+    return edges
+
+
+def _check_references(tree: Tree) -> list[Finding]:
+    known = list(tree.nodes)
+    findings = []
+    if tree.start not in tree.nodes:
+        findings.append(Finding(("start",), f"start node {tree.start!r} does not exist{_did_you_mean(tree.start, known)}"))
+    for node_id in tree.nodes:
+        if not re.match(NODE_ID, node_id):
+            findings.append(Finding(("nodes", node_id), f"node id {node_id!r} must be lowercase letters, digits and _ starting with a letter"))
+    for node_id, path, label, target in _edges(tree):
+        if target not in tree.nodes:
+            findings.append(Finding(path, f"node {node_id!r}: {label} leads to unknown node {target!r}{_did_you_mean(target, known)}"))
+    return findings
+
+
+def _check_question(node_id: str, node: QuestionNode) -> list[Finding]:
+    here = ("nodes", node_id)
+    findings = []
+    if len(node.answers) < 2:
+        findings.append(Finding((*here, "answers"), f"node {node_id!r}: a question needs at least two answers (it has {len(node.answers)})"))
+    labels: dict[str, int] = {}
+    for index, answer in enumerate(node.answers):
+        if answer.answer in labels:
+            findings.append(Finding((*here, "answers", index, "answer"), f"node {node_id!r}: answers {labels[answer.answer] + 1} and {index + 1} both read {answer.answer!r}"))
+        labels.setdefault(answer.answer, index)
+    if node.probe is None:
+        for index, answer in enumerate(node.answers):
+            if answer.when is not None:
+                findings.append(Finding((*here, "answers", index, "when"), f"node {node_id!r}: answer {index + 1} has a `when` rule but the question names no `probe`"))
+        return findings
+    if node.probe not in PROBES:
+        known = ", ".join(PROBES)
+        findings.append(Finding((*here, "probe"), f"node {node_id!r}: unknown probe {node.probe!r}{_did_you_mean(node.probe, list(PROBES))} (probes: {known})"))
+        return findings
+    for index, answer in enumerate(node.answers):
+        if answer.when is None:
+            continue
+        if not answer.when:
+            findings.append(Finding((*here, "answers", index, "when"), f"node {node_id!r}: answer {index + 1} has an empty `when` rule, which never matches"))
+        for problem in rule_problems(answer.when, node.probe):
+            findings.append(Finding((*here, "answers", index, "when"), f"node {node_id!r}: answer {index + 1} rule: {problem}"))
+    if not any(answer.when for answer in node.answers):
+        findings.append(Finding((*here, "probe"), f"node {node_id!r}: names probe {node.probe!r} but no answer has a `when` rule, so the probe can never answer it"))
+    return findings
+
+
+def _reachable(tree: Tree) -> set[str]:
+    seen: set[str] = set()
+    todo = [tree.start] if tree.start in tree.nodes else []
+    while todo:
+        node_id = todo.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        todo.extend(n for n in tree.nodes[node_id].successors() if n in tree.nodes)
+    return seen
+
+
+def _can_finish(tree: Tree) -> set[str]:
+    """Nodes from which some path reaches an outcome (or an already-reported broken reference)."""
+    done = {
+        node_id
+        for node_id, node in tree.nodes.items()
+        if isinstance(node, OutcomeNode)
+        or any(n not in tree.nodes for n in node.successors())
+        or (isinstance(node, QuestionNode) and not node.answers)
+    }
+    changed = True
+    while changed:
+        changed = False
+        for node_id, node in tree.nodes.items():
+            if node_id not in done and any(n in done for n in node.successors()):
+                done.add(node_id)
+                changed = True
+    return done
+
+
+def _loop_through(tree: Tree, node_id: str, stuck: set[str]) -> list[str] | None:
+    """A cycle inside `stuck` that passes through node_id, as a list of ids."""
+    stack = [(node_id, [node_id])]
+    seen: set[str] = set()
+    while stack:
+        current, path = stack.pop()
+        for nxt in tree.nodes[current].successors():
+            if nxt == node_id:
+                return [*path, node_id]
+            if nxt in stuck and nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, [*path, nxt]))
+    return None
+
+
+def _check_reachability(tree: Tree) -> list[Finding]:
+    reachable = _reachable(tree)
+    findings = []
+    if tree.start in tree.nodes:
+        for node_id in tree.nodes:
+            if node_id not in reachable:
+                findings.append(Finding(("nodes", node_id), f"node {node_id!r} is unreachable: no answer or action leads to it from {tree.start!r}"))
+    stuck = {n for n in reachable if n not in _can_finish(tree)}
+    for node_id in tree.nodes:
+        if node_id not in stuck:
+            continue
+        loop = _loop_through(tree, node_id, stuck)
+        if loop:
+            message = f"node {node_id!r} is in a loop with no way out ({' → '.join(loop)}): no path from it reaches an outcome"
+        else:
+            message = f"node {node_id!r} never reaches an outcome: every path from it ends in a loop with no way out"
+        findings.append(Finding(("nodes", node_id), message))
+    return findings
+
+
+def _check_tree_fields(tree: Tree, file_stem: str | None, runbooks_dir: Path | None) -> list[Finding]:
+    findings = []
+    if file_stem is not None and tree.id != file_stem:
+        findings.append(Finding(("id",), f"tree id {tree.id!r} must match its file name ({file_stem}.yaml)"))
+    if tree.runbook:
+        folder = runbooks_dir if runbooks_dir is not None else default_runbooks_dir()
+        if find_runbook(tree.runbook, folder) is None:
+            findings.append(Finding(("runbook",), f"runbook {tree.runbook!r} not found: expected {folder}/{tree.runbook}-<title>.md"))
+    whos = [contact.who for contact in tree.escalation]
+    for node_id, node in tree.nodes.items():
+        if isinstance(node, OutcomeNode) and node.contact is not None and node.contact not in whos:
+            listed = ", ".join(repr(w) for w in whos) or "none"
+            findings.append(Finding(("nodes", node_id, "contact"), f"node {node_id!r}: contact {node.contact!r} is not in the tree's escalation list (listed: {listed})"))
+        if isinstance(node, OutcomeNode) and node.outcome == OutcomeKind.ESCALATE and not whos:
+            findings.append(Finding(("nodes", node_id, "outcome"), f"node {node_id!r}: escalates, but the tree has no `escalation` contacts"))
+    return findings
+
+
+def check_tree(tree: Tree, *, file_stem: str | None = None, runbooks_dir: Path | None = None) -> list[Finding]:
+    """Every semantic problem of a schema-valid tree, in a stable order."""
+    findings = _check_tree_fields(tree, file_stem, runbooks_dir)
+    findings += _check_references(tree)
+    for node_id, node in tree.nodes.items():
+        if isinstance(node, QuestionNode):
+            findings += _check_question(node_id, node)
+    if not any(f.message.startswith("start node") or " leads to unknown node " in f.message for f in findings):
+        # With a broken reference, "unreachable" mostly repeats the typo; report it once fixed.
+        findings += _check_reachability(tree)
+    return findings
+
+
+def all_paths(tree: Tree, limit: int = MAX_PATHS) -> list[list[str]]:
+    """Every path of node ids from the start, one per sequence of choices.
+
+    A path ends at an outcome, or at a node it already visited (a retry loop: the
+    last id then appears earlier in the same path), or at an unknown node id.
+    Raises ValueError past `limit` paths.
+    """
+    paths: list[list[str]] = []
+    stack: list[list[str]] = [[tree.start]]
+    while stack:
+        path = stack.pop()
+        node_id = path[-1]
+        node = tree.nodes.get(node_id)
+        if node is None or isinstance(node, OutcomeNode) or node_id in path[:-1] or not node.successors():
+            paths.append(path)
+            if len(paths) > limit:
+                raise ValueError(f"tree {tree.id!r} has more than {limit} paths")
+            continue
+        for nxt in reversed(node.successors()):
+            stack.append([*path, nxt])
+    return paths

@@ -1,0 +1,211 @@
+"""YAML that remembers where everything was written.
+
+`parse_yaml` composes the node graph with a SafeLoader subclass, keeps the marks,
+catches duplicate keys (PyYAML silently keeps the last one), refuses alias bombs
+and recursive aliases, and only then constructs plain Python data. `locate`
+turns a path of keys and indexes back into a 1-based line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+# A tree has a few hundred YAML nodes; aliases may not blow that up beyond reason.
+MAX_EXPANDED_NODES = 200_000
+
+_SYNTAX_HINTS = {
+    "mapping values are not allowed here": "a ':' where YAML did not expect one; quote text that contains ': '",
+    "found character '\\t' that cannot start any token": "a tab character; indent with spaces only",
+    "found a tab character": "a tab character; indent with spaces only",
+    "could not find expected ':'": "expected a `key: value` line",
+    "found unexpected end of stream": "the file ends inside a quoted string or bracket",
+    "did not find expected key": "a line is indented wrongly or a '- ' item is out of place",
+    "found undefined alias": "an alias (*name) with no matching anchor (&name)",
+    "expected a single document in the stream": "the file holds more than one YAML document (a second '---')",
+    "expected <block end>": "a line is indented wrongly: it does not line up with the lines around it",
+    "expected ',' or '}'": "a { ... } is not closed, or text in it needs quotes",
+    "expected ',' or ']'": "a [ ... ] is not closed, or text in it needs quotes",
+    "found unknown escape character": "a backslash inside double quotes; use single quotes or write \\\\",
+    "found duplicate anchor": "the same anchor (&name) is defined twice",
+}
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    mapping: MappingNode
+    key: ScalarNode
+    first: ScalarNode
+
+
+@dataclass(frozen=True)
+class YamlError:
+    line: int
+    col: int
+    message: str
+
+
+@dataclass
+class ParsedYaml:
+    root: Node | None = None
+    data: Any = None
+    duplicates: list[Duplicate] = field(default_factory=list)
+    error: YamlError | None = None
+
+
+class _MarkedLoader(yaml.SafeLoader):
+    """SafeLoader that records duplicate mapping keys while composing."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[Duplicate] = []
+
+    def compose_mapping_node(self, anchor: str | None) -> MappingNode:
+        node = super().compose_mapping_node(anchor)
+        seen: dict[tuple[str, str], ScalarNode] = {}
+        for key, _value in node.value:
+            if not isinstance(key, ScalarNode):
+                continue
+            ident = (key.tag, key.value)
+            if ident in seen:
+                self.duplicates.append(Duplicate(node, key, seen[ident]))
+            else:
+                seen[ident] = key
+        return node
+
+
+def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+    problem = (error.problem or "invalid YAML").strip()
+    for needle, hint in _SYNTAX_HINTS.items():
+        if needle in problem or (error.context and needle in error.context):
+            return f"YAML syntax error: {hint}"
+    context = f" ({error.context.strip()})" if error.context else ""
+    return f"YAML syntax error: {problem}{context}"
+
+
+def _mark_of(error: yaml.MarkedYAMLError) -> tuple[int, int]:
+    mark = error.problem_mark or error.context_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _expanded_size(root: Node) -> int | None:
+    """Nodes after expanding aliases; None for a recursive alias. Iterative and memoized."""
+    sizes: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        ident = id(node)
+        if children_done:
+            on_stack.discard(ident)
+            sizes[ident] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[ident] > MAX_EXPANDED_NODES:
+                return sizes[ident]
+            continue
+        if ident in sizes:
+            continue
+        if ident in on_stack:
+            return None
+        on_stack.add(ident)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_stack:
+                return None
+            if id(child) not in sizes:
+                stack.append((child, False))
+    return sizes[id(root)]
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [item for pair in node.value for item in pair]
+    return []
+
+
+def parse_yaml(text: str) -> ParsedYaml:
+    """Compose, check and construct one YAML document; never raises for bad input."""
+    parsed = ParsedYaml()
+    try:
+        loader = _MarkedLoader(text)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        parsed.error = YamlError(line, 1, f"character {error.character!r} is not allowed in a YAML file")
+        return parsed
+    try:
+        root = loader.get_single_node()
+        parsed.duplicates = loader.duplicates
+        parsed.root = root
+        if root is None:
+            return parsed
+        size = _expanded_size(root)
+        if size is None:
+            parsed.error = YamlError(root.start_mark.line + 1, 1, "a YAML alias refers to itself; write the value out")
+            return parsed
+        if size > MAX_EXPANDED_NODES:
+            parsed.error = YamlError(1, 1, "YAML aliases expand to a huge document; write the values out")
+            return parsed
+        parsed.data = loader.construct_document(root)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        parsed.error = YamlError(line, 1, f"character {error.character!r} is not allowed in a YAML file")
+    except yaml.MarkedYAMLError as error:
+        line, col = _mark_of(error)
+        parsed.error = YamlError(line, col, _syntax_message(error))
+    except yaml.YAMLError as error:
+        parsed.error = YamlError(1, 1, f"YAML error: {error}")
+    except RecursionError:
+        parsed.error = YamlError(1, 1, "YAML nested too deeply to read")
+    finally:
+        loader.dispose()
+    return parsed
+
+
+def _key_matches(key: Node, part: str | int) -> bool:
+    return isinstance(key, ScalarNode) and key.value == str(part)
+
+
+def locate(root: Node | None, path: Sequence[str | int]) -> tuple[int, int]:
+    """Line and column (1-based) of the deepest entry along `path` that exists.
+
+    Mapping entries resolve to their key (the line a person looks for); sequence
+    items to the item. With duplicate keys the last one wins, as in the data.
+    """
+    if root is None:
+        return 1, 1
+    node: Node = root
+    mark = root.start_mark
+    for part in path:
+        if part == "[key]":
+            continue
+        if isinstance(node, MappingNode):
+            match = None
+            for key, value in node.value:
+                if _key_matches(key, part):
+                    match = (key, value)
+            if match is None:
+                break
+            mark, node = match[0].start_mark, match[1]
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            break
+    return mark.line + 1, mark.column + 1
+
+
+def scalar_at(root: Node | None, path: Sequence[str | int]) -> str | None:
+    """The raw text of the scalar at `path` (e.g. `Yes` before YAML turned it into true)."""
+    node = root
+    for part in path:
+        if isinstance(node, MappingNode):
+            node = next((v for k, v in reversed(node.value) if _key_matches(k, part)), None)
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+        else:
+            return None
+    return node.value if isinstance(node, ScalarNode) else None

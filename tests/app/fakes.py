@@ -1,0 +1,71 @@
+"""Test doubles for the app: a probe runner with fixed results, and the evidence of a hung Gateway."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Mapping, Sequence
+
+from irtui.probes.result import ProbeResult, Status
+
+FROZEN = datetime(2026, 3, 3, 14, 30, 0, tzinfo=timezone.utc)  # a Tuesday, 09:30 ET
+
+
+def frozen_clock() -> datetime:
+    return FROZEN
+
+
+def probe(name: str, status: str, summary: str, *, ago_s: float = 3, elapsed_ms: float = 40, **facts: Any) -> ProbeResult:
+    return ProbeResult(name, Status(status), summary, facts, elapsed_ms=elapsed_ms, at=FROZEN - timedelta(seconds=ago_s))
+
+
+API_SILENT: dict[str, ProbeResult] = {
+    r.name: r
+    for r in (
+        probe("ports", "warn", "4002 open; 4001, 7496, 7497 refused", trading_port=4002, trading_port_state="open",
+              any_open=True, open_ports=[4002], gateway_port_open=True, tws_port_open=False),
+        probe("gateway_process", "ok", "IB Gateway running (pid 4242, up 3 h)", running=True, count=1,
+              kind="gateway", uptime_s=10800.0, listening_ports=[4002]),
+        probe("api", "fail", "port 4002 open but the API is silent (no answer in 3.0 s)", elapsed_ms=3000,
+              stage="silent", error_codes=[], connectivity_lost=False),
+        probe("positions", "unknown", "not checked: the API is not answering"),
+        probe("orders", "unknown", "not checked: the API is not answering"),
+        probe("market_data", "unknown", "not checked: the API is not answering"),
+        probe("kill_switch", "ok", "not set", active=False, trigger="none", reason="", intentional=False),
+        probe("heartbeat", "warn", "last beat 45 s ago (limit 30 s); ibkr_connected: false", present=True,
+              age_s=45.0, stale=True, broker_connected=False),
+        probe("system_log", "ok", "3 disconnect lines, no rejections", disconnects=3, reconnect_exhausted=False,
+              rejections=0, rejection_source="none", rejection_codes=[], preflight_reason=""),
+        probe("reset_window", "ok", "outside all reset windows", in_window=False, window="", sunday_relogin=False),
+    )
+}
+
+
+@dataclass(frozen=True)
+class FakeSweep:
+    results: Mapping[str, ProbeResult]
+    elapsed_ms: float = 12.0
+
+
+@dataclass
+class FixedRunner:
+    """Answers every run with the same results; `gate` (when set) holds each run until opened."""
+
+    results: dict[str, ProbeResult]
+    gate: threading.Event | None = None
+    calls: list[tuple[str, ...] | None] = field(default_factory=list)
+
+    def run(self, names: Sequence[str] | None = None) -> FakeSweep:
+        self.calls.append(tuple(names) if names else None)
+        if self.gate is not None:
+            self.gate.wait(timeout=10)
+        wanted = self.results if names is None else {n: self.results[n] for n in names if n in self.results}
+        return FakeSweep(dict(wanted))
+
+
+async def settle(pilot: Any) -> None:
+    """Let probe workers finish and their results reach the screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

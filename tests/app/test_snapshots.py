@@ -1,0 +1,103 @@
+"""What the operator sees, pinned: fixed size, frozen clock, fixed probe results.
+
+Update after a deliberate change with `pytest tests/app --snapshot-update` and look at
+the report before committing.
+"""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from irtui.session.store import SessionStore
+
+from .conftest import LOG
+from .fakes import frozen_clock, settle
+
+SIZE = (100, 32)
+
+
+def test_home(build, snap_compare):
+    assert snap_compare(build(), terminal_size=SIZE, run_before=settle)
+
+
+def test_home_at_80x24(build, snap_compare):
+    assert snap_compare(build(), terminal_size=(80, 24), run_before=settle)
+
+
+def test_walk_question_with_probe_evidence(build, snap_compare):
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("1")  # the Gateway is running, as the probe says
+        await settle(pilot)
+
+    assert snap_compare(build(start_tree="connection_loss"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_walk_at_80x24(build, snap_compare):
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+
+    assert snap_compare(build(start_tree="connection_loss"), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_override_asks_with_what_the_probe_said(build, snap_compare):
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("3")  # the probe says "silent"; the operator says "closed"
+
+    assert snap_compare(build(start_tree="connection_loss"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_danger_action_asks_for_confirmation(build, snap_compare):
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2", "d")
+
+    assert snap_compare(build(start_tree="connection_loss"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_runbook_viewer(build, snap_compare):
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+
+    assert snap_compare(build(start_tree="connection_loss"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_finish_with_the_entry_preview(build, snap_compare):
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2", "d", "y", "2")  # silent → restart (confirmed) → no longer failing
+        await pilot.pause()
+        await pilot.press(*"hung handshake")
+
+    assert snap_compare(build(start_tree="connection_loss"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_drill_mode_is_unmistakable(build, snap_compare):
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+
+    app = build(start_tree="connection_loss", mode="DRILL")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_resume_prompt(build, snap_compare, fixture_trees):
+    app = build()
+    store = SessionStore.for_log(LOG)
+    left_open = store.start(fixture_trees.get("connection_loss"), "bob", clock=frozen_clock)
+    left_open.answer(0)
+    left_open.add_note("Gateway GUI frozen")
+    left_open.close()  # the terminal died here
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
