@@ -64,8 +64,7 @@ def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture_trees):
             log=IncidentLog(log_path),
             clock=frozen_clock,
             operator="alice",
-            runbooks_dir=FIXTURES / "runbooks",
-            **options,
+            **{"runbooks_dir": FIXTURES / "runbooks", **options},
         )
         return app
 

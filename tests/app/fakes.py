@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 from irtui.probes.result import ProbeResult, Status
+from irtui.probes.runner import Sweep
 
 FROZEN = datetime(2026, 3, 3, 14, 30, 0, tzinfo=timezone.utc)  # a Tuesday, 09:30 ET
 
@@ -42,12 +43,6 @@ API_SILENT: dict[str, ProbeResult] = {
 }
 
 
-@dataclass(frozen=True)
-class FakeSweep:
-    results: Mapping[str, ProbeResult]
-    elapsed_ms: float = 12.0
-
-
 @dataclass
 class FixedRunner:
     """Answers every run with the same results; `gate` (when set) holds each run until opened."""
@@ -56,12 +51,12 @@ class FixedRunner:
     gate: threading.Event | None = None
     calls: list[tuple[str, ...] | None] = field(default_factory=list)
 
-    def run(self, names: Sequence[str] | None = None) -> FakeSweep:
+    def run(self, names: Sequence[str] | None = None) -> Sweep:
         self.calls.append(tuple(names) if names else None)
         if self.gate is not None:
             self.gate.wait(timeout=10)
         wanted = self.results if names is None else {n: self.results[n] for n in names if n in self.results}
-        return FakeSweep(dict(wanted))
+        return Sweep(dict(wanted), elapsed_ms=12.0)
 
 
 async def settle(pilot: Any) -> None:

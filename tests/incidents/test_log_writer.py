@@ -118,19 +118,19 @@ _CHILD_TORN = textwrap.dedent(
 )
 
 
-def _spawn(script: str, log_path: Path) -> subprocess.Popen[str]:
+def _spawn(script: str, log_path: Path) -> subprocess.Popen[bytes]:
     tests_dir = str(Path(__file__).resolve().parents[1])
-    return subprocess.Popen([sys.executable, "-c", script, str(log_path), tests_dir], stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-c", script, str(log_path), tests_dir], stdout=subprocess.PIPE, bufsize=0)
 
 
-def _read_line(child: subprocess.Popen[str], timeout: float = 30.0) -> str:
+def _read_line(child: subprocess.Popen[bytes], timeout: float = 30.0) -> str:
     assert child.stdout is not None
     ready, _, _ = select.select([child.stdout], [], [], timeout)
     assert ready, "the child process did not report in time"
-    return child.stdout.readline().strip()
+    return child.stdout.readline().decode().strip()  # unbuffered: never reads past the line
 
 
-def _kill(child: subprocess.Popen[str]) -> None:
+def _kill(child: subprocess.Popen[bytes]) -> None:
     os.kill(child.pid, signal.SIGKILL)
     child.wait(timeout=10)
     assert child.stdout is not None

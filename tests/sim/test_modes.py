@@ -63,7 +63,7 @@ async def test_silent_times_out_and_closes_when_the_client_leaves(start_gateway:
     assert await wait_until(lambda: gateway.connections == 0)
 
 
-async def test_silent_read_the_start_api_but_never_answered(start_gateway: StartGateway, new_ib) -> None:
+async def test_silent_never_answers_the_version_so_no_start_api_follows(start_gateway: StartGateway, new_ib) -> None:
     gateway = await start_gateway("healthy", mode="silent")
     ib = new_ib()
     with pytest.raises(TimeoutError):

@@ -1,0 +1,139 @@
+"""`irtui log list|show|stats` and `irtui resume` on real log files."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from irtui.cli.log_cmds import log as log_group
+from irtui.cli.log_cmds import resume
+from irtui.incidents import FollowUp, IncidentLog, Note, render_entry
+
+from .samples import T0, make_entry
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner(env={"COLUMNS": "200", "IRTUI_LOG": None, "IRTUI_CONFIG": None})
+
+
+@pytest.fixture
+def log(tmp_path) -> IncidentLog:  # type: ignore[no-untyped-def]
+    log = IncidentLog(tmp_path / "INCIDENT_LOG.md")
+    for number in range(6):
+        log.append(make_entry(number))
+    return log
+
+
+def test_list_shows_every_entry_and_filters(runner, log):
+    result = runner.invoke(log_group, ["list", "--log", str(log.path)])
+    assert result.exit_code == 0, result.output
+    for entry in log.read().entries:
+        assert entry.id in result.stdout
+    drills = runner.invoke(log_group, ["list", "--log", str(log.path), "--mode", "drill", "--json"])
+    data = json.loads(drills.stdout)
+    assert [e["mode"] for e in data["entries"]] == ["DRILL"] and data["damaged"] == []
+    tree = runner.invoke(log_group, ["list", "--log", str(log.path), "--tree", "kill_switch", "--json", "--limit", "1"])
+    data = json.loads(tree.stdout)
+    assert data["total"] == 2 and [e["tree_id"] for e in data["entries"]] == ["kill_switch"]
+
+
+def test_the_log_path_comes_from_the_environment(runner, log):
+    result = runner.invoke(log_group, ["list", "--json"], env={"IRTUI_LOG": str(log.path)})
+    assert len(json.loads(result.stdout)["entries"]) == 6
+
+
+def test_show_prints_one_entry_and_its_json_is_the_stored_data(runner, log):
+    entry = log.read().entries[1]
+    shown = runner.invoke(log_group, ["show", entry.id[:-3], "--log", str(log.path)])
+    assert shown.exit_code == 0, shown.output
+    for text in ("Kill switch activated", "Is IB Gateway or TWS running?", "Call IBKR API support", "[ ] Stabilize", "nightly restart"):
+        assert text in shown.stdout
+    as_json = runner.invoke(log_group, ["show", entry.id, "--log", str(log.path), "--json"])
+    assert json.loads(as_json.stdout) == entry.to_json_dict()
+    missing = runner.invoke(log_group, ["show", "INC-19990101", "--log", str(log.path)])
+    assert missing.exit_code == 1 and "no entry" in missing.output
+
+
+def test_show_never_sends_control_characters_to_the_terminal(runner, tmp_path):
+    log = IncidentLog(tmp_path / "INCIDENT_LOG.md")
+    entry = make_entry(0, notes=[Note(at=T0, text="\x1b[2J\x1b]0;pwned\x07 [bold]not markup[/bold]")])
+    log.append(entry)
+    shown = runner.invoke(log_group, ["show", entry.id, "--log", str(log.path)])
+    assert "\x1b" not in shown.stdout and "\\x1b[2J" in shown.stdout
+    assert "[bold]not markup[/bold]" in shown.stdout
+
+
+def test_stats_counts_times_outcomes_and_open_follow_ups(runner, tmp_path):
+    log = IncidentLog(tmp_path / "INCIDENT_LOG.md")
+    durations = [40, 50, 200]  # connection_loss, P2: target 300 s
+    for number, seconds in enumerate(durations):
+        entry = make_entry(0, mode="LIVE")
+        log.append(
+            entry.model_copy(
+                update={
+                    "id": entry.id[:-1] + str(number),
+                    "ended_at": entry.started_at + timedelta(seconds=seconds),
+                    "follow_ups": [FollowUp(text="Reconcile", done=number == 0), FollowUp(text="Review", done=True)],
+                }
+            )
+        )
+    late = make_entry(1)  # kill_switch, P1, escalated
+    log.append(late.model_copy(update={"ended_at": late.started_at + timedelta(seconds=400)}))
+    result = runner.invoke(log_group, ["stats", "--log", str(log.path), "--json"])
+    data = json.loads(result.stdout)
+    assert data["total"] == 4 and data["by_mode"] == {"LIVE": 4}
+    trees = {row["tree_id"]: row for row in data["trees"]}
+    assert trees["connection_loss"]["count"] == 3 and trees["connection_loss"]["median_s"] == 50
+    assert trees["connection_loss"]["worst_s"] == 200 and trees["connection_loss"]["within_target"] == 3
+    assert trees["kill_switch"]["within_target"] == 0 and trees["kill_switch"]["worst_s"] == 400
+    assert data["outcome_kinds"] == {"resolved": 3, "escalate": 1}
+    open_items = [(item["entry_id"][-1], item["text"]) for item in data["open_follow_ups"] if item["tree_id"] == "connection_loss"]
+    assert open_items == [("1", "Reconcile"), ("2", "Reconcile")]
+    assert sum(item["entry_id"] == late.id for item in data["open_follow_ups"]) == 6
+    table = runner.invoke(log_group, ["stats", "--log", str(log.path)])
+    assert table.exit_code == 0
+    for text in ("Time to resolve", "Outcomes reached", "Open follow-ups", "Reconcile", "3/3", "0/1"):
+        assert text in table.stdout
+
+
+def test_a_damaged_log_warns_on_stderr_with_line_numbers_and_lists_the_rest(runner, tmp_path):
+    log = IncidentLog(tmp_path / "INCIDENT_LOG.md")
+    entries = [make_entry(i) for i in range(3)]
+    log.append(entries[0])
+    torn = render_entry(entries[1]).encode("utf-8")
+    with open(log.path, "ab") as handle:
+        handle.write(torn[: len(torn) // 2])
+    log.append(entries[2])
+    result = runner.invoke(log_group, ["list", "--log", str(log.path)])
+    assert result.exit_code == 0
+    assert entries[0].id in result.stdout and entries[2].id in result.stdout
+    assert "line " in result.stderr and entries[1].id in result.stderr and "incomplete" in result.stderr
+
+
+def test_a_missing_log_is_said_plainly(runner, tmp_path):
+    result = runner.invoke(log_group, ["list", "--log", str(tmp_path / "nope.md")])
+    assert result.exit_code == 0 and "No incident log" in result.stdout
+    stats = runner.invoke(log_group, ["stats", "--log", str(tmp_path / "nope.md")])
+    assert stats.exit_code == 0 and "No entries" in stats.stdout
+
+
+def test_resume_lists_open_incidents_and_points_to_the_app(runner, tmp_path):
+    from irtui.session.store import SessionStore
+
+    from session.sample_tree import sample_tree  # type: ignore[import-not-found]
+
+    log_path = tmp_path / "incident_log" / "INCIDENT_LOG.md"
+    none = runner.invoke(resume, ["--log", str(log_path)])
+    assert none.exit_code == 0 and "No open incidents" in none.stdout
+    session = SessionStore.for_log(log_path).start(sample_tree(), "alice")
+    session.answer(1)
+    session.close()
+    result = runner.invoke(resume, ["--log", str(log_path)])
+    assert result.exit_code == 0, result.output
+    assert session.id in result.stdout and "alice" in result.stdout and "open it with `irtui`" in result.stdout.lower()
+    data = json.loads(runner.invoke(resume, ["--log", str(log_path), "--json"]).stdout)
+    assert [(s["id"], s["steps"], s["in_use"]) for s in data["open"]] == [(session.id, 1, False)]
