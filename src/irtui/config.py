@@ -208,7 +208,7 @@ class AppConfig(_Section):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as America/New_York)") from None
         return value
 
@@ -303,7 +303,10 @@ def _resolve_paths(config: Config, base_dir: Path) -> Config:
         section = sections.get(section_name, getattr(config, section_name))
         value = getattr(section, key)
         if value is not None:
-            value = value.expanduser()
+            try:
+                value = value.expanduser()
+            except RuntimeError:  # "~someone" who does not exist: leave the path as written
+                pass
             if not value.is_absolute():
                 value = base_dir / value
             sections[section_name] = section.model_copy(update={key: value})

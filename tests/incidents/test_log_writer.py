@@ -195,3 +195,19 @@ def test_no_source_file_opens_the_log_or_a_journal_in_a_truncating_mode():
     assert offenders == []
     opens = [line for path in files for line in path.read_text(encoding="utf-8").split("\n") if "os.open(" in line]
     assert opens and all("O_APPEND" in line or "O_RDONLY" in line for line in opens)
+
+
+def test_contains_finds_only_intact_entries(tmp_path):
+    log = IncidentLog(tmp_path / "INCIDENT_LOG.md")
+    first, torn, last = make_entry(0), make_entry(1), make_entry(2)
+    assert not log.contains(first.id)
+    log.append(first)
+    data = render_entry(torn).encode("utf-8")
+    with open(log.path, "ab") as handle:
+        handle.write(data[: len(data) - 20])  # cut inside its end line
+    log.append(last)
+    assert log.contains(first.id) and log.contains(last.id)
+    assert not log.contains(torn.id)
+    log.append(torn)  # written again after the crash: now it is there, once intact
+    assert log.contains(torn.id)
+    assert [e.id for e in log.read().entries] == [first.id, last.id, torn.id]

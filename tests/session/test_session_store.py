@@ -205,3 +205,15 @@ def test_a_finish_that_could_not_write_the_log_can_be_retried(store, tmp_path, c
     session.finish(good)
     assert len(good.read().entries) == 1
     assert store.complete_pending() == []
+
+
+def test_probes_advance_a_session_and_every_step_they_take_is_journaled(store, clock):
+    session = store.start(sample_tree(), "alice", clock=clock)
+    diagnosis = session.advance_with_probes({"gateway_process": gateway_down()})
+    assert diagnosis.needs_operator and diagnosis.stopped_at == "start_gateway"
+    assert [(s.node_id, s.source) for s in diagnosis.path] == [("gateway_running", AnswerSource.PROBE)]
+    session.close()
+    resumed = store.resume(session.id, sample_tree(), clock=clock)
+    assert [(s.node_id, s.source, s.evidence) for s in resumed.walk.path] == [
+        ("gateway_running", AnswerSource.PROBE, "no IB Gateway or TWS process")
+    ]

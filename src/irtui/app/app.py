@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from typing import Mapping, Sequence
 
@@ -10,7 +9,7 @@ from textual import on, work
 from textual.app import App
 from textual.message_pump import MessagePump
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from irtui.app.commands import ScreenCommands
 from irtui.app.evidence import merge_newest
@@ -31,8 +30,6 @@ class IncidentConsole(App[None]):
         super().__init__()
         self.services = services
         self._start_tree = start_tree
-        # One sweep at a time: the runner guards the Gateway, and two sweeps would double its load.
-        self._runner_lock = threading.Lock()
         self._replies: dict[Worker[None], tuple[MessagePump, tuple[str, ...] | None]] = {}
         self.evidence: dict[str, ProbeResult] = {}
         self._live: dict[str, Session] = {}  # sessions this app holds open, by id
@@ -59,11 +56,10 @@ class IncidentConsole(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="probes", description="Running probes")
     def _run_probes(self, names: tuple[str, ...] | None, reply_to: MessagePump) -> None:
-        with self._runner_lock:
-            if get_current_worker().is_cancelled:
-                return  # a newer request replaced this one while it waited
-            sweep = self.services.runner.run(list(names) if names else None)
-        # Delivered even when a newer request cancelled it: it is still real evidence.
+        # The runner bounds every sweep and keeps API probing gentle across threads (its API
+        # gate), so sweeps may overlap. A sweep a newer request cancelled is still delivered:
+        # its results are real evidence.
+        sweep = self.services.runner.run(list(names) if names else None)
         reply_to.post_message(ProbesFinished(sweep, names))
 
     @on(Worker.StateChanged)

@@ -10,7 +10,7 @@ import getpass
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 from irtui.config import Config
 from irtui.session.walk import utc_now
@@ -18,6 +18,7 @@ from irtui.session.walk import utc_now
 if TYPE_CHECKING:
     from irtui.app.app import IncidentConsole
     from irtui.incidents import IncidentLog
+    from irtui.probes.runner import Sweep
     from irtui.session.store import SessionStore
     from irtui.trees.loader import TreeSet
 
@@ -28,7 +29,7 @@ MODES = ("LIVE", "DRILL")
 class ProbeRunning(Protocol):
     """Anything that runs probes synchronously, bounded in time: a ProbeRunner or a fake."""
 
-    def run(self, names: Sequence[str] | None = None) -> Any: ...
+    def run(self, names: Sequence[str] | None = None) -> "Sweep": ...
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+from datetime import datetime, timezone
 from functools import wraps
 from pathlib import Path
 from typing import Any, Callable
@@ -13,7 +15,17 @@ import click
 from rich.console import Console
 
 from irtui.cli.log_views import entries_table, entry_view, sessions_table, stats_view
-from irtui.incidents import IncidentEntry, IncidentLog, LogError, LogReadResult, compute_stats, resolve_log_path
+from irtui.incidents import (
+    FollowUpUpdate,
+    IncidentEntry,
+    IncidentLog,
+    LogError,
+    LogReadResult,
+    apply_updates,
+    compute_stats,
+    follow_up_changes,
+    resolve_log_path,
+)
 from irtui.session.store import SessionStore
 
 _log_option = click.option(
@@ -65,7 +77,7 @@ def _dump(data: Any) -> None:
 
 @click.group("log")
 def log() -> None:
-    """Read the incident log: list entries, show one, or see statistics."""
+    """Read the incident log: list entries, show one, see statistics, tick follow-ups."""
 
 
 @log.command("list")
@@ -79,7 +91,7 @@ def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, l
     """List the log's entries, oldest first."""
     log_file, result = _open_log(log_path)
     entries = [
-        e for e in result.entries if (mode is None or e.mode.value == mode.upper()) and (tree_id is None or e.tree_id == tree_id)
+        e for e in result.current() if (mode is None or e.mode.value == mode.upper()) and (tree_id is None or e.tree_id == tree_id)
     ]
     shown = entries[-limit:] if limit else entries
     if as_json:
@@ -125,11 +137,11 @@ def _find(entries: list[IncidentEntry], wanted: str) -> IncidentEntry:
 def show(entry_id: str, log_path: Path | None, as_json: bool) -> None:
     """Show one entry in full (ID, or enough of its start to be unique)."""
     _, result = _open_log(log_path)
-    entry = _find(result.entries, entry_id)
+    entry = _find(result.current(), entry_id)
     if as_json:
         _dump(entry.to_json_dict())
     else:
-        _stdout().print(entry_view(entry))
+        _stdout().print(entry_view(entry, [u for u in result.updates if u.entry_id == entry.id]))
 
 
 @log.command("stats")
@@ -139,7 +151,7 @@ def show(entry_id: str, log_path: Path | None, as_json: bool) -> None:
 def stats(log_path: Path | None, as_json: bool) -> None:
     """Counts per tree and mode, time to resolve against target, outcomes, open follow-ups."""
     log_file, result = _open_log(log_path)
-    summary = compute_stats(result.entries)
+    summary = compute_stats(result.current())
     if as_json:
         _dump({"log": str(log_file.path), **summary.to_dict(), "damaged": len(result.damaged)})
         return
@@ -147,6 +159,43 @@ def stats(log_path: Path | None, as_json: bool) -> None:
         _stdout().print(f"No entries in {log_file.path} yet.", markup=False)
         return
     _stdout().print(stats_view(summary))
+
+
+def _operator() -> str:
+    try:
+        from irtui.config import load_config
+
+        configured = getattr(getattr(load_config(), "log", None), "operator", "")
+    except Exception:  # the operator's name is a courtesy; a broken config is reported elsewhere
+        configured = ""
+    return configured or os.environ.get("USER", "")
+
+
+@log.command("tick")
+@click.argument("entry_id", metavar="ID")
+@click.argument("numbers", metavar="ITEM...", nargs=-1, required=True, type=click.IntRange(min=1))
+@_log_option
+@click.option("--reopen", is_flag=True, help="Mark the items as not done again.")
+@click.option("--note", default="", help="A line saying what was done.")
+@click.option("--operator", default=None, help="Who did it (default: the config's log.operator, or $USER).")
+@_friendly
+def tick(entry_id: str, numbers: tuple[int, ...], log_path: Path | None, reopen: bool, note: str, operator: str | None) -> None:
+    """Tick follow-ups of an entry as done (numbered as `irtui log show` lists them).
+
+    The entry itself is never edited: a short update is appended to the log.
+    """
+    log_file, result = _open_log(log_path)
+    entry = _find(result.current(), entry_id)
+    try:
+        changes = follow_up_changes(entry, numbers, done=not reopen)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    update = FollowUpUpdate(
+        entry_id=entry.id, at=datetime.now(timezone.utc), operator=operator if operator is not None else _operator(), changes=changes, note=note
+    )
+    log_file.append_update(update)
+    verb = "Reopened" if reopen else "Ticked"
+    _stdout().print(f"{verb} {len(changes)} follow-up(s) of {entry.id}; {len(apply_updates(entry, [update]).open_follow_ups)} still open.", markup=False)
 
 
 @click.command("resume")

@@ -15,7 +15,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from irtui.incidents import IncidentEntry, LogStats
+from irtui.incidents import FollowUpUpdate, IncidentEntry, LogStats
 from irtui.incidents.markdown import duration_verdict, heading
 from irtui.incidents.text import format_elapsed, format_local, format_utc, visible
 from irtui.session.store import OpenSession
@@ -98,7 +98,7 @@ def _path(entry: IncidentEntry) -> Table:
     return table
 
 
-def entry_view(entry: IncidentEntry) -> RenderableType:
+def entry_view(entry: IncidentEntry, updates: Sequence[FollowUpUpdate] = ()) -> RenderableType:
     parts: list[RenderableType] = [Rule(plain(heading(entry)), align="left"), _facts(entry), Text()]
     parts += [Text("Path", style="bold underline"), _path(entry) if entry.path else Text("(no steps taken)")]
     outcome = Text()
@@ -114,8 +114,16 @@ def entry_view(entry: IncidentEntry) -> RenderableType:
         who = [entry.contact.who, entry.contact.phone, entry.contact.url, entry.contact.when]
         parts.append(plain("Escalated to: " + " · ".join(p for p in who if p)))
     parts += [Text(), Text("Follow-ups", style="bold underline")]
-    for item in entry.follow_ups:
-        parts.append(Text.assemble(("[x] " if item.done else "[ ] ", "green" if item.done else "yellow"), visible(item.text)))
+    for number, item in enumerate(entry.follow_ups, 1):
+        box = ("[x] " if item.done else "[ ] ", "green" if item.done else "yellow")
+        parts.append(Text.assemble(f"{number:>2}. ", box, visible(item.text)))
+    for update in updates:
+        changed = ", ".join(f"{c.index + 1} {'done' if c.done else 'reopened'}" for c in update.changes)
+        by = f" by {update.operator}" if update.operator else ""
+        note = f": {update.note}" if update.note else ""
+        parts.append(Text(visible(f"    updated {format_utc(update.at)}{by}: {changed}{note}"), style="dim"))
+    if entry.open_follow_ups:
+        parts.append(Text(f"    Tick done items with: irtui log tick {entry.id} ITEM...", style="dim"))
     parts += [Text(), Text("Root cause", style="bold underline"), Padding(plain(entry.root_cause or "(not recorded)"), (0, 0, 0, 2))]
     if entry.notes:
         parts += [Text(), Text("Notes", style="bold underline")]

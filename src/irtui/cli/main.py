@@ -7,15 +7,20 @@ import click
 from irtui import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="irtui")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """irtui: walk an Interactive Brokers incident from symptom to action.
 
     It probes the Gateway, its process and the positions, walks a decision
     tree, and appends what happened to the incident log. It never places,
-    modifies or cancels orders.
+    modifies or cancels orders. With no command it opens the console.
     """
+    if ctx.invoked_subcommand is None:
+        from irtui.cli.app_cmds import home
+
+        ctx.invoke(home)
 
 
 def _register() -> None:
@@ -24,6 +29,7 @@ def _register() -> None:
     from irtui.cli import sim_cmd
     from irtui.cli import log_cmds
     from irtui.cli import probe_cmds
+    from irtui.cli import app_cmds
 
     main.add_command(tree_cmds.validate)
     main.add_command(tree_cmds.render)
@@ -32,6 +38,9 @@ def _register() -> None:
     main.add_command(log_cmds.resume)
     main.add_command(probe_cmds.probe)
     main.add_command(probe_cmds.diagnose)
+    main.add_command(app_cmds.home)
+    main.add_command(app_cmds.run)
+    main.add_command(app_cmds.demo)
 
 
 _register()

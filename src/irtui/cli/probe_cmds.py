@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from irtui.config import Config, ConfigError, load_config
+from irtui.config import ConfigError, load_config
 from irtui.probes.host import FakeHost, FakeHostError, HostFacts
 from irtui.probes.registry import PROBES
 from irtui.probes.result import Status

@@ -16,6 +16,7 @@ from irtui.incidents.location import DEFAULT_LOG_PATH, resolve_log_path, state_d
 from irtui.incidents.markdown import LOG_HEADER, render_entry
 from irtui.incidents.parser import Damage, LogReadResult, parse_log
 from irtui.incidents.stats import LogStats, compute_stats
+from irtui.incidents.updates import FollowUpChange, FollowUpUpdate, apply_updates, follow_up_changes, render_update
 from irtui.incidents.writer import IncidentLog, LogError
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "POST_INCIDENT_STEPS",
     "Damage",
     "FollowUp",
+    "FollowUpChange",
+    "FollowUpUpdate",
     "IncidentEntry",
     "IncidentLog",
     "LogError",
@@ -34,11 +37,14 @@ __all__ = [
     "Note",
     "Outcome",
     "PathStep",
+    "apply_updates",
     "compute_stats",
+    "follow_up_changes",
     "new_entry_id",
     "parse_log",
     "post_incident_follow_ups",
     "render_entry",
+    "render_update",
     "resolve_log_path",
     "state_dir_for",
 ]

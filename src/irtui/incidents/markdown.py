@@ -32,9 +32,11 @@ LOG_HEADER = f"""# Incident log
 
 {MARKER}log v={FORMAT_VERSION} -->
 This file is written by irtui, one section per incident or drill, newest at the end.
-It is append-only: irtui only ever adds entries at the end, under a file lock.
-Read it freely; add remarks between entries if you must, but do not edit an entry:
-its data line is checksummed, and `irtui log` reports an edited entry as damaged.
+It is append-only: irtui only ever adds at the end, under a file lock. Follow-ups
+done later are recorded as short updates at the end too (`irtui log tick`).
+Read it freely (`irtui log list`, `show`, `stats`); add remarks between entries if
+you must, but never edit an entry: its data line is checksummed, and `irtui log`
+reports an edited entry as damaged.
 """
 
 _OUTCOME_LABELS = {

@@ -19,10 +19,12 @@ from pydantic import ValidationError
 
 from irtui.incidents.entry import IncidentEntry
 from irtui.incidents.markdown import checksum
+from irtui.incidents.updates import FollowUpUpdate, apply_updates
 
 _MARKER = b"<!-- irtui:"
 _NEWLINE_MARKER = b"\n" + _MARKER
-_ENTRY = re.compile(r"^entry id=(\S+) v=(\d+)$")
+_START = re.compile(r"^(entry|followups) id=(\S+) v=(\d+)$")
+_MODELS: dict[str, type[IncidentEntry] | type[FollowUpUpdate]] = {"entry": IncidentEntry, "followups": FollowUpUpdate}
 _END = re.compile(r"^end id=(\S+) sha256=([0-9a-f]{64})$")
 
 
@@ -40,11 +42,21 @@ class Damage:
 
 @dataclass
 class LogReadResult:
-    entries: list[IncidentEntry] = field(default_factory=list)
+    entries: list[IncidentEntry] = field(default_factory=list)  # exactly as written
     damaged: list[Damage] = field(default_factory=list)
+    updates: list[FollowUpUpdate] = field(default_factory=list)  # follow-ups ticked later
 
     def get(self, entry_id: str) -> IncidentEntry | None:
         return next((e for e in reversed(self.entries) if e.id == entry_id), None)
+
+    def current(self) -> list[IncidentEntry]:
+        """The entries with their follow-ups as later updates left them."""
+        if not self.updates:
+            return list(self.entries)
+        by_entry: dict[str, list[FollowUpUpdate]] = {}
+        for update in self.updates:
+            by_entry.setdefault(update.entry_id, []).append(update)
+        return [apply_updates(e, by_entry[e.id]) if e.id in by_entry else e for e in self.entries]
 
     def ids(self) -> set[str]:
         return {entry.id for entry in self.entries}
@@ -52,22 +64,27 @@ class LogReadResult:
 
 @dataclass
 class _Pending:
+    kind: str
     entry_id: str
     line: int
     data: str | None = None
+
+    @property
+    def what(self) -> str:
+        return f"entry {self.entry_id}" if self.kind == "entry" else f"a follow-up update of {self.entry_id}"
 
 
 def _cut_off(pending: _Pending) -> Damage:
     return Damage(
         pending.line,
-        f"entry {pending.entry_id} is incomplete (the write was cut off, e.g. by a crash); skipped",
+        f"{pending.what} is incomplete (the write was cut off, e.g. by a crash); skipped",
         pending.entry_id,
     )
 
 
-def _finish(pending: _Pending, end_id: str, digest: str, line: int) -> IncidentEntry | Damage:
+def _finish(pending: _Pending, end_id: str, digest: str, line: int) -> IncidentEntry | FollowUpUpdate | Damage:
     def damage(reason: str) -> Damage:
-        return Damage(pending.line, f"entry {pending.entry_id}: {reason}; skipped", pending.entry_id)
+        return Damage(pending.line, f"{pending.what}: {reason}; skipped", pending.entry_id)
 
     if end_id != pending.entry_id:
         return damage(f"its end marker (line {line}) names another entry, {end_id}")
@@ -75,16 +92,18 @@ def _finish(pending: _Pending, end_id: str, digest: str, line: int) -> IncidentE
         return damage("its data line is missing")
     if checksum(pending.data) != digest:
         return damage("its data line does not match its checksum (edited or corrupted)")
+    model = _MODELS[pending.kind]
     try:
-        entry = IncidentEntry.model_validate_json(pending.data)
+        record = model.model_validate_json(pending.data)
     except ValidationError:
         try:  # the fast path refuses lone surrogates, which operator text may hold
-            entry = IncidentEntry.model_validate(json.loads(pending.data))
+            record = model.model_validate(json.loads(pending.data))
         except (ValueError, ValidationError) as error:
-            return damage(f"its data is not a valid entry ({error})".splitlines()[0])
-    if entry.id != pending.entry_id:
-        return damage(f"its data holds entry {entry.id}")
-    return entry
+            return damage(f"its data is not valid ({error})".splitlines()[0])
+    named = record.id if isinstance(record, IncidentEntry) else record.entry_id
+    if named != pending.entry_id:
+        return damage(f"its data names entry {named}")
+    return record
 
 
 def _machine_lines(content: bytes) -> Iterator[tuple[int, bytes]]:
@@ -141,13 +160,13 @@ def _parse(content: bytes) -> LogReadResult:
             continue
         body = text[: -len(" -->")]
         kind = body.split(" ", 1)[0]
-        if kind == "entry":
+        if kind in _MODELS:
             if pending is not None:
                 result.damaged.append(_cut_off(pending))
-            started = _ENTRY.match(body)
-            pending = _Pending(started.group(1), line) if started else None
+            started = _START.match(body)
+            pending = _Pending(kind, started.group(2), line) if started else None
             if started is None:
-                result.damaged.append(Damage(line, "a garbled entry start line; skipped"))
+                result.damaged.append(Damage(line, "a garbled start line; skipped"))
         elif kind == "data":
             if pending is None or pending.data is not None:
                 result.damaged.append(Damage(line, "a data line outside any entry; skipped"))
@@ -161,7 +180,12 @@ def _parse(content: bytes) -> LogReadResult:
                 result.damaged.append(_cut_off(pending))
             else:
                 outcome = _finish(pending, ended.group(1), ended.group(2), line)
-                (result.entries if isinstance(outcome, IncidentEntry) else result.damaged).append(outcome)  # type: ignore[arg-type]
+                if isinstance(outcome, IncidentEntry):
+                    result.entries.append(outcome)
+                elif isinstance(outcome, FollowUpUpdate):
+                    result.updates.append(outcome)
+                else:
+                    result.damaged.append(outcome)
             pending = None
         elif kind != "log":
             result.damaged.append(Damage(line, f"an unknown irtui line ({kind!r}); skipped"))

@@ -8,34 +8,27 @@ escape sequences to a terminal. The machine block keeps the exact text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-_HIDDEN_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
+# Unicode categories Cc (controls), Cs (surrogates), Zl and Zp (line and paragraph
+# separators), tab and newline excepted: what a terminal or an editor would not show.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_HIDDEN_OR_NEWLINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 # `_` inside a word never starts emphasis, so `America/New_York` stays readable.
 _MARKDOWN_INLINE = re.compile(r"([\\`*\[\]<>|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _BACKTICK_RUN = re.compile(r"`+")
 
 
-def _escape_char(char: str) -> str:
-    code = ord(char)
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def visible(text: str, *, keep_newlines: bool = True) -> str:
     """`text` with every invisible control character written as an escape (`\\x1b`)."""
-    out = []
-    for char in text:
-        if char == "\t" or (char == "\n" and keep_newlines):
-            out.append(char)
-        elif char == "\n":
-            out.append("\\n")
-        elif unicodedata.category(char) in _HIDDEN_CATEGORIES:
-            out.append(_escape_char(char))
-        else:
-            out.append(char)
-    return "".join(out)
+    pattern = _HIDDEN if keep_newlines else _HIDDEN_OR_NEWLINE
+    return pattern.sub(_escape, text)
 
 
 def inline(text: str) -> str:

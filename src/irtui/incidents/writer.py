@@ -18,6 +18,7 @@ from pathlib import Path
 from irtui.incidents.entry import IncidentEntry
 from irtui.incidents.markdown import LOG_HEADER, render_entry
 from irtui.incidents.parser import LogReadResult, parse_log
+from irtui.incidents.updates import FollowUpUpdate, render_update
 
 LOCK_TIMEOUT_S = 30.0
 
@@ -69,6 +70,10 @@ class IncidentLog:
         """Add `entry` at the end of the log, durably; create the log if needed."""
         self._append(render_entry(entry).encode("utf-8"))
 
+    def append_update(self, update: FollowUpUpdate) -> None:
+        """Record follow-ups ticked (or reopened) after the entry was written."""
+        self._append(render_update(update).encode("utf-8"))
+
     def ensure_exists(self) -> None:
         """Create the log with its header if it is missing; never touches an existing log."""
         self._append(b"")
@@ -102,23 +107,37 @@ class IncidentLog:
 
     def read(self) -> LogReadResult:
         """Every intact entry and every damaged spot; an absent log reads as empty."""
+        return parse_log(self._content())
+
+    def contains(self, entry_id: str) -> bool:
+        """Whether an intact entry with this id is in the log (parses only that entry)."""
+        content = self._content()
+        start = f"\n<!-- irtui:entry id={entry_id} ".encode("ascii")
+        end = f"\n<!-- irtui:end id={entry_id} ".encode("ascii")
+        pos = content.find(start)
+        while pos >= 0:
+            stop = content.find(end, pos)
+            if stop < 0:
+                return False
+            line_end = content.find(b"\n", stop + 1)
+            if entry_id in parse_log(content[pos : line_end if line_end >= 0 else len(content)]).ids():
+                return True
+            pos = content.find(start, pos + 1)
+        return False
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def _content(self) -> bytes:
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
         except FileNotFoundError:
-            return LogReadResult()
+            return b""
         except OSError as error:
             raise LogError(f"cannot read the incident log {self.path}: {error.strerror}") from error
         try:
             _lock(fd, self.path, self.lock_timeout_s, shared=True)  # never see half an append
             with os.fdopen(os.dup(fd), "rb") as stream:
-                content = stream.read()
+                return stream.read()
         finally:
             os.close(fd)
-        return parse_log(content)
-
-    def contains(self, entry_id: str) -> bool:
-        """Whether an intact entry with this id is in the log."""
-        return entry_id in self.read().ids()
-
-    def exists(self) -> bool:
-        return self.path.exists()

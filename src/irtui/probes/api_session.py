@@ -19,7 +19,7 @@ from ib_async import IB, Contract, Ticker
 from ib_async.order import OrderStatus
 
 from irtui.config import Config
-from irtui.probes import api as handshake_mod
+from irtui.probes.api import Handshake, SessionWatch, close, handshake
 from irtui.probes.common import Stopwatch, make_result, unknown
 from irtui.probes.host import HostFacts
 from irtui.probes.market_data import SymbolSnapshot, assess_market_data
@@ -72,10 +72,10 @@ class ApiSession:
             )
             system.add_done_callback(lambda f: f.cancelled() or f.exception())  # never "exception never retrieved"
         ib = IB()
-        watch = handshake_mod.SessionWatch(ib)
+        watch = SessionWatch(ib)
         clock = Stopwatch()
         try:
-            shake = await handshake_mod.handshake(ib, watch, gw.host, gw.trading_port, gw.probe_client_id, gw.api_timeout_s)
+            shake = await handshake(ib, watch, gw.host, gw.trading_port, gw.probe_client_id, gw.api_timeout_s)
             if shake.stage != "ready":
                 results = {"api": self._api_result(shake, watch, None, None, clock)}
                 for name in wanted - {"api"}:
@@ -93,12 +93,19 @@ class ApiSession:
             timing = answers[0] if isinstance(answers[0], tuple) else (None, None, None)
             results = {"api": self._api_result(shake, watch, timing[0], timing[1], clock, timing[2])}
             for name, value in zip(jobs, answers[1:]):
-                results[name] = value if isinstance(value, ProbeResult) else unknown(name, f"{WHAT[name]} not read: {value!r}")
+                results[name] = value if isinstance(value, ProbeResult) else self._failed(name, value, watch)
             return {name: results[name] for name in wanted}
         finally:
-            await handshake_mod.close(ib)
+            await close(ib)
             if system is not None and not system.done():
                 system.cancel()
+
+    @staticmethod
+    def _failed(name: str, error: BaseException, watch: SessionWatch) -> ProbeResult:
+        if watch.closed or isinstance(error, ConnectionError):
+            return unknown(name, f"The Gateway closed the API connection — {WHAT[name]} not read")
+        text = str(error).strip()
+        return unknown(name, f"{WHAT[name].capitalize()} not read ({type(error).__name__}{': ' + text if text else ''})")
 
     # api
     async def _current_time(self, ib: IB) -> tuple[float | None, str | None, float]:
@@ -112,14 +119,16 @@ class ApiSession:
 
     def _api_result(
         self,
-        shake: handshake_mod.Handshake,
-        watch: handshake_mod.SessionWatch,
+        shake: Handshake,
+        watch: SessionWatch,
         latency: float | None,
         server_time: str | None,
         clock: Stopwatch,
         ended: float | None = None,
     ) -> ProbeResult:
         gw = self.config.gateway
+        if shake.stage == "ready" and latency is None and watch.closed:
+            shake = Handshake("closed", "the API was ready, then the Gateway closed the connection", True, shake.server_version, shake.connection_time)
         codes = watch.codes()
         lost = connectivity_lost(codes)
         ready = shake.stage == "ready"
@@ -135,28 +144,32 @@ class ApiSession:
             "host": gw.host,
             "port": gw.trading_port,
             "client_id": gw.probe_client_id,
-            "detail": shake.detail,
+            "reason": shake.detail,
             "connection_time": shake.connection_time,
             "server_time": server_time,
             "notices": [{"req_id": n.req_id, "code": n.code, "message": n.message} for n in watch.notices],
         }
         where = f"{gw.host}:{gw.trading_port}"
-        if ended is not None:  # the api probe's time is the handshake and the clock request only
-            clock = _Frozen((ended - clock.started) * 1000.0)
+        # The api probe's own time: the handshake and the current-time request, not the others.
+        ms = (ended - clock.started) * 1000.0 if ended is not None else clock.ms()
+
+        def result(status: Status, summary: str) -> ProbeResult:
+            return make_result("api", status, summary, facts, detail, elapsed_ms=ms)
+
         if not ready:
             summary = f"{STAGE_WORDS[shake.stage]} at {where}: {shake.detail}"
-            return make_result("api", Status.FAIL, summary, facts, detail, clock)
+            return result(Status.FAIL, summary)
         accounts = ", ".join(shake.accounts)
         if latency is None:
             summary = f"API handshake ok (v{shake.server_version}, {accounts}) but current time got no answer: stale connection?"
-            return make_result("api", Status.FAIL, summary, facts, detail, clock)
+            return result(Status.FAIL, summary)
         if lost:
             summary = f"API up at {where}, but the Gateway lost IBKR (codes {', '.join(map(str, codes))})"
-            return make_result("api", Status.FAIL, summary, facts, detail, clock)
+            return result(Status.FAIL, summary)
         status = Status.WARN if (BROKEN_FARMS & set(codes) or latency > SLOW_MS) else Status.OK
         notes = f"; notices {', '.join(map(str, codes))}" if codes else ""
         summary = f"API ready at {where} (v{shake.server_version}, {accounts}, {latency:.0f} ms){notes}"
-        return make_result("api", status, summary, facts, detail, clock)
+        return result(status, summary)
 
     # positions
     async def _positions(self, ib: IB, system: Any) -> ProbeResult:
@@ -215,7 +228,7 @@ class ApiSession:
         return assess_orders(self.config, open_rows, exec_rows, new_orders, self.host.now(), watch)
 
     # market data
-    async def _market_data(self, ib: IB, watch: handshake_mod.SessionWatch) -> ProbeResult:
+    async def _market_data(self, ib: IB, watch: SessionWatch) -> ProbeResult:
         clock = Stopwatch()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.config.gateway.request_timeout_s
@@ -248,15 +261,6 @@ class ApiSession:
         finally:
             ib.wrapper.endTicker(ticker, "snapshot")
         return _snapshot_row(spec.symbol, req_id, ticker, finished)
-
-
-class _Frozen(Stopwatch):
-    def __init__(self, ms: float) -> None:
-        super().__init__()
-        self._ms = ms
-
-    def ms(self) -> float:
-        return self._ms
 
 
 def _snapshot_row(symbol: str, req_id: int, ticker: Ticker, finished: bool) -> SymbolSnapshot:

@@ -24,8 +24,12 @@ def make_result(
     facts: Mapping[str, Any],
     detail: Mapping[str, Any] | None = None,
     watch: Stopwatch | None = None,
+    elapsed_ms: float | None = None,
 ) -> ProbeResult:
-    """A result whose evidence holds every registered fact (None when not known) plus detail."""
+    """A result whose evidence holds every registered fact (None when not known) plus detail.
+
+    Its time is `elapsed_ms` when given, else the stopwatch's reading now.
+    """
     known = PROBES[name].facts
     stray = set(facts) - set(known)
     if stray:
@@ -35,7 +39,9 @@ def make_result(
         if key in known:
             raise ValueError(f"detail key {key!r} shadows a fact of probe {name!r}")
         evidence[key] = value
-    return ProbeResult(name, status, summary, evidence, elapsed_ms=watch.ms() if watch else 0.0)
+    if elapsed_ms is None:
+        elapsed_ms = watch.ms() if watch else 0.0
+    return ProbeResult(name, status, summary, evidence, elapsed_ms=elapsed_ms)
 
 
 def unknown(name: str, summary: str, watch: Stopwatch | None = None, **detail: Any) -> ProbeResult:

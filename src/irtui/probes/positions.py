@@ -91,8 +91,8 @@ def _pick(row: Mapping[str, Any], keys: Iterable[str]) -> Any:
 
 
 def _holding(symbol: str, entry: Any) -> Holding:
-    if isinstance(entry, (int, float)) and not isinstance(entry, bool):
-        return Holding(symbol, float(entry))
+    if isinstance(entry, (int, float, str)) and not isinstance(entry, bool):
+        return Holding(symbol, _number(entry, symbol))
     if isinstance(entry, Mapping):
         quantity = _pick(entry, QUANTITY_KEYS)
         if quantity is None:

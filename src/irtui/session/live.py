@@ -6,14 +6,15 @@ how finishing writes the log entry exactly once.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from irtui.incidents.entry import FollowUp, IncidentEntry, Mode, Note, Outcome, PathStep, post_incident_follow_ups
 from irtui.incidents.writer import IncidentLog, LogError
 from irtui.probes.result import ProbeResult
 from irtui.session.journal import Journal, JournalError
-from irtui.session.walk import Clock, Step, Walk
+from irtui.session.walk import Clock, Diagnosis, Step, Walk, advance_with_probes
 from irtui.trees.model import Contact, Tree
 
 Retire = Callable[[Journal, dict[str, Any]], None]
@@ -109,6 +110,15 @@ class Session:
         """Keep a probe's evidence with the incident, so a resumed session shows it again."""
         self._write({"t": "probe", "at": self._now(), "result": result.to_dict()})
         self.probes[result.name] = result
+
+    def advance_with_probes(self, results: Mapping[str, ProbeResult]) -> Diagnosis:
+        """Let the probes answer every question they can (as `diagnose` does), journaling each step."""
+        scratch = Walk(self.tree, clock=self._clock, started_at=self.started_at, path=list(self.walk.path))
+        diagnosis = advance_with_probes(scratch, results)
+        for step in scratch.path[len(self.walk.path) :]:
+            assert step.answer_index is not None and step.probe is not None
+            self.answer(step.answer_index, result=results[step.probe], by_probe=True)
+        return replace(diagnosis, path=tuple(self.walk.path))
 
     def default_follow_ups(self) -> list[FollowUp]:
         """The outcome's follow-ups, then the post-incident checklist; all open but `Document`."""

@@ -62,7 +62,14 @@ def default_trees_dir() -> Path:
     return _REPO_ROOT / "trees"
 
 
-def _read_text(path: Path, name: str) -> tuple[str | None, Problem | None]:
+def read_source_text(
+    path: Path, name: str, *, kind: str = "tree", expected: str = "a tree (id, title, severity, start, nodes...)"
+) -> tuple[str | None, Problem | None]:
+    """A YAML source file's text, or the problem that stops it being read (size, binary, encoding, empty).
+
+    Shared by every YAML-with-lines loader (trees, drills); `kind` and `expected` word its messages.
+    """
+
     def problem(message: str) -> tuple[None, Problem]:
         return None, Problem(name, 1, 1, message)
 
@@ -73,23 +80,26 @@ def _read_text(path: Path, name: str) -> tuple[str | None, Problem | None]:
             return problem("not a regular file")
         size = path.stat().st_size
         if size > MAX_TREE_BYTES:
-            return problem(f"file is too large ({size:,} bytes); a tree file may be at most {MAX_TREE_BYTES // 1024 // 1024} MB")
+            return problem(f"file is too large ({size:,} bytes); a {kind} file may be at most {MAX_TREE_BYTES // 1024 // 1024} MB")
         with path.open("rb") as handle:
             data = handle.read(MAX_TREE_BYTES + 1)
     except OSError as error:
         return problem(f"cannot read the file: {error.strerror or error}")
     if len(data) > MAX_TREE_BYTES:
-        return problem(f"file is larger than {MAX_TREE_BYTES // 1024 // 1024} MB, the limit for a tree file")
+        return problem(f"file is larger than {MAX_TREE_BYTES // 1024 // 1024} MB, the limit for a {kind} file")
     if b"\x00" in data:
-        return problem("binary file (it contains NUL bytes), not a YAML tree")
+        return problem(f"binary file (it contains NUL bytes), not a YAML {kind}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         return None, Problem(name, line, 1, f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded); save the file as UTF-8")
     if not text.strip():
-        return problem("file is empty: expected a tree (id, title, severity, start, nodes...)")
+        return problem(f"file is empty: expected {expected}")
     return text, None
+
+
+_read_text = read_source_text
 
 
 def _describe_duplicates(parsed: ParsedYaml, name: str) -> list[Problem]:

@@ -77,7 +77,7 @@ class Answer(_Strict):
         description=(
             "The rule by which the question's probe picks this answer: probe facts and the "
             "values they must have. A value is matched exactly; a list means any of; a mapping "
-            "uses operators gt, ge, lt, le, not, in, not_in, contains, contains_any."
+            "uses operators gt, ge, lt, le, not, in, not_in, contains, contains_any, matches (a case-insensitive regular expression)."
         ),
     )
     hint: str | None = Field(None, description="One line shown under the answer")

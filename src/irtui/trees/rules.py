@@ -3,12 +3,14 @@
 A rule is a mapping of fact name to matcher. Every fact must match:
 - a scalar matches by equality (`stage: silent`, `running: true`);
 - a list matches any of its values (`stage: [silent, not_ready]`);
-- a mapping applies operators (`age_s: {gt: 60}`, `error_codes: {contains_any: [1100, 2110]}`).
+- a mapping applies operators (`age_s: {gt: 60}`, `error_codes: {contains_any: [1100, 2110]}`,
+  `preflight_reason: {matches: "position.?limit"}` — a case-insensitive regular expression).
 `status` (ok / warn / fail / unknown) is a fact of every probe.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Mapping
 
 from irtui.probes.registry import PROBES, Fact
@@ -29,6 +31,14 @@ def _contains_any(actual: Any, expected: Any) -> bool:
     return actual is not None and any(item in _as_list(actual) for item in _as_list(expected))
 
 
+def _matches(actual: Any, pattern: Any) -> bool:
+    """Case-insensitive regular-expression search, for free-text facts."""
+    try:
+        return isinstance(actual, str) and re.search(str(pattern), actual, re.IGNORECASE) is not None
+    except re.error:
+        return False
+
+
 def _compare(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     def compare(actual: Any, expected: Any) -> bool:
         return isinstance(actual, (int, float)) and not isinstance(actual, bool) and op(actual, expected)
@@ -46,6 +56,7 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "not_in": lambda a, b: a not in _as_list(b),
     "contains": _contains,
     "contains_any": _contains_any,
+    "matches": _matches,
 }
 
 
@@ -101,6 +112,11 @@ def _matcher_problems(name: str, fact: Fact, matcher: Any) -> list[str]:
         for op, expected in matcher.items():
             if op not in OPERATORS:
                 return [f"fact {name!r}: unknown operator {op!r} (use {', '.join(OPERATORS)})"]
+            if op == "matches":
+                problems = _pattern_problems(name, fact, expected)
+                if problems:
+                    return problems
+                continue
             values.extend(_as_list(expected))
     else:
         values = _as_list(matcher)
@@ -112,3 +128,15 @@ def _matcher_problems(name: str, fact: Fact, matcher: Any) -> list[str]:
             if isinstance(value, str) and value not in fact.values
         ]
     return problems
+
+
+def _pattern_problems(name: str, fact: Fact, pattern: Any) -> list[str]:
+    if fact.type != "str":
+        return [f"fact {name!r} is {fact.type}; `matches` works only on text facts"]
+    if not isinstance(pattern, str):
+        return [f"fact {name!r}: `matches` takes a regular expression in quotes, not {pattern!r}"]
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        return [f"fact {name!r}: bad regular expression {pattern!r}: {error}"]
+    return []

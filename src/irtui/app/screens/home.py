@@ -47,6 +47,7 @@ class HomeScreen(Screen[None]):
         self._probing = False
         self._swept = False
         self._has_open_sessions = False
+        self._skipped: dict[str, str] = {}
 
     @property
     def console(self) -> "IncidentConsole":
@@ -103,6 +104,7 @@ class HomeScreen(Screen[None]):
     @on(ProbesFinished)
     def _probes_finished(self, message: ProbesFinished) -> None:
         self._probing = False
+        self._skipped = dict(message.sweep.skipped)
         self.console.remember(dict(message.sweep.results))
         self._show(self.console.evidence)
 
@@ -120,7 +122,7 @@ class HomeScreen(Screen[None]):
         suspects = rank_incidents(self.services.trees.trees, results)
         table = self.query_one(QuickReference)
         with self.app.batch_update():
-            self.query_one(StatusPanel).show(results, now, probing=self._probing)
+            self.query_one(StatusPanel).show(results, now, probing=self._probing, skipped=self._skipped)
             if results:
                 self.query_one(SuspectIncident).show(suspects)
                 table.mark_suspects(suspects)

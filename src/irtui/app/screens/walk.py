@@ -144,6 +144,9 @@ class WalkScreen(Screen[None]):
         node = self.walk.current
         if not isinstance(node, QuestionNode) or node.probe is None:
             return
+        if self._probing == node.probe:
+            self.notify("Still probing; the result shows here when it comes.", timeout=3)
+            return
         self._probing = node.probe
         self._show_question(node, keep_highlight=True)
         self.console.request_probes((node.probe,), self)

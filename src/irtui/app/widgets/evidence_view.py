@@ -7,7 +7,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
-from irtui.app.widgets.marks import age, mark
+from irtui.app.widgets.marks import age, mark, summary
 from irtui.probes.registry import PROBES
 from irtui.probes.result import ProbeResult
 
@@ -27,11 +27,11 @@ class EvidenceView(Static):
         picks: str | None,
     ) -> None:
         if probe is None:
-            self.border_subtitle = ""
+            self.border_title = "Evidence"
             self.update(Text("No probe answers this question: check by hand, as the guidance says.", style="dim"))
             return
         title = PROBES[probe].title if probe in PROBES else probe
-        self.border_subtitle = "p re-run · o override"
+        self.border_title = "Evidence · p re-runs the probe · o overrides it"
         text = Text()
         if probing:
             text.append(f"… probing {title}", style="italic")
@@ -39,7 +39,7 @@ class EvidenceView(Static):
         if result is not None:
             text.append_text(mark(result.status))
             text.append(f" {title}: ", style="bold")
-            text.append(result.summary)
+            text.append(summary(result))
             text.append(f"  ({age(result, now)} ago)", style="dim")
             if picks is not None:
                 text.append("\nThe probe answers: ", style="dim")

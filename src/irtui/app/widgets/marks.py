@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from rich.text import Text
@@ -11,10 +12,16 @@ from irtui.probes.result import ProbeResult, Status
 SYMBOL = {Status.OK: "✔", Status.WARN: "⚠", Status.FAIL: "✖", Status.UNKNOWN: "?"}
 STYLE = {Status.OK: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.UNKNOWN: "dim"}
 PROBING = "…"
+_REUSED_SUFFIX = re.compile(r"\s*\(from \d+s ago\)$")
 
 
 def mark(status: Status) -> Text:
     return Text(SYMBOL[status], style=STYLE[status])
+
+
+def summary(result: ProbeResult) -> str:
+    """The probe's summary, without the age the API gate adds to a reused result: we show our own."""
+    return _REUSED_SUFFIX.sub("", result.summary) if result.fact("reused") else result.summary
 
 
 def age(result: ProbeResult, now: datetime) -> str:

@@ -11,11 +11,14 @@ from textual.widgets import Static
 from irtui.session.walk import AnswerSource, Step
 
 
+SHOWN_STEPS = 6  # the newest steps; the full path is in the log entry
+
+
 def answered_by(step: Step, operator: str) -> Text:
     if step.source is AnswerSource.PROBE:
         return Text("probe", style="green")
     if step.source is AnswerSource.OVERRIDE:
-        return Text(f"{operator} ⚠ override", style="yellow")
+        return Text(f"⚠ {operator}, over probe", style="yellow")
     return Text(operator, style="dim")
 
 
@@ -26,16 +29,19 @@ class PathView(Static):
         self.border_title = "Path"
 
     def show(self, steps: Sequence[Step], notes: int = 0) -> None:
-        self.border_subtitle = f"{notes} note{'s' if notes != 1 else ''}" if notes else ""
+        self.border_title = f"Path · {notes} note{'s' if notes != 1 else ''}" if notes else "Path"
         if not steps:
             self.update(Text("Starting: nothing answered yet.", style="dim"))
             return
         table = Table.grid(expand=True, padding=(0, 1))
         table.add_column(width=2, justify="right", no_wrap=True)
-        table.add_column(ratio=3, no_wrap=True, overflow="ellipsis")
-        table.add_column(ratio=2, no_wrap=True, overflow="ellipsis")
-        table.add_column(width=18, no_wrap=True, overflow="ellipsis")
-        for number, step in enumerate(steps, start=1):
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(width=16, no_wrap=True, overflow="ellipsis")
+        hidden = max(0, len(steps) - SHOWN_STEPS)
+        if hidden:
+            table.add_row("", Text(f"… {hidden} earlier step{'s' if hidden != 1 else ''}", style="dim"), "", "")
+        for number, step in enumerate(steps[hidden:], start=hidden + 1):
             answer = "✓ done" if step.kind == "action" else f"→ {step.answer}"
             table.add_row(Text(str(number), style="dim"), step.text, Text(answer, style="bold"), answered_by(step, self.operator))
         self.update(table)

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from irtui.app.widgets.marks import PROBING, age, mark
+from irtui.app.widgets.marks import PROBING, age, mark, summary
 from irtui.probes.result import ProbeResult
 
 ROWS: tuple[tuple[str, str], ...] = (
@@ -32,7 +32,14 @@ class StatusPanel(Static):
         self.every_s = every_s
         self.border_title = "Live status"
 
-    def show(self, results: Mapping[str, ProbeResult], now: datetime, *, probing: bool) -> None:
+    def show(
+        self,
+        results: Mapping[str, ProbeResult],
+        now: datetime,
+        *,
+        probing: bool,
+        skipped: Mapping[str, str] | None = None,
+    ) -> None:
         table = Table.grid(expand=True, padding=(0, 1))
         table.add_column(width=1)
         table.add_column(width=15, no_wrap=True)
@@ -40,11 +47,13 @@ class StatusPanel(Static):
         table.add_column(width=4, justify="right", no_wrap=True)
         for name, label in ROWS:
             result = results.get(name)
-            if result is None:
+            if result is None and skipped and name in skipped:
+                table.add_row(Text("–", style="dim"), label, Text(f"not configured: {skipped[name]}", style="dim"), "")
+            elif result is None:
                 waiting = "probing…" if probing else "not probed"
                 table.add_row(Text("?", style="dim"), label, Text(waiting, style="dim"), "")
             else:
-                table.add_row(mark(result.status), label, result.summary, Text(age(result, now), style="dim"))
+                table.add_row(mark(result.status), label, summary(result), Text(age(result, now), style="dim"))
         self.update(table)
         state = f"{PROBING} probing" if probing else f"every {self.every_s:g}s"
         self.border_title = f"Live status · {state}"

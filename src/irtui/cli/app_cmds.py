@@ -1,0 +1,147 @@
+"""`irtui` (Home), `irtui run TREE` and `irtui demo`: the incident console."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tempfile
+from functools import wraps
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+from rich.console import Console
+
+from irtui.config import Config, ConfigError, load_config
+
+LOG_ENV = "IRTUI_LOG"
+
+
+def _options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option("--operator", metavar="NAME", help="Who is at the keyboard (default: log.operator, else $USER).")(command)
+    command = click.option(
+        "--log", "log_path", type=click.Path(dir_okay=False, path_type=Path), help="The incident log to append to."
+    )(command)
+    return click.option(
+        "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="The configuration (default: ./irtui.toml)."
+    )(command)
+
+
+def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ConfigError as error:
+            raise click.ClickException(str(error)) from None
+        except OSError as error:
+            raise click.ClickException(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
+
+    return run
+
+
+def _warn(message: str) -> None:
+    Console(stderr=True, highlight=False).print(f"[yellow]warning:[/yellow] {message}", markup=True, soft_wrap=True)
+
+
+def _trees() -> Any:
+    from irtui.trees.loader import default_trees_dir, load_trees
+
+    trees = load_trees()
+    for problem in trees.problems:
+        _warn(f"{problem} (this tree is left out)")
+    if not trees.trees:
+        raise click.ClickException(f"no incident trees could be loaded from {default_trees_dir()}; set IRTUI_TREES")
+    return trees
+
+
+def _log_path(config: Config, explicit: Path | None) -> Path:
+    return explicit or (Path(os.environ[LOG_ENV]) if os.environ.get(LOG_ENV) else config.log.path)
+
+
+def _console(
+    config: Config,
+    log_path: Path,
+    operator: str | None,
+    *,
+    start_tree: str | None = None,
+    runner: Any = None,
+    mode: str = "LIVE",
+    banner: str | None = None,
+) -> None:
+    from irtui.app.factory import make_app
+    from irtui.incidents import IncidentLog
+    from irtui.probes.runner import ProbeRunner
+    from irtui.session.store import SessionStore
+
+    trees = _trees()
+    if start_tree is not None and trees.get(start_tree) is None:
+        raise click.ClickException(f"no tree named {start_tree!r}; known trees: {', '.join(sorted(trees.trees))}")
+    log = IncidentLog(log_path)
+    app = make_app(
+        config=config,
+        trees=trees,
+        runner=runner or ProbeRunner(config),
+        store=SessionStore.for_log(log_path),
+        log=log,
+        mode=mode,
+        operator=operator,
+        start_tree=start_tree,
+        drill_banner=banner,
+    )
+    app.run()
+
+
+@click.command("home")
+@_options
+@_friendly
+def home(config_path: Path | None, log_path: Path | None, operator: str | None) -> None:
+    """Open the incident console (what plain `irtui` does)."""
+    config = load_config(config_path)
+    _console(config, _log_path(config, log_path), operator)
+
+
+@click.command("run")
+@click.argument("tree_id", metavar="TREE")
+@_options
+@_friendly
+def run(tree_id: str, config_path: Path | None, log_path: Path | None, operator: str | None) -> None:
+    """Start walking one incident tree at once, such as connection_loss."""
+    config = load_config(config_path)
+    _console(config, _log_path(config, log_path), operator, start_tree=tree_id)
+
+
+def default_demo_log() -> Path:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "user"
+    return Path(tempfile.gettempdir()) / f"irtui-demo-{user}" / "DEMO_LOG.md"
+
+
+@click.command("demo")
+@click.option("--scenario", default="api_silent", show_default=True, help="The failure the simulated Gateway shows (irtui sim --list).")
+@click.option(
+    "--log", "log_path", type=click.Path(dir_okay=False, path_type=Path), help="Where the demo writes (never your real log)."
+)
+@click.option("--operator", metavar="NAME", help="Who is at the keyboard (default: $USER).")
+@_friendly
+def demo(scenario: str, log_path: Path | None, operator: str | None) -> None:
+    """Try irtui with no IB account: a simulated, failing Gateway and the console pointed at it."""
+    from irtui.cli.demo_world import demo_config, demo_host
+    from irtui.probes.runner import ProbeRunner
+    from irtui.sim import running_gateway
+    from irtui.sim.scenario import ScenarioError, load_scenario
+
+    try:
+        world = load_scenario(scenario)
+    except ScenarioError as error:
+        raise click.ClickException(str(error)) from None
+    log_path = log_path or default_demo_log()
+    with running_gateway(world, host="127.0.0.1", port=0) as gateway:
+        config = demo_config(gateway.port, log_path, world)
+        banner = f"DEMO · simulated Gateway on 127.0.0.1:{gateway.port} ({world.name}) · nothing here is real"
+        runner = ProbeRunner(config, host=demo_host(gateway.port, world))
+        _console(config, log_path, operator, runner=runner, mode="DRILL", banner=banner)
+    click.echo(f"Demo log: {log_path}")
+    click.echo(f"Read it with: irtui log list --log {log_path}")

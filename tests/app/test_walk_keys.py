@@ -1,0 +1,171 @@
+"""The walk's keys, each asserting what it changed: in the session, its journal and on screen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from irtui.app.screens.finish import FinishScreen
+from irtui.app.screens.home import HomeScreen
+from irtui.app.screens.override import OverrideScreen
+from irtui.app.screens.resume import ResumeScreen
+from irtui.app.screens.runbook import RunbookScreen
+from irtui.app.screens.walk import WalkScreen
+from irtui.app.widgets.clocks import WalkClock
+from irtui.app.widgets.command_list import CommandList
+from irtui.incidents import IncidentLog
+from irtui.session.store import SessionStore
+from irtui.session.walk import AnswerSource
+
+from .conftest import LOG
+from .fakes import FROZEN, settle
+
+
+async def test_accepting_the_probe_records_it_as_the_probe_answer(build):
+    app = build(start_tree="connection_loss")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the highlight sits on the probe's answer
+        step = app.screen.walk.path[-1]
+        assert (step.answer, step.source, step.probe) == ("Yes", AnswerSource.PROBE, "gateway_process")
+        assert step.evidence == "IB Gateway running (pid 4242, up 3 h)"
+
+
+async def test_choosing_against_the_probe_is_an_override_and_can_be_called_off(build):
+    app = build(start_tree="connection_loss")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")  # "No", while the probe says the Gateway runs
+        assert isinstance(app.screen, OverrideScreen)
+        await pilot.press("escape")
+        walk = app.screen
+        assert isinstance(walk, WalkScreen) and walk.walk.path == []
+        await pilot.press("o", "enter")  # the override key offers the other answers
+        await settle(pilot)
+        assert [(s.answer, s.source) for s in walk.walk.path] == [("No", AnswerSource.OVERRIDE)]
+        assert walk.walk.current_id == "start_gateway"
+
+
+async def test_copy_puts_the_command_on_the_clipboard_and_runs_nothing(build):
+    app = build(start_tree="connection_loss")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2")  # → Restart IB Gateway
+        await pilot.press("down", "c")
+        assert app.clipboard == "/opt/ibc/stop.sh && /opt/ibc/gatewaystart.sh -inline"
+        assert app.screen.query_one(CommandList).highlighted == 1
+        assert app.screen.walk.current_id == "restart_gateway"
+
+
+async def test_a_danger_action_is_done_only_after_confirmation(build):
+    app = build(start_tree="connection_loss")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2", "d", "escape")
+        walk = app.screen
+        assert walk.walk.current_id == "restart_gateway"
+        await pilot.press("d", "y")
+        assert walk.walk.current_id == "still_failing"
+        assert walk.walk.path[-1].kind == "action"
+
+
+async def test_back_undoes_and_is_journaled(build, fixture_trees):
+    app = build(start_tree="connection_loss")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("b")
+        walk = app.screen
+        assert walk.walk.current_id == "gateway_running" and walk.walk.path == []
+        session_id = walk.session.id
+    # What the journal says after the app is gone: the undo is there.
+    store = SessionStore.for_log(LOG)
+    [left] = store.open_sessions()
+    assert left.id == session_id and left.steps == 0
+
+
+async def test_notes_the_runbook_and_the_palette_are_a_key_away(build):
+    app = build(start_tree="connection_loss")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        walk = app.screen
+        await pilot.press("n", *"GUI frozen", "enter")
+        assert [n.text for n in walk.session.notes] == ["GUI frozen"]
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RunbookScreen)
+        assert "RB-001" in str(app.screen.query_one("#top-bar").render())
+        await pilot.press("escape")
+        assert app.screen is walk
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"runbook")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RunbookScreen)
+
+
+async def test_leaving_keeps_the_session_and_u_resumes_it(build):
+    app = build(start_tree="connection_loss")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        session = app.screen.session
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("u")
+        assert isinstance(app.screen, ResumeScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WalkScreen)
+        assert app.screen.session is session and app.screen.walk.current_id == "api_answers"
+
+
+async def test_finish_back_returns_to_the_walk_a_step_earlier(build):
+    app = build(start_tree="kill_switch")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "enter")  # "No", over the probe
+        await settle(pilot)
+        assert isinstance(app.screen, FinishScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, WalkScreen) and app.screen.walk.current_id == "intentional"
+
+
+async def test_finish_writes_the_entry_once_with_follow_ups_and_notes(build):
+    app = build(start_tree="kill_switch")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")  # set on purpose, as the probe... does not know: no suggestion
+        await settle(pilot)
+        await pilot.press(*"drill by ops", "tab", *"all calm", "tab", "down", "space", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    [entry] = IncidentLog(LOG).read().entries
+    assert (entry.tree_id, entry.outcome.kind, entry.root_cause) == ("kill_switch", "monitor", "drill by ops")
+    assert [n.text for n in entry.notes] == ["all calm"]
+    assert [f.text for f in entry.follow_ups if f.done] == [
+        "Stabilize: ensure no ongoing capital risk",
+        "Document: add to INCIDENT_LOG.md immediately",
+    ]
+    assert SessionStore.for_log(LOG).open_sessions() == []
+
+
+async def test_the_clock_turns_amber_then_red_against_the_target(build):
+    now = [FROZEN]
+    app = build(start_tree="kill_switch", clock=lambda: now[0])  # P1: a one-minute target
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        clock = app.screen.query_one(WalkClock)
+        for seconds, classes, flag in ((30, set(), ""), (50, {"-amber"}, "⚠ near target"), (75, {"-red"}, "✖ over target")):
+            now[0] = FROZEN + timedelta(seconds=seconds)
+            clock.tick()
+            assert {"-amber", "-red"} & set(clock.classes) == classes
+            assert str(clock.render()).endswith(flag) if flag else "target" not in str(clock.render())
