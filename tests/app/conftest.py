@@ -62,9 +62,8 @@ def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture_trees):
             runner=runner or FixedRunner(dict(API_SILENT if results is None else results)),
             store=SessionStore.for_log(log_path),
             log=IncidentLog(log_path),
-            clock=frozen_clock,
             operator="alice",
-            **{"runbooks_dir": FIXTURES / "runbooks", **options},
+            **{"runbooks_dir": FIXTURES / "runbooks", "clock": frozen_clock, **options},
         )
         return app
 

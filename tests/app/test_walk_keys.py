@@ -143,13 +143,13 @@ async def test_finish_writes_the_entry_once_with_follow_ups_and_notes(build):
     app = build(start_tree="kill_switch")
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("1")  # set on purpose, as the probe... does not know: no suggestion
+        await pilot.press("2")  # not on purpose, as the flag's probe says → halt trading
         await settle(pilot)
-        await pilot.press(*"drill by ops", "tab", *"all calm", "tab", "down", "space", "ctrl+s")
+        await pilot.press(*"drawdown limit hit", "tab", *"all calm", "shift+tab", "shift+tab", "space", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     [entry] = IncidentLog(LOG).read().entries
-    assert (entry.tree_id, entry.outcome.kind, entry.root_cause) == ("kill_switch", "monitor", "drill by ops")
+    assert (entry.tree_id, entry.outcome.kind, entry.root_cause) == ("kill_switch", "halt_trading", "drawdown limit hit")
     assert [n.text for n in entry.notes] == ["all calm"]
     assert [f.text for f in entry.follow_ups if f.done] == [
         "Stabilize: ensure no ongoing capital risk",

@@ -12,6 +12,7 @@ from irtui.trees.model import ActionNode, OutcomeNode, QuestionNode, Tree
 from irtui.trees.render import render_tree
 from irtui.trees.render.markdown import RENDER_COMMAND
 from irtui.trees.render.mermaid import flowchart
+from irtui.trees.render.rule_text import rule_text
 from irtui.trees.render.text import text_drawing
 
 from .paths import DOCS_TREES, FIXTURE_RUNBOOKS, FIXTURE_TREES, REPO, SHIPPED_RUNBOOKS
@@ -156,3 +157,28 @@ def test_json_schema_doc_is_up_to_date() -> None:
     assert schema.exists() and schema.read_text(encoding="utf-8") == schema_text(), (
         "docs/tree.schema.json is out of date: run `irtui validate --schema-out docs/tree.schema.json`"
     )
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ({"running": True}, "running is true"),
+        ({"stage": ["silent", "not_ready"]}, "stage is silent or not_ready"),
+        ({"age_s": {"gt": 60, "le": 600}}, "age_s > 60 and age_s ≤ 600"),
+        ({"stage": {"not": "ready"}}, "stage is not ready"),
+        ({"kind": {"in": ["gateway", "tws"]}, "count": {"not_in": [0]}}, "kind is one of gateway, tws and count is none of 0"),
+        ({"error_codes": {"contains_any": [1100, 2110]}}, "error_codes contains any of 1100, 2110"),
+        ({"preflight_reason": {"matches": "rate.?limit|too fast"}}, "preflight_reason matches `rate.?limit|too fast`"),
+        ({}, ""),
+    ],
+)
+def test_rules_read_as_plain_words(rule: dict, words: str) -> None:
+    assert rule_text(rule) == words
+
+
+def test_a_regex_rule_in_the_steps_table_keeps_its_pipe_escaped() -> None:
+    tree = fixture()
+    question = tree.nodes["gateway_running"]
+    answers = [question.answers[0].model_copy(update={"when": {"kind": {"matches": "gate|tws"}}}), question.answers[1]]
+    tree = tree.model_copy(update={"nodes": {**tree.nodes, "gateway_running": question.model_copy(update={"answers": answers})}})
+    assert "when kind matches `gate\\|tws`" in render_tree(tree, "md", runbooks_dir=FIXTURE_RUNBOOKS)

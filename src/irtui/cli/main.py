@@ -2,12 +2,52 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import click
 
 from irtui import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+class LazyVerbs(click.Group):
+    """Imports a verb's module only when that verb runs, so `irtui probe` does not pay for
+    the simulator, the tree loader or the log reader at every start.
+
+    Reading `commands` directly (help listings, tests) imports every verb.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._pending: dict[str, str] = {}
+        super().__init__(*args, **kwargs)
+
+    @property
+    def commands(self) -> dict[str, click.Command]:  # type: ignore[override]
+        for name in list(self._pending):
+            self._load(name)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+    def add_lazy(self, name: str, module: str) -> None:
+        self._pending[name] = module
+
+    def _load(self, name: str) -> None:
+        module = self._pending.pop(name, None)
+        if module is not None:
+            self._commands[name] = getattr(importlib.import_module(module), name)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load(cmd_name)
+        return self._commands.get(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self._commands, *self._pending})
+
+
+@click.group(cls=LazyVerbs, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="irtui")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -24,23 +64,17 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    # Verb modules are imported here, not at the top, so each stays importable alone.
-    from irtui.cli import tree_cmds
-    from irtui.cli import sim_cmd
-    from irtui.cli import log_cmds
-    from irtui.cli import probe_cmds
-    from irtui.cli import app_cmds
-
-    main.add_command(tree_cmds.validate)
-    main.add_command(tree_cmds.render)
-    main.add_command(sim_cmd.sim)
-    main.add_command(log_cmds.log)
-    main.add_command(log_cmds.resume)
-    main.add_command(probe_cmds.probe)
-    main.add_command(probe_cmds.diagnose)
-    main.add_command(app_cmds.home)
-    main.add_command(app_cmds.run)
-    main.add_command(app_cmds.demo)
+    # Each verb's module is named here and imported only when the verb is used.
+    verbs = {
+        "irtui.cli.tree_cmds": ("validate", "render"),
+        "irtui.cli.sim_cmd": ("sim",),
+        "irtui.cli.log_cmds": ("log", "resume"),
+        "irtui.cli.probe_cmds": ("probe", "diagnose"),
+        "irtui.cli.app_cmds": ("home", "run", "demo"),
+    }
+    for module, names in verbs.items():
+        for name in names:
+            main.add_lazy(name, module)
 
 
 _register()

@@ -29,10 +29,16 @@ def value_text(value: Any) -> str:
 
 def matcher_text(fact: str, matcher: Any) -> str:
     if isinstance(matcher, Mapping):
-        return " and ".join(f"{fact} {_OPERATOR_WORDS.get(str(op), str(op))} {value_text(expected)}" for op, expected in matcher.items())
+        return " and ".join(_operator_text(fact, str(op), expected) for op, expected in matcher.items())
     if isinstance(matcher, (list, tuple)):
         return f"{fact} is " + " or ".join(value_text(v) for v in matcher)
     return f"{fact} is {value_text(matcher)}"
+
+
+def _operator_text(fact: str, op: str, expected: Any) -> str:
+    if op == "matches":
+        return f"{fact} matches `{expected}`"
+    return f"{fact} {_OPERATOR_WORDS.get(op, op)} {value_text(expected)}"
 
 
 def rule_text(rule: Mapping[str, Any] | None) -> str:

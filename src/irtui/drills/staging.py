@@ -1,0 +1,154 @@
+"""Turning a drill's world into what the probes read: a FakeHost and a Config.
+
+The probes are not told they are in a drill. They read the host through a FakeHost
+built from the drill's host facts (the same `FakeHost.from_dict` mapping `--host-facts`
+takes) and the Gateway through a Config that points at the simulator.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Mapping
+
+from pydantic import ValidationError
+
+from irtui.config import Config, ConfigError
+from irtui.drills.model import HostWorld, SystemHolding
+from irtui.probes.host import FakeHost
+from irtui.sim.scenario import Scenario
+
+# Where the drill's trading system keeps its files. Only the FakeHost serves them.
+SYSTEM_DIR = Path("/srv/trading")
+KILL_SWITCH_FILE = SYSTEM_DIR / "KILL_SWITCH"
+HEARTBEAT_FILE = SYSTEM_DIR / "heartbeat.json"
+SYSTEM_LOG_FILE = SYSTEM_DIR / "logs" / "trading.log"
+POSITIONS_FILE = SYSTEM_DIR / "positions.json"
+
+GATEWAY_PID = 4242
+GATEWAY_CMDLINE = ["java", "-cp", "/opt/ibgateway/jars/*", "ibgateway.GWClient"]
+TRADING_SYSTEM = {"pid": 5151, "name": "python3", "cmdline": ["python3", "trading_system.py"], "uptime_s": 7200}
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """How long the probes wait on the simulator: short, since it answers at once or never."""
+
+    api_timeout_s: float = 2.0
+    request_timeout_s: float = 2.0
+    connect_timeout_s: float = 0.5
+
+
+INTERACTIVE = Deadlines()
+
+
+def broker_positions(scenario: Scenario) -> dict[str, dict[str, float]]:
+    """The scenario's positions as the trading system would hold them (price per unit)."""
+    held: dict[str, dict[str, float]] = {}
+    for position in scenario.positions:
+        multiplier = float(position.multiplier) if position.multiplier else 1.0
+        held[position.local_symbol or position.symbol] = {
+            "quantity": position.quantity,
+            "avg_price": position.avg_cost / (multiplier or 1.0),
+        }
+    return held
+
+
+def _system_positions(host: HostWorld, scenario: Scenario) -> Any:
+    if host.system_positions is None:
+        return broker_positions(scenario)
+    return {
+        symbol: entry.model_dump(exclude_none=True) if isinstance(entry, SystemHolding) else entry
+        for symbol, entry in host.system_positions.items()
+    }
+
+
+def host_facts(host: HostWorld, scenario: Scenario, gateway_port: int | None, now: datetime) -> dict[str, Any]:
+    """The FakeHost.from_dict mapping for this host; `gateway_port` is where the Gateway listens, if it does."""
+    processes: list[dict[str, Any]] = [dict(TRADING_SYSTEM)]
+    if host.gateway_process != "missing":
+        listening = [gateway_port] if host.gateway_process == "running" and gateway_port is not None else []
+        processes.append(
+            {"pid": GATEWAY_PID, "name": "java", "cmdline": GATEWAY_CMDLINE, "uptime_s": 3600, "listening_ports": listening}
+        )
+    files: dict[str, Any] = {
+        str(SYSTEM_LOG_FILE): {"text": "".join(f"{line}\n" for line in host.system_log), "age_s": 1},
+        str(POSITIONS_FILE): {"text": json.dumps(_system_positions(host, scenario)), "age_s": 5},
+    }
+    if host.heartbeat is not None:
+        beat = {"ibkr_connected": host.heartbeat.connected}
+        files[str(HEARTBEAT_FILE)] = {"text": json.dumps(beat), "age_s": host.heartbeat.age_s}
+    if host.kill_switch is not None:
+        flag = host.kill_switch.model_dump(exclude={"age_s"}, exclude_none=True)
+        files[str(KILL_SWITCH_FILE)] = {"text": json.dumps({k: v for k, v in flag.items() if v != ""}), "age_s": host.kill_switch.age_s}
+    files.update(host.files)
+    return {
+        "now": now.isoformat(),
+        "processes": processes + list(host.processes),
+        "files": files,
+        "commands": dict(host.commands),
+    }
+
+
+def fake_host(host: HostWorld, scenario: Scenario, gateway_port: int | None, now: datetime) -> FakeHost:
+    """Raises FakeHostError when the raw processes/files/commands are malformed."""
+    return FakeHost.from_dict(host_facts(host, scenario, gateway_port, now))
+
+
+def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def simulator_config(
+    gateway_port: int,
+    *,
+    trading_port: int | None = None,
+    deadlines: Deadlines = INTERACTIVE,
+    settings: Mapping[str, Any] | None = None,
+) -> Config:
+    """A Config that probes a simulator on 127.0.0.1 with short deadlines and no API interval.
+
+    `settings` (TOML-shaped sections) come first; the Gateway's address and deadlines
+    always follow the simulator. `trading_port` is the system's port when it is not the
+    Gateway's (a closed one, for the wrong-port drill). Raises ConfigError.
+    """
+    trading = trading_port or gateway_port
+    forced = {
+        "gateway": {
+            "host": "127.0.0.1",
+            "ports": sorted({gateway_port, trading}),
+            "tws_ports": [],
+            "trading_port": trading,
+            "connect_timeout_s": deadlines.connect_timeout_s,
+            "api_timeout_s": deadlines.api_timeout_s,
+            "request_timeout_s": deadlines.request_timeout_s,
+            "min_api_interval_s": 0,  # the simulator is ours: no gentleness needed
+        },
+    }
+    defaults = {
+        "orders": {"sample_s": 0},
+        "probes": {"timeout_s": 5.0, "sweep_timeout_s": 20.0},
+        "kill_switch": {"path": str(KILL_SWITCH_FILE)},
+        "heartbeat": {"path": str(HEARTBEAT_FILE)},
+        "system_log": {"path": str(SYSTEM_LOG_FILE)},
+        "positions": {"source": str(POSITIONS_FILE)},
+    }
+    data = _merged(_merged(defaults, settings or {}), forced)
+    data["source"] = "drill"
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            where = ".".join(str(part) for part in item.get("loc", ()))
+            message = "unknown key" if item.get("type") == "extra_forbidden" else str(item.get("msg", "invalid"))
+            problems.append(f"{where}: {message.removeprefix('Value error, ')}" if where else message)
+        raise ConfigError("; ".join(problems)) from None
