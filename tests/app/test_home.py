@@ -28,8 +28,7 @@ async def test_the_cursor_waits_on_the_suspected_incident_and_enter_starts_it(bu
         assert isinstance(app.screen, WalkScreen) and app.screen.session.tree.id == "connection_loss"
 
 
-async def test_status_reads_without_colour(build, monkeypatch):
-    monkeypatch.setenv("NO_COLOR", "1")
+async def test_status_reads_without_colour(build):
     app = build()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)

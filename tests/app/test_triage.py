@@ -59,3 +59,11 @@ def test_only_loaded_trees_are_ranked(trees):
     results = {"market_data": probe("market_data", "fail", "no quotes", receiving=False)}
     assert [s.tree_id for s in rank_incidents(trees, results)] == ["data_feed_failure"]
     assert rank_incidents({}, results) == []
+
+
+def test_triage_is_core_and_never_loads_textual():
+    import subprocess
+    import sys
+
+    code = "import sys, irtui.session.triage, irtui.cli.demo_world; print('textual' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

@@ -171,7 +171,8 @@ def test_orders_over_both_limits() -> None:
 def test_runaway_orders_against_the_simulator() -> None:
     with running_gateway("runaway_orders") as sim:
         config = quick_config(sim.port, orders={"sample_s": 0.2})
-        result = ProbeRunner(config).run(["orders"]).results["orders"]
+        # A staged host clock (drills) must not shift the Gateway's execution times.
+        result = ProbeRunner(config, FakeHost(QUIET_NOW)).run(["orders"]).results["orders"]
     assert result.status == Status.FAIL
     assert result.fact("over_rate_limit") is True and result.fact("still_placing") is True
     assert result.fact("open_orders") == 10
@@ -234,6 +235,7 @@ def test_unknown_symbol_gets_no_prices() -> None:
         result = ProbeRunner(config).run(["market_data"]).results["market_data"]
     rows = {row["symbol"]: row["receiving"] for row in result.evidence["symbols"]}
     assert rows == {"AAPL": True, "ZZZZ": False}
+    assert result.evidence["symbols"][1]["note"] == "no such contract (check the symbol)"
     assert result.status == Status.WARN
 
 

@@ -225,7 +225,8 @@ class ApiSession:
             ExecutionRow(_order_key(f.execution.permId, f.execution.clientId, f.execution.orderId), f.contract.symbol, _aware(f.execution.time))
             for f in fills
         ]
-        return assess_orders(self.config, open_rows, exec_rows, new_orders, self.host.now(), watch)
+        # Execution times are the Gateway's, so they are compared with the real clock, not the host's.
+        return assess_orders(self.config, open_rows, exec_rows, new_orders, datetime.now(timezone.utc), watch)
 
     # market data
     async def _market_data(self, ib: IB, watch: SessionWatch) -> ProbeResult:
@@ -239,13 +240,12 @@ class ApiSession:
     async def _snapshot(self, ib: IB, spec: Any, deadline: float) -> SymbolSnapshot:
         loop = asyncio.get_running_loop()
         wanted = Contract(symbol=spec.symbol, secType=spec.sec_type, exchange=spec.exchange, currency=spec.currency, primaryExchange=spec.primary_exchange)
-        empty = SymbolSnapshot(spec.symbol, -1, False, 0, None, None, False)
         try:
             details = await asyncio.wait_for(ib.reqContractDetailsAsync(wanted), max(0.01, deadline - loop.time()))
         except asyncio.TimeoutError:
-            return empty
+            return SymbolSnapshot(spec.symbol, -1, False, 0, None, None, False, note="contract lookup got no answer")
         if not details:
-            return empty
+            return SymbolSnapshot(spec.symbol, -1, False, 0, None, None, False, note="no such contract (check the symbol)")
         contract = details[0].contract
         req_id = ib.client.getReqId()
         future = ib.wrapper.startReq(req_id, contract)
@@ -269,12 +269,11 @@ def _snapshot_row(symbol: str, req_id: int, ticker: Ticker, finished: bool) -> S
         for name in ("bid", "ask", "last", "close")
         if isinstance(value := getattr(ticker, name), (int, float)) and not math.isnan(value) and value > 0
     }
-    has_price = any(name in prices for name in ("bid", "ask", "last")) or "close" in prices
     last_trade = ticker.lastTimestamp or getattr(ticker, "delayedLastTimestamp", None)
     return SymbolSnapshot(
         symbol=symbol,
         req_id=req_id,
-        has_price=has_price,
+        has_price=bool(prices),
         data_type=int(ticker.marketDataType or 1),
         last_trade_at=_aware(last_trade) if last_trade else None,
         received_at=_aware(ticker.time) if ticker.time else None,

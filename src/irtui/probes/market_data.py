@@ -46,6 +46,7 @@ class SymbolSnapshot:
     received_at: datetime | None
     finished: bool
     prices: dict[str, float] = field(default_factory=dict)
+    note: str = ""  # why there is nothing, when the contract itself could not be found
 
 
 def farm_status(notices: list[Notice]) -> tuple[str, dict[str, str]]:
@@ -67,7 +68,7 @@ def farm_status(notices: list[Notice]) -> tuple[str, dict[str, str]]:
 def assess_market_data(
     config: Config, snapshots: list[SymbolSnapshot], notices: list[Notice], now: datetime, watch: Stopwatch
 ) -> ProbeResult:
-    ours = {s.req_id for s in snapshots}
+    ours = {s.req_id for s in snapshots if s.req_id >= 0}
     codes: list[int] = []
     for notice in notices:
         if (notice.req_id in ours or notice.code in SESSION_CODES) and notice.code not in codes:
@@ -97,7 +98,8 @@ def assess_market_data(
                 "last_trade_at": s.last_trade_at.isoformat() if s.last_trade_at else None,
                 "snapshot_finished": s.finished,
                 "prices": s.prices,
-                "codes": [n.code for n in notices if n.req_id == s.req_id],
+                "codes": [n.code for n in notices if n.req_id == s.req_id and s.req_id >= 0],
+                "note": s.note,
             }
             for s in snapshots
         ],
