@@ -15,9 +15,14 @@ from irtui.trees.severity import format_duration
 _SEVERITY_STYLE = {"P1": "bold red", "P2": "yellow", "P3": "cyan", "P4": "dim"}
 
 
+def short_target(tree: Tree) -> str:
+    """`5 min`, `1 h`: the seed's response times, short enough for an 80-column table."""
+    return format_duration(tree.target).replace(" minutes", " min").replace(" minute", " min").replace(" hours", " h").replace(" hour", " h")
+
+
 def severity_badge(tree: Tree) -> Text:
-    """`P2 < 5 minutes`, as the seed's table writes it."""
-    return Text(f"{tree.severity.value} < {format_duration(tree.target)}", style=_SEVERITY_STYLE[tree.severity.value])
+    """`P2 < 5 min`: the level and its response target."""
+    return Text(f"{tree.severity.value} < {short_target(tree)}", style=_SEVERITY_STYLE[tree.severity.value])
 
 
 def severity_tag(tree: Tree) -> Text:
