@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from irtui.app.screens.finish import FinishScreen
@@ -12,12 +13,13 @@ from irtui.app.screens.runbook import RunbookScreen
 from irtui.app.screens.walk import WalkScreen
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.command_list import CommandList
+from irtui.app.widgets.question_view import AnswerList
 from irtui.incidents import IncidentLog
 from irtui.session.store import SessionStore
 from irtui.session.walk import AnswerSource
 
 from .conftest import LOG
-from .fakes import FROZEN, settle
+from .fakes import API_SILENT, FROZEN, FixedRunner, probe, settle
 
 
 async def test_accepting_the_probe_records_it_as_the_probe_answer(build):
@@ -169,3 +171,24 @@ async def test_the_clock_turns_amber_then_red_against_the_target(build):
             clock.tick()
             assert {"-amber", "-red"} & set(clock.classes) == classes
             assert str(clock.render()).endswith(flag) if flag else "target" not in str(clock.render())
+
+
+async def test_a_late_probe_moves_the_highlight_to_its_answer_unless_the_operator_moved_it(build):
+    gate = threading.Event()
+    results = dict(API_SILENT)
+    results["gateway_process"] = probe("gateway_process", "fail", "no Gateway process", running=False, count=0, kind="none")
+    app = build(start_tree="connection_loss", runner=FixedRunner(results, gate=gate))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        answers = app.screen.query_one(AnswerList)
+        assert answers.highlighted == 0  # nothing known yet
+        gate.set()
+        await settle(pilot)
+        assert answers.highlighted == 1  # "No": the probe found no Gateway
+
+        gate.clear()
+        await pilot.press("p")  # re-run, and move before it answers
+        await pilot.press("up")
+        gate.set()
+        await settle(pilot)
+        assert answers.highlighted == 0

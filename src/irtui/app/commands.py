@@ -9,24 +9,43 @@ from __future__ import annotations
 from functools import partial
 from typing import Iterator
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.types import IgnoreReturnCallbackType
 
 Command = tuple[str, str, IgnoreReturnCallbackType]
 
 
+def _declared_actions(screen_class: type) -> set[str]:
+    """Actions bound by irtui's own screen classes, not by Textual's base classes."""
+    return {
+        binding.action
+        for cls in screen_class.__mro__
+        if cls.__module__.startswith("irtui.")
+        for binding in cls.__dict__.get("BINDINGS", [])
+        if isinstance(binding, Binding)
+    }
+
+
 class ScreenCommands(Provider):
     def _commands(self) -> Iterator[Command]:
+        screen = self.screen
+        group = type(screen).__name__.removesuffix("Screen")
+        own = _declared_actions(type(screen))
         seen: set[str] = set()
-        for key, active in self.screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding = active.binding
-            if not active.enabled or not binding.description or binding.action in seen:
+            # The screen's own actions, and a focused widget's only when the footer shows them
+            # (cursor movement and Textual's generic keys are not incident commands).
+            if active.node is screen and binding.action not in own:
                 continue
-            if binding.action in ("command_palette", "app.command_palette"):
+            if active.node is not screen and not (binding.show and active.node is not self.app):
+                continue
+            if not active.enabled or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
             key_display = self.app.get_key_display(binding)
-            yield binding.description, f"key: {key_display}", partial(active.node.run_action, binding.action)
+            yield f"{group}: {binding.description}", f"key {key_display}", partial(active.node.run_action, binding.action)
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():

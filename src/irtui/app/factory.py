@@ -10,16 +10,16 @@ import getpass
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
 
 from irtui.config import Config
 from irtui.session.walk import utc_now
 
 if TYPE_CHECKING:
     from irtui.app.app import IncidentConsole
-    from irtui.incidents import IncidentLog
+    from irtui.incidents import IncidentEntry, IncidentLog
     from irtui.probes.runner import Sweep
-    from irtui.session.store import SessionStore
+    from irtui.session.store import Session, SessionStore
     from irtui.trees.loader import TreeSet
 
 Clock = Callable[[], datetime]
@@ -44,6 +44,9 @@ class Services:
     operator: str
     drill_banner: str | None = None
     runbooks_dir: Path | None = None  # None: irtui.trees.runbooks.default_runbooks_dir()
+    # Drills: what the finish screen attaches to the entry (the score), and who hears it was written.
+    drill_info: Callable[["Session"], dict[str, Any]] | None = None
+    on_finished: Callable[["IncidentEntry"], None] | None = None
 
     @property
     def gateway(self) -> str:
@@ -72,6 +75,8 @@ def make_app(
     start_tree: str | None = None,
     drill_banner: str | None = None,
     runbooks_dir: Path | None = None,
+    drill_info: Callable[["Session"], dict[str, Any]] | None = None,
+    on_finished: Callable[["IncidentEntry"], None] | None = None,
 ) -> "IncidentConsole":
     from irtui.app.app import IncidentConsole
 
@@ -88,5 +93,7 @@ def make_app(
         operator=operator or default_operator(config),
         drill_banner=drill_banner,
         runbooks_dir=runbooks_dir,
+        drill_info=drill_info,
+        on_finished=on_finished,
     )
     return IncidentConsole(services, start_tree=start_tree)

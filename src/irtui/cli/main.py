@@ -71,6 +71,7 @@ def _register() -> None:
         "irtui.cli.log_cmds": ("log", "resume"),
         "irtui.cli.probe_cmds": ("probe", "diagnose"),
         "irtui.cli.app_cmds": ("home", "run", "demo"),
+        "irtui.cli.drill_cmds": ("drill",),
     }
     for module, names in verbs.items():
         for name in names:

@@ -26,7 +26,7 @@ would set the exercise up:
         host: {gateway_process: running, heartbeat: {connected: true}}
     expected:
       outcome: resolved_reconciled
-      path: [reset_window_now, gateway_running, start_gateway, ...]
+      path: [reset_window_now, trading_port_open, gateway_running, start_gateway, ...]
     config: {market_data: {symbols: [AAPL]}}   # irtui settings for this drill, if needed
 
 A host patch in `after` replaces only the keys it names (`kill_switch: null` removes

@@ -65,9 +65,9 @@ class FinishScreen(Screen[None]):
         with Horizontal(id="top-bar"):
             yield Static(Text.assemble(severity_tag(tree), " ", (tree.title, "bold"), (" · finish", "dim")), id="top-title")
             yield WalkClock(self.session.walk.elapsed, tree.target, id="walk-clock")
+        yield Static(self._outcome_text(), id="outcome")
         with Horizontal(id="finish-body"):
             with VerticalScroll(id="finish-form"):
-                yield Static(self._outcome_text(), id="outcome")
                 yield FollowUpList(self.session.default_follow_ups(), id="follow-ups")
                 yield Input(placeholder="Root cause, if known (can be added later)", id="root-cause")
                 yield Input(placeholder="A last note (optional)", id="closing-note")
@@ -101,6 +101,7 @@ class FinishScreen(Screen[None]):
             "root_cause": self.query_one("#root-cause", Input).value.strip(),
             "notes": [note] if note else [],
             "follow_ups": list(self.query_one(FollowUpList).items),
+            "drill": self.services.drill_info(self.session) if self.services.drill_info else None,
         }
 
     def _refresh_preview(self) -> None:
@@ -123,6 +124,8 @@ class FinishScreen(Screen[None]):
             self.notify(f"The entry was NOT written: {error}. Your session is kept; try again.", severity="error", timeout=15)
             return
         self.console.forget_session(self.session.id)
+        if self.services.on_finished is not None:
+            self.services.on_finished(entry)
         self.console.return_home(f"Entry {entry.id} appended to {self.services.log.path}.")
 
     def action_back(self) -> None:

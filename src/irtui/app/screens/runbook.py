@@ -9,6 +9,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, MarkdownViewer, Static
 
+from irtui.app.widgets.banner import ModeBanner
+
 
 class RunbookScreen(Screen[None]):
     BINDINGS = [
@@ -16,16 +18,19 @@ class RunbookScreen(Screen[None]):
         Binding("t", "toggle_contents", "Contents", id="runbook-contents"),
     ]
 
-    def __init__(self, path: Path, runbook_id: str) -> None:
+    def __init__(self, path: Path, runbook_id: str, *, mode: str, banner: str | None = None) -> None:
         super().__init__()
         self.path = path
         self.runbook_id = runbook_id
+        self.mode = mode
+        self.banner = banner
 
     def compose(self) -> ComposeResult:
         try:
             text = self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             text = f"# {self.runbook_id}\n\nCannot read `{self.path}`: {error}"
+        yield ModeBanner(self.mode, self.banner)
         yield Static(f"Runbook {self.runbook_id} · {self.path.name}", id="top-bar")
         yield MarkdownViewer(text, show_table_of_contents=False, id="runbook")
         yield Footer(compact=True)

@@ -24,7 +24,7 @@ from irtui.app.widgets.question_view import AnswerList, QuestionView
 from irtui.app.widgets.quick_reference import severity_tag
 from irtui.probes.result import ProbeResult
 from irtui.session.store import Session, SessionError
-from irtui.session.walk import Suggestion
+from irtui.session.walk import Suggestion, Walk
 from irtui.trees.model import ActionNode, QuestionNode
 from irtui.trees.runbooks import find_runbook
 
@@ -55,13 +55,14 @@ class WalkScreen(Screen[None]):
         self._probing: str | None = None
         self._shown: str | None = None
         self._followed_probe = True  # the highlight follows the probe until the operator moves it
+        self._placed: int | None = None  # where this screen last put the highlight itself
 
     @property
     def console(self) -> "IncidentConsole":
         return cast("IncidentConsole", self.app)
 
     @property
-    def walk(self) -> Any:
+    def walk(self) -> Walk:
         return self.session.walk
 
     def compose(self) -> ComposeResult:
@@ -137,6 +138,7 @@ class WalkScreen(Screen[None]):
         answers.show(node, suggestion.answer_index if suggestion else None)
         if keep_highlight and highlighted is not None:
             answers.highlighted = highlighted
+        self._placed = answers.highlighted
 
     # Probes --------------------------------------------------------------------------------
 
@@ -175,8 +177,7 @@ class WalkScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#answers")
     def _operator_moved(self, event: OptionList.OptionHighlighted) -> None:
-        suggestion = self._suggestion()
-        if suggestion is None or event.option_index != suggestion.answer_index:
+        if event.option_index != self._placed:
             self._followed_probe = False
 
     # Answering -----------------------------------------------------------------------------
@@ -281,7 +282,8 @@ class WalkScreen(Screen[None]):
         if path is None:
             self.notify(f"Runbook {self.incident_tree.runbook or '(none)'} was not found.", severity="warning")
             return
-        self.app.push_screen(RunbookScreen(path, self.incident_tree.runbook or path.stem))
+        runbook_id = self.incident_tree.runbook or path.stem
+        self.app.push_screen(RunbookScreen(path, runbook_id, mode=self.services.mode, banner=self.services.drill_banner))
 
     def action_leave(self) -> None:
         self.app.pop_screen()

@@ -37,7 +37,7 @@ class PathView(Static):
         table.add_column(width=2, justify="right", no_wrap=True)
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column(width=16, no_wrap=True, overflow="ellipsis")
+        table.add_column(no_wrap=True)
         hidden = max(0, len(steps) - SHOWN_STEPS)
         if hidden:
             table.add_row("", Text(f"… {hidden} earlier step{'s' if hidden != 1 else ''}", style="dim"), "", "")

@@ -1,0 +1,141 @@
+"""How drills look in the terminal: the briefing, the score card, the list, the report."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from irtui.drills.model import Drill
+from irtui.drills.play import PlayResult
+from irtui.drills.report import DrillReport, TreeReport
+from irtui.drills.scoring import Score
+from irtui.trees.model import Tree
+from irtui.trees.severity import format_duration
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    seconds = int(round(seconds))
+    return f"{seconds // 60}m {seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+def _when(at: datetime | None) -> str:
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if at else "never"
+
+
+def _rate(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.0%}"
+
+
+def drills_table(drills: Sequence[Drill], trees: dict[str, Tree]) -> Table:
+    table = Table(title=f"{len(drills)} drills", title_justify="left", header_style="bold")
+    table.add_column("Drill", no_wrap=True)
+    for column in ("Tree", "Title", "Target"):
+        table.add_column(column)
+    for drill in drills:
+        tree = trees.get(drill.tree)
+        target = format_duration(drill.target(tree)) if tree else drill.time_target or "?"
+        table.add_row(Text(drill.id, style="bold"), drill.tree, Text(drill.title), target)
+    return table
+
+
+def briefing(drill: Drill, tree: Tree) -> Panel:
+    body = Group(
+        Text.assemble(("Tree: ", "dim"), f"{tree.title} ({tree.severity.value})", ("   Target: ", "dim"), format_duration(drill.target(tree))),
+        Text(""),
+        Text(drill.briefing.strip()),
+        Text(""),
+        Text(
+            "The Gateway is simulated and the host is staged: nothing you do here touches a real account. "
+            "The clock starts when the console opens; the drill ends when you append the entry (ctrl+s).",
+            style="dim",
+        ),
+    )
+    return Panel(body, title=f"DRILL · {drill.title}", title_align="left", border_style="yellow")
+
+
+def banner(drill: Drill, tree: Tree) -> str:
+    return f"DRILL · {drill.title} · target {format_duration(drill.target(tree))} · simulated Gateway, not a live incident"
+
+
+def score_card(score: Score, where: str | None = None) -> Panel:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column()
+    reached = Text("✔ reached ", style="bold green") if score.passed else Text("✘ not reached ", style="bold red")
+    reached.append(score.expected, style="bold")
+    if not score.passed:
+        reached.append(f" (ended at {score.reached})" if score.reached else " (the walk did not end)", style="")
+    table.add_row("Outcome", reached)
+    timing = Text(f"{clock(score.elapsed.total_seconds())} of {clock(score.target.total_seconds())} target ")
+    timing.append("✔ within" if score.within_target else "✘ over", style="green" if score.within_target else "red")
+    table.add_row("Time", timing)
+    turns = Text(str(len(score.wrong_turns)), style="bold" if score.wrong_turns else "")
+    for turn in score.wrong_turns:
+        turns.append(f"\n  {turn.node_id}: “{turn.answer}” — {turn.why}", style="yellow")
+    table.add_row("Wrong turns", turns)
+    expected = f" (expected {score.expected_steps})" if score.expected_steps is not None else ""
+    table.add_row("Steps", f"{score.steps}{expected}, {score.backtracks} back")
+    table.add_row("Score", Text(f"{score.points}/100", style="bold green" if score.points >= 80 else "bold yellow"))
+    if where:
+        table.add_row("Logged", Text(where))
+    return Panel(table, title=f"Drill {score.drill}", title_align="left", border_style="green" if score.passed else "red")
+
+
+def check_table(results: Iterable[tuple[Drill, PlayResult | None, str, float]]) -> Table:
+    table = Table(title="Drills played headless against the simulator", title_justify="left", header_style="bold")
+    table.add_column("Drill", no_wrap=True)
+    for column in ("Result", "Time", "Details"):
+        table.add_column(column)
+    for drill, result, error, seconds in results:
+        if result is None:
+            verdict, details = Text("error", style="bold red"), Text(error)
+        elif result.mismatches or not result.score.passed:
+            verdict = Text("mismatch", style="bold red")
+            details = Text("\n".join(str(m) for m in result.mismatches) or f"ended at {result.score.reached}")
+        else:
+            verdict, details = Text("ok", style="green"), Text(f"{result.score.steps} steps", style="dim")
+        table.add_row(drill.id, verdict, f"{seconds:.1f}s", details)
+    return table
+
+
+def _tree_section(report: TreeReport) -> RenderableType:
+    cover = report.coverage
+    head = Text.assemble(
+        (report.title, "bold"),
+        f"  ({report.tree_id})  runs {report.runs}, passed {_rate(report.pass_rate)}, median {clock(report.median_s)}, last {_when(report.last_run)}",
+    )
+    table = Table(header_style="bold", box=None, padding=(0, 2))
+    table.add_column("Drill", no_wrap=True)
+    for column in ("Last run", "Runs", "Pass rate", "Median time", "Last score"):
+        table.add_column(column)
+    for record in report.drills:
+        table.add_row(
+            record.drill,
+            _when(record.last_run),
+            str(record.runs),
+            _rate(record.pass_rate),
+            clock(record.median_s),
+            "-" if record.last_score is None else str(record.last_score),
+        )
+    style = "green" if not cover.uncovered_outcomes else "red"
+    outcomes = Text(f"Outcomes reached by a drill: {cover.covered_outcomes}/{len(cover.outcomes)}", style=style)
+    if cover.uncovered_outcomes:
+        outcomes.append(" — no drill reaches: " + ", ".join(cover.uncovered_outcomes), style="bold red")
+    nodes = Text(f"Nodes on a drill's path: {cover.covered_nodes}/{cover.nodes}", style="dim")
+    if cover.uncovered_nodes:
+        nodes.append(" — not on any: " + ", ".join(cover.uncovered_nodes))
+    return Group(head, table, outcomes, nodes, Text(""))
+
+
+def report_view(report: DrillReport) -> RenderableType:
+    parts: list[RenderableType] = [_tree_section(tree) for tree in report.trees]
+    if report.unknown_drills:
+        parts.append(Text("In the log but no longer shipped: " + ", ".join(report.unknown_drills), style="dim"))
+    return Group(*parts)
