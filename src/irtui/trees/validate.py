@@ -143,7 +143,8 @@ def _check_reachability(tree: Tree) -> list[Finding]:
         for node_id in tree.nodes:
             if node_id not in reachable:
                 findings.append(Finding(("nodes", node_id), f"node {node_id!r} is unreachable: no answer or action leads to it from {tree.start!r}"))
-    stuck = {n for n in reachable if n not in _can_finish(tree)}
+    finishing = _can_finish(tree)  # once: it walks the whole tree
+    stuck = {n for n in reachable if n not in finishing}
     for node_id in tree.nodes:
         if node_id not in stuck:
             continue
