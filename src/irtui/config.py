@@ -169,6 +169,10 @@ class SystemLogConfig(_Section):
         r"state=ESCALATED",
         r"max(imum)? reconnect attempts",
     )
+    client_id_patterns: tuple[str, ...] = (
+        r"client id (is )?already in use",
+        r"\b(error|code)\s*[:=#]?\s*326\b",
+    )
     rejection_patterns: tuple[str, ...] = (r"reject", r"\border (was )?(cancelled|refused)\b")
     preflight_patterns: tuple[str, ...] = (r"pre-?flight",)
     broker_patterns: tuple[str, ...] = (r"\b(broker|ibkr|tws|gateway)\b", r"\berror\s*[:=]?\s*\d{3,5}\b")
@@ -176,6 +180,7 @@ class SystemLogConfig(_Section):
     @field_validator(
         "disconnect_patterns",
         "reconnect_exhausted_patterns",
+        "client_id_patterns",
         "rejection_patterns",
         "preflight_patterns",
         "broker_patterns",

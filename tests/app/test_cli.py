@@ -47,7 +47,7 @@ def test_run_starts_a_tree_and_names_the_known_ones_when_it_does_not_exist(launc
     assert (services.operator, services.log.path.resolve()) == ("bob", Path("x/LOG.md").resolve())
 
     result = CliRunner().invoke(main, ["run", "conection_loss"])
-    assert result.exit_code != 0
+    assert result.exit_code == 2
     assert "no tree named 'conection_loss'" in result.output and "connection_loss" in result.output
     assert len(launched) == 1
 
@@ -55,7 +55,7 @@ def test_run_starts_a_tree_and_names_the_known_ones_when_it_does_not_exist(launc
 def test_a_broken_config_names_the_key_without_a_traceback(launched):
     Path("bad.toml").write_text("[gateway]\ntrading_port = 0\n")
     result = CliRunner().invoke(main, ["home", "--config", "bad.toml"])
-    assert result.exit_code != 0
+    assert result.exit_code == 2
     assert "gateway.trading_port" in result.output
     assert "Traceback" not in result.output
     assert launched == []

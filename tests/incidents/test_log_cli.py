@@ -90,7 +90,7 @@ def test_stats_counts_times_outcomes_and_open_follow_ups(runner, tmp_path):
     assert trees["connection_loss"]["count"] == 3 and trees["connection_loss"]["median_s"] == 50
     assert trees["connection_loss"]["worst_s"] == 200 and trees["connection_loss"]["within_target"] == 3
     assert trees["kill_switch"]["within_target"] == 0 and trees["kill_switch"]["worst_s"] == 400
-    assert data["outcome_kinds"] == {"resolved": 3, "escalate": 1}
+    assert data["outcome_kinds"] == {"LIVE": {"resolved": 3, "escalate": 1}}
     open_items = [(item["entry_id"][-1], item["text"]) for item in data["open_follow_ups"] if item["tree_id"] == "connection_loss"]
     assert open_items == [("1", "Reconcile"), ("2", "Reconcile")]
     assert sum(item["entry_id"] == late.id for item in data["open_follow_ups"]) == 6
@@ -98,6 +98,18 @@ def test_stats_counts_times_outcomes_and_open_follow_ups(runner, tmp_path):
     assert table.exit_code == 0
     for text in ("Time to resolve", "Outcomes reached", "Open follow-ups", "Reconcile", "3/3", "0/1"):
         assert text in table.stdout
+
+
+def test_stats_keep_drills_apart_from_live_incidents(runner, tmp_path):
+    log = IncidentLog(tmp_path / "INCIDENT_LOG.md")
+    live = make_entry(0, mode="LIVE")
+    drill = make_entry(0, mode="DRILL")
+    log.append(live.model_copy(update={"follow_ups": [FollowUp(text="Reconcile", done=False)]}))
+    log.append(drill.model_copy(update={"id": "DRL" + drill.id[3:], "follow_ups": [FollowUp(text="Practice item", done=False)]}))
+    data = json.loads(runner.invoke(log_group, ["stats", "--log", str(log.path), "--json"]).stdout)
+    assert set(data["outcome_kinds"]) == {"LIVE", "DRILL"}
+    assert {row["mode"] for row in data["outcomes"]} == {"LIVE", "DRILL"}
+    assert [item["text"] for item in data["open_follow_ups"]] == ["Reconcile"]
 
 
 def test_a_damaged_log_warns_on_stderr_with_line_numbers_and_lists_the_rest(runner, tmp_path):

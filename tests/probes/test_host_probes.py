@@ -186,6 +186,16 @@ def test_system_log_scan(host: FakeHost) -> None:
     assert result.fact("preflight_reason") == "position limit >10 contracts"
 
 
+def test_system_log_sees_the_systems_own_326(host: FakeHost) -> None:
+    host.write_file(LOG, "09:56 ERROR ibkr: Error 326, reqId -1: Unable to connect as the client id is already in use.\n")
+    result = probe_system_log(config(system_log={"path": LOG}), host)
+    assert result.status == Status.FAIL and result.fact("client_id_in_use") is True
+    assert "326" in result.summary
+    quiet = FakeHost(now=host.now())
+    quiet.write_file(LOG, "09:56 INFO filled 326 shares of AAPL\n")
+    assert probe_system_log(config(system_log={"path": LOG}), quiet).fact("client_id_in_use") is False
+
+
 def test_system_log_last_lines_only(host: FakeHost) -> None:
     host.write_file(LOG, "disconnected\n" + "ok\n" * 5)
     result = probe_system_log(config(system_log={"path": LOG, "lines": 5}), host)

@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import App
 from textual.message_pump import MessagePump
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from irtui.app.commands import ScreenCommands
 from irtui.app.evidence import merge_newest
@@ -59,7 +59,14 @@ class IncidentConsole(App[None]):
         # The runner bounds every sweep and keeps API probing gentle across threads (its API
         # gate), so sweeps may overlap. A sweep a newer request cancelled is still delivered:
         # its results are real evidence.
-        sweep = self.services.runner.run(list(names) if names else None)
+        try:
+            sweep = self.services.runner.run(list(names) if names else None)
+        except Exception as error:
+            if not get_current_worker().is_cancelled:
+                raise  # reported by _worker_changed, like every worker failure
+            # A cancelled thread's failure reaches no state handler: tell the requester here.
+            reply_to.post_message(ProbesFailed(names, f"{type(error).__name__}: {error}"))
+            return
         reply_to.post_message(ProbesFinished(sweep, names))
 
     @on(Worker.StateChanged)

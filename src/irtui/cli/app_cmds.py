@@ -17,6 +17,12 @@ from irtui.config import Config, ConfigError, load_config
 LOG_ENV = "IRTUI_LOG"
 
 
+class BadInput(click.ClickException):
+    """A configuration, tree name or scenario that cannot be used (exit code 2, as for arguments)."""
+
+    exit_code = 2
+
+
 def _options(command: Callable[..., Any]) -> Callable[..., Any]:
     command = click.option("--operator", metavar="NAME", help="Who is at the keyboard (default: log.operator, else $USER).")(command)
     command = click.option(
@@ -33,7 +39,7 @@ def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except ConfigError as error:
-            raise click.ClickException(str(error)) from None
+            raise BadInput(str(error)) from None
         except OSError as error:
             raise click.ClickException(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
 
@@ -76,7 +82,7 @@ def _console(
 
     trees = _trees()
     if start_tree is not None and trees.get(start_tree) is None:
-        raise click.ClickException(f"no tree named {start_tree!r}; known trees: {', '.join(sorted(trees.trees))}")
+        raise BadInput(f"no tree named {start_tree!r}; known trees: {', '.join(sorted(trees.trees))}")
     log = IncidentLog(log_path)
     app = make_app(
         config=config,
@@ -136,7 +142,7 @@ def demo(scenario: str, log_path: Path | None, operator: str | None) -> None:
     try:
         world = load_scenario(scenario)
     except ScenarioError as error:
-        raise click.ClickException(str(error)) from None
+        raise BadInput(str(error)) from None
     log_path = log_path or default_demo_log()
     with running_gateway(world, host="127.0.0.1", port=0) as gateway:
         config = demo_config(gateway.port, log_path, world)

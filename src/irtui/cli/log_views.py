@@ -148,10 +148,10 @@ def stats_view(stats: LogStats, open_entries_shown: int = 20) -> RenderableType:
             f"{row.within_target}/{row.count}",
         )
     outcomes = Table(title="Outcomes reached", title_justify="left", header_style="bold")
-    for column in ("Tree", "Outcome", "Kind", "Count"):
+    for column in ("Tree", "Mode", "Outcome", "Kind", "Count"):
         outcomes.add_column(column)
     for item in stats.outcomes:
-        outcomes.add_row(item.tree_id, plain(item.summary or "(stopped before an outcome)"), Text(item.kind, style=_OUTCOME_STYLES.get(item.kind, "")), str(item.count))
+        outcomes.add_row(item.tree_id, item.mode, plain(item.summary or "(stopped before an outcome)"), Text(item.kind, style=_OUTCOME_STYLES.get(item.kind, "")), str(item.count))
     modes = ", ".join(f"{count} {mode.lower()}" for mode, count in stats.by_mode.items()) or "none"
     parts: list[RenderableType] = [Text(f"{stats.total} entries ({modes})", style="bold"), by_tree, outcomes]
     parts.append(_open_follow_ups(stats, open_entries_shown))
@@ -164,7 +164,7 @@ def _open_follow_ups(stats: LogStats, shown: int) -> RenderableType:
     by_entry: dict[str, list[str]] = {}
     for item in stats.open_follow_ups:
         by_entry.setdefault(item.entry_id, []).append(item.text)
-    table = Table(title="Open follow-ups (newest first)", title_justify="left", header_style="bold")
+    table = Table(title="Open follow-ups of live incidents (newest first)", title_justify="left", header_style="bold")
     table.add_column("Entry", no_wrap=True)
     table.add_column("Still to do")
     newest = list(reversed(by_entry.items()))

@@ -31,6 +31,7 @@ class TreeStats(NamedTuple):
 
 class OutcomeStats(NamedTuple):
     tree_id: str
+    mode: str
     node: str
     kind: str
     summary: str
@@ -55,8 +56,9 @@ class LogStats:
     total: int = 0
     by_mode: dict[str, int] = field(default_factory=dict)
     trees: list[TreeStats] = field(default_factory=list)
-    outcome_kinds: dict[str, int] = field(default_factory=dict)
+    outcome_kinds: dict[str, dict[str, int]] = field(default_factory=dict)  # mode → kind → count
     outcomes: list[OutcomeStats] = field(default_factory=list)
+    # Live incidents only: a drill's follow-ups were practice, not work still to do.
     open_follow_ups: list[OpenFollowUp] = field(default_factory=list)
 
     def open_by_text(self) -> list[tuple[str, int]]:
@@ -75,6 +77,7 @@ class LogStats:
 
 
 NO_OUTCOME = "none"
+LIVE = "LIVE"
 
 
 def compute_stats(entries: Iterable[IncidentEntry]) -> LogStats:
@@ -88,8 +91,8 @@ def _compute(entries: Iterable[IncidentEntry]) -> LogStats:
     durations: dict[tuple[str, str], list[float]] = defaultdict(list)
     within: Counter[tuple[str, str]] = Counter()
     facts: dict[tuple[str, str], tuple[str, str, float]] = {}
-    kinds: Counter[str] = Counter()
-    reached: Counter[tuple[str, str, str, str]] = Counter()
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    reached: Counter[tuple[str, str, str, str, str]] = Counter()
     for entry in entries:
         stats.total += 1
         mode = entry.mode.value
@@ -100,17 +103,20 @@ def _compute(entries: Iterable[IncidentEntry]) -> LogStats:
         facts[key] = (entry.tree_title, entry.severity.value, entry.target_s)  # the newest wins
         outcome = entry.outcome
         kind = outcome.kind if outcome else NO_OUTCOME
-        kinds[kind] += 1
-        reached[(entry.tree_id, outcome.node if outcome else "", kind, outcome.summary if outcome else "")] += 1
-        stats.open_follow_ups.extend(
-            OpenFollowUp(entry.id, entry.tree_id, mode, item.text) for item in entry.follow_ups if not item.done
-        )
+        kinds[mode][kind] += 1
+        reached[(entry.tree_id, mode, outcome.node if outcome else "", kind, outcome.summary if outcome else "")] += 1
+        if mode == LIVE:
+            stats.open_follow_ups.extend(
+                OpenFollowUp(entry.id, entry.tree_id, mode, item.text) for item in entry.follow_ups if not item.done
+            )
     stats.by_mode = dict(sorted(by_mode.items()))
     for (tree_id, mode), spent in sorted(durations.items()):
         title, severity, target_s = facts[(tree_id, mode)]
         stats.trees.append(
             TreeStats(tree_id, title, severity, mode, len(spent), target_s, median(spent), max(spent), within[(tree_id, mode)])
         )
-    stats.outcome_kinds = dict(kinds.most_common())
-    stats.outcomes = [OutcomeStats(t, n, k, s, c) for (t, n, k, s), c in sorted(reached.items(), key=lambda kv: (kv[0][0], -kv[1]))]
+    stats.outcome_kinds = {mode: dict(counts.most_common()) for mode, counts in sorted(kinds.items())}
+    stats.outcomes = [
+        OutcomeStats(*key, count) for key, count in sorted(reached.items(), key=lambda kv: (kv[0][0], kv[0][1] != LIVE, -kv[1]))
+    ]
     return stats

@@ -45,6 +45,7 @@ def preflight_reason(line: str) -> str:
 class LogScan:
     disconnects: int = 0
     reconnect_exhausted: bool = False
+    client_id_in_use: bool = False
     rejections: int = 0
     rejection_source: str = "none"
     rejection_codes: list[int] = field(default_factory=list)
@@ -55,6 +56,7 @@ class LogScan:
 def scan_lines(lines: list[str], settings: SystemLogConfig) -> LogScan:
     disconnect = _compile(settings.disconnect_patterns)
     exhausted = _compile(settings.reconnect_exhausted_patterns)
+    client_id = _compile(settings.client_id_patterns)
     rejection = _compile(settings.rejection_patterns)
     preflight = _compile(settings.preflight_patterns)
     broker = _compile(settings.broker_patterns)
@@ -66,6 +68,9 @@ def scan_lines(lines: list[str], settings: SystemLogConfig) -> LogScan:
             noted = True
         if _hit(exhausted, line):
             scan.reconnect_exhausted = True
+            noted = True
+        if _hit(client_id, line):
+            scan.client_id_in_use = True
             noted = True
         if _hit(rejection, line):
             scan.rejections += 1
@@ -96,6 +101,7 @@ def probe_system_log(config: Config, host: HostFacts) -> ProbeResult:
     facts = {
         "disconnects": scan.disconnects,
         "reconnect_exhausted": scan.reconnect_exhausted,
+        "client_id_in_use": scan.client_id_in_use,
         "rejections": scan.rejections,
         "rejection_source": scan.rejection_source,
         "rejection_codes": scan.rejection_codes,
@@ -103,6 +109,8 @@ def probe_system_log(config: Config, host: HostFacts) -> ProbeResult:
     }
     detail = {"path": str(path), "lines_read": len(lines), "examples": scan.examples}
     found = []
+    if scan.client_id_in_use:
+        found.append("its client id is already in use (326)")
     if scan.reconnect_exhausted:
         found.append("reconnect attempts exhausted")
     if scan.disconnects:
@@ -112,7 +120,7 @@ def probe_system_log(config: Config, host: HostFacts) -> ProbeResult:
         found.append(
             f"{scan.rejections} rejection{'s' if scan.rejections != 1 else ''} (last: {scan.rejection_source}{codes})"
         )
-    if scan.reconnect_exhausted:
+    if scan.reconnect_exhausted or scan.client_id_in_use:
         status = Status.FAIL
     elif found:
         status = Status.WARN

@@ -152,6 +152,7 @@ PROBES: dict[str, ProbeSpec] = {
             {
                 "disconnects": Fact("int", "Disconnect lines"),
                 "reconnect_exhausted": Fact("bool", "The system gave up reconnecting"),
+                "client_id_in_use": Fact("bool", "The system's connection was refused with 326: its client id is in use"),
                 "rejections": Fact("int", "Order rejection lines"),
                 "rejection_source": Fact("str", "Where the last rejection came from", REJECTION_SOURCES),
                 "rejection_codes": Fact("list[int]", "TWS error codes in rejection lines (201, 321, 103...)"),

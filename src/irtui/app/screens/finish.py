@@ -17,6 +17,7 @@ from irtui.app.factory import Services
 from irtui.app.widgets.banner import ModeBanner
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.follow_ups import FollowUpList
+from irtui.app.widgets.marks import FAIL, OK, WARN
 from irtui.app.widgets.quick_reference import severity_tag
 from irtui.incidents import IncidentEntry, LogError, render_entry
 from irtui.incidents.markdown import MARKER
@@ -26,10 +27,10 @@ if TYPE_CHECKING:
     from irtui.app.app import IncidentConsole
 
 OUTCOME_BADGE = {
-    "resolved": ("✔ RESOLVED", "bold green"),
-    "monitor": ("? MONITOR", "bold yellow"),
-    "escalate": ("⚠ ESCALATE", "bold yellow"),
-    "halt_trading": ("✖ HALT TRADING", "bold red"),
+    "resolved": ("✔ RESOLVED", f"bold {OK}"),
+    "monitor": ("? MONITOR", f"bold {WARN}"),
+    "escalate": ("⚠ ESCALATE", f"bold {WARN}"),
+    "halt_trading": ("✖ HALT TRADING", FAIL),
 }
 
 

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from irtui.app.widgets.marks import mark, summary
+from irtui.app.widgets.marks import OK, mark, summary
 from irtui.session.walk import Suggestion
 from irtui.trees.model import QuestionNode
 
@@ -38,7 +38,7 @@ class OverrideScreen(ModalScreen[int | None]):
             yield Static(Text(self.question.question, style="bold"))
             yield Static(
                 Text.assemble(
-                    "The probe found: ", mark(result.status), " ", summary(result), "\nso it answers: ", (picked, "bold green")
+                    "The probe found: ", mark(result.status), " ", summary(result), "\nso it answers: ", (picked, f"bold {OK}")
                 )
             )
             yield Static(Text("Your answer instead, recorded as an override of the probe:", style="dim"), classes="tight")

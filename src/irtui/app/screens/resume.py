@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from irtui.app.widgets.marks import WARN
 from irtui.session.store import OpenSession
 
 NEW = "new"
@@ -25,7 +26,7 @@ def describe(session: OpenSession) -> Text:
     if session.notes:
         text.append(f" · {session.notes} note{'s' if session.notes != 1 else ''}", style="dim")
     if session.in_use:
-        text.append("\n  held by another irtui that is still running", style="yellow")
+        text.append("\n  held by another irtui that is still running", style=WARN)
     return text
 
 

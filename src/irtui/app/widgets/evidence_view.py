@@ -7,7 +7,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
-from irtui.app.widgets.marks import age, mark, summary
+from irtui.app.widgets.marks import OK, WARN, age, mark, summary
 from irtui.probes.registry import PROBES
 from irtui.probes.result import ProbeResult
 
@@ -43,9 +43,9 @@ class EvidenceView(Static):
             text.append(f"  ({age(result, now)} ago)", style="dim")
             if picks is not None:
                 text.append("\nThe probe answers: ", style="dim")
-                text.append(picks, style="bold green")
+                text.append(picks, style=f"bold {OK}")
             else:
-                text.append("\nThe probe's facts match no answer: choose yourself.", style="yellow")
+                text.append("\nThe probe's facts match no answer: choose yourself.", style=WARN)
         elif not probing:
             text.append("Not probed yet: press p.", style="dim")
         self.update(text)

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from irtui.app.widgets.marks import OK
 from irtui.incidents import FollowUp
 
 
@@ -26,7 +27,7 @@ class FollowUpList(OptionList):
 
     @staticmethod
     def _label(item: FollowUp) -> Text:
-        return Text.assemble(("[x] " if item.done else "[ ] ", "bold green" if item.done else "bold"), item.text)
+        return Text.assemble(("[x] " if item.done else "[ ] ", f"bold {OK}" if item.done else "bold"), item.text)
 
     def action_toggle(self) -> None:
         index = self.highlighted

@@ -9,8 +9,15 @@ from rich.text import Text
 
 from irtui.probes.result import ProbeResult, Status
 
+# Light tints: under NO_COLOR Textual turns colours to grey by luminance, and a pure red
+# would become nearly black; these stay legible, and the symbols carry the meaning anyway.
+OK = "#5fd75f"
+WARN = "#ffd75f"
+FAIL = "bold #ff6b6b"
+INFO = "#5fd7ff"
+
 SYMBOL = {Status.OK: "✔", Status.WARN: "⚠", Status.FAIL: "✖", Status.UNKNOWN: "?"}
-STYLE = {Status.OK: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.UNKNOWN: "dim"}
+STYLE = {Status.OK: OK, Status.WARN: WARN, Status.FAIL: FAIL, Status.UNKNOWN: "dim"}
 PROBING = "…"
 _REUSED_SUFFIX = re.compile(r"\s*\(from \d+s ago\)$")
 

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from irtui.app.widgets.marks import OK, WARN
 from irtui.session.walk import AnswerSource, Step
 
 
@@ -16,9 +17,9 @@ SHOWN_STEPS = 6  # the newest steps; the full path is in the log entry
 
 def answered_by(step: Step, operator: str) -> Text:
     if step.source is AnswerSource.PROBE:
-        return Text("probe", style="green")
+        return Text("probe", style=OK)
     if step.source is AnswerSource.OVERRIDE:
-        return Text(f"⚠ {operator}, over probe", style="yellow")
+        return Text(f"⚠ {operator}, over probe", style=WARN)
     return Text(operator, style="dim")
 
 

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from irtui.app.widgets.marks import FAIL, OK, WARN
 from irtui.trees.model import ActionNode, QuestionNode
 
 
@@ -22,9 +23,9 @@ class QuestionView(Static):
             self.border_title = "Action"
             text = Text(node.action, style="bold")
             if node.danger:
-                text.append("\n⚠ DANGER: touches money or processes. Do it yourself; confirm when done.", style="bold red")
+                text.append("\n⚠ DANGER: touches money or processes. Do it yourself; confirm when done.", style=FAIL)
             if node.wait:
-                text.append(f"\n⏳ Then wait {node.wait} before going on.", style="yellow")
+                text.append(f"\n⏳ Then wait {node.wait} before going on.", style=WARN)
         if node.guidance:
             text.append(f"\n{node.guidance.strip()}", style="dim")
         self.update(text)
@@ -44,7 +45,7 @@ class AnswerList(OptionList):
         for index, answer in enumerate(node.answers):
             label = Text.assemble((f"{index + 1} ", "bold"), answer.answer)
             if index == suggested:
-                label.append("  ◀ probe says", style="green")
+                label.append("  ◀ probe says", style=OK)
             if answer.hint:
                 label.append(f"\n  {answer.hint}", style="dim")
             self.add_option(Option(label, id=str(index)))

@@ -8,11 +8,12 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from irtui.app.widgets.marks import FAIL, INFO, WARN
 from irtui.session.triage import Suspect
 from irtui.trees.model import Tree
 from irtui.trees.severity import format_duration
 
-_SEVERITY_STYLE = {"P1": "bold red", "P2": "yellow", "P3": "cyan", "P4": "dim"}
+_SEVERITY_STYLE = {"P1": FAIL, "P2": WARN, "P3": INFO, "P4": "dim"}
 
 
 def short_target(tree: Tree) -> str:
@@ -55,7 +56,7 @@ class QuickReference(DataTable[Text | str]):
         ranked = {s.tree_id: index for index, s in enumerate(suspects)}
         for tree in self._trees:
             index = ranked.get(tree.id)
-            cell = Text("▶", style="bold red") if index == 0 else Text("•", style="yellow") if index else Text("")
+            cell = Text("▶", style=FAIL) if index == 0 else Text("•", style=WARN) if index else Text("")
             self.update_cell(tree.id, "mark", cell)
 
     def move_to(self, tree_id: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from irtui.app.widgets.marks import FAIL, OK
 from irtui.session.triage import Suspect
 
 
@@ -17,14 +18,14 @@ class SuspectIncident(Static):
         if not suspects:
             self.update(
                 Text.assemble(
-                    ("✔ ", "green"),
+                    ("✔ ", OK),
                     "Nothing in the evidence points to an incident. ",
                     ("Pick one below if you see a symptom the probes cannot.", "dim"),
                 )
             )
             return
         top, rest = suspects[0], suspects[1:]
-        text = Text.assemble(("▶ ", "bold red"), (top.title, "bold"), f" ({top.severity.value})", ": ", top.reason)
+        text = Text.assemble(("▶ ", FAIL), (top.title, "bold"), f" ({top.severity.value})", ": ", top.reason)
         if rest:
             others = "; ".join(f"{s.title} ({s.reason})" for s in rest[:2])
             text.append(f"\n  also: {others}", style="dim")

@@ -1,0 +1,56 @@
+"""Suite-wide safety check: irtui never sends an order-modifying message.
+
+Every SimulatedGateway created anywhere in the run is remembered with the test that
+created it; when the session ends, any order message one of them recorded fails the
+run. Tests under tests/sim/ are exempt: they drive the simulator with their own
+ib_async clients and send orders on purpose, to prove the simulator refuses them.
+(Simulators run in child processes, such as `irtui demo`, are not seen here.)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from irtui.sim.server import ReceivedMessage, SimulatedGateway
+
+SAFETY_EXEMPT = ("tests/sim/",)
+# (test that created the gateway, that gateway's order_messages list): the list only, so
+# the gateways themselves are freed as usual.
+SIMULATOR_ORDER_LOGS: list[tuple[str, list[ReceivedMessage]]] = []
+
+
+def order_violations() -> list[str]:
+    return [
+        f"{test}: {message.name} (msg {message.msg_id}) from client {message.client_id}"
+        for test, messages in SIMULATOR_ORDER_LOGS
+        if not test.startswith(SAFETY_EXEMPT)
+        for message in messages
+    ]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _watch_simulators_for_orders() -> Iterator[None]:
+    original = SimulatedGateway.__init__
+
+    def remembering_init(self: SimulatedGateway, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        test = os.environ.get("PYTEST_CURRENT_TEST", "outside a test").rsplit(" (", 1)[0]
+        SIMULATOR_ORDER_LOGS.append((test, self.order_messages))
+
+    SimulatedGateway.__init__ = remembering_init  # type: ignore[method-assign]
+    yield
+    SimulatedGateway.__init__ = original  # type: ignore[method-assign]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    violations = order_violations()
+    if violations:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.section("SAFETY: order messages reached the simulated Gateway", sep="!", red=True)
+            for line in violations:
+                reporter.line(line, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
