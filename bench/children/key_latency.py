@@ -54,7 +54,7 @@ def probing(app) -> bool:
     return any(w.group == "probes" and not w.is_finished for w in app.workers)
 
 
-async def measure() -> dict:
+async def measure() -> None:
     config = Config.model_validate(
         {
             "gateway": {"ports": [port or 4002], "tws_ports": [], "trading_port": port or 4002, "api_timeout_s": API_DEADLINE_S},
@@ -103,10 +103,9 @@ async def measure() -> dict:
             if mode == "stuck" and not probing(app):
                 stuck_throughout = False
             await asyncio.sleep(0.01)  # a person presses keys; they do not arrive in one batch
-        app._display = original_display
-    return {"samples_ms": samples, "stuck_throughout": stuck_throughout}
+        os.write(1, (json.dumps({"samples_ms": samples, "stuck_throughout": stuck_throughout}) + "\n").encode())
+        # Leaving run_test would wait for the stuck probe's thread (60 s deadline): stop here.
+        os._exit(0)
 
 
-result = asyncio.run(measure())
-os.write(1, (json.dumps(result) + "\n").encode())
-os._exit(0)  # the stuck probe's thread waits out its 60 s deadline; nothing to wait for here
+asyncio.run(measure())
