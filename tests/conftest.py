@@ -50,6 +50,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if violations:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
+            reporter.ensure_newline()
             reporter.section("SAFETY: order messages reached the simulated Gateway", sep="!", red=True)
             for line in violations:
                 reporter.line(line, red=True)

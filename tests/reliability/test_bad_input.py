@@ -1,0 +1,221 @@
+"""Bad input never gives a traceback: generated tree YAML always yields `file:line:col`
+problems, generated config TOML always a ConfigError naming the file and the key or
+line, and a 50 MB tree file is refused at once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from irtui.cli.main import main
+from irtui.config import Config, ConfigError, parse_config
+from irtui.trees import loader
+from irtui.trees.loader import load_tree
+
+pytestmark = pytest.mark.timeout(120)
+
+EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SHIPPED_TREE = Path(__file__).resolve().parents[2] / "trees" / "kill_switch.yaml"
+PROBLEM_LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): \S")
+
+# --- generated trees ---------------------------------------------------------------------
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False), st.text(max_size=30),
+    st.sampled_from(["P1", "P9", "5m", "soon", "resolved", "escalate", "api", "no_such_probe", "start", "a b"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+node_ids = st.one_of(st.sampled_from(["start", "check", "fix", "done", "x"]), st.text(max_size=10))
+node_keys = st.sampled_from(
+    ["question", "answers", "answer", "next", "when", "probe", "action", "commands", "danger", "wait",
+     "outcome", "summary", "follow_ups", "contact", "guidance", "surprise"]
+)
+nodes = st.dictionaries(node_ids, st.one_of(values, st.dictionaries(node_keys, values, max_size=5)), max_size=5)
+tree_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": values, "title": values, "severity": values, "first_action": values, "start": node_ids,
+        "response_target": values, "symptoms": values, "runbook": values, "escalation": values, "nodes": nodes,
+        "extra_key": values,
+    },
+)
+documents = st.one_of(tree_like, values)
+
+
+def check_problems(path: Path, text: str) -> None:
+    tree, problems = load_tree(path)
+    if tree is not None:
+        assert problems == []
+        return
+    assert problems, "a file that is not a tree must say why"
+    last_line = text.count("\n") + 2
+    for problem in problems:
+        match = PROBLEM_LINE.match(str(problem))
+        assert match and match["file"] == str(path), str(problem)
+        assert 1 <= problem.line <= last_line and problem.col >= 1, str(problem)
+        assert "could not check this file" not in problem.message, f"an exception was caught: {problem}"
+        assert "Traceback" not in problem.message
+
+
+@EXAMPLES
+@given(documents)
+def test_generated_tree_structures_give_located_problems(document: Any) -> None:
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "generated.yaml"
+        path.write_text(text, encoding="utf-8")
+        check_problems(path, text)
+
+
+@EXAMPLES
+@given(st.data())
+def test_a_shipped_tree_with_lines_changed_gives_located_problems(data: st.DataObject) -> None:
+    lines = SHIPPED_TREE.read_text(encoding="utf-8").splitlines(keepends=True)
+    for _ in range(data.draw(st.integers(1, 4))):
+        where = data.draw(st.integers(0, len(lines) - 1))
+        change = data.draw(st.sampled_from(["delete", "duplicate", "indent", "dedent", "insert", "truncate"]))
+        if change == "delete" and len(lines) > 1:
+            del lines[where]
+        elif change == "duplicate":
+            lines.insert(where, lines[where])
+        elif change == "indent":
+            lines[where] = "   " + lines[where]
+        elif change == "dedent":
+            lines[where] = lines[where].lstrip()
+        elif change == "insert":
+            lines.insert(where, data.draw(st.text(max_size=40)) + "\n")
+        elif change == "truncate":
+            lines[where] = lines[where][: data.draw(st.integers(0, len(lines[where])))]
+    text = "".join(lines)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "kill_switch.yaml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        check_problems(path, text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(documents)
+def test_irtui_validate_reports_generated_trees_without_a_traceback(document: Any) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "generated.yaml"
+        path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_50_mb_tree_file_is_refused_quickly_without_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB by size
+    reads: list[Path] = []
+    original_open = Path.open
+
+    def spy_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        reads.append(self)
+        return original_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", spy_open)
+    started = time.monotonic()
+    tree, problems = load_tree(path)
+    took = time.monotonic() - started
+    assert tree is None and len(problems) == 1
+    assert str(problems[0]).startswith(f"{path}:1:1: file is too large")
+    assert path not in reads, "the loader opened a file it should refuse by its size"
+    assert took < 2.0  # an upper bound: refusing must not mean reading 50 MB
+
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1 and "too large" in result.output and "Traceback" not in result.output
+    assert loader.MAX_TREE_BYTES < 50 * 1024 * 1024
+
+
+# --- generated configuration --------------------------------------------------------------
+
+SECTIONS = ["gateway", "probes", "process", "positions", "orders", "market_data", "kill_switch", "heartbeat",
+            "system_log", "log", "reset_window", "app", "nonsense"]
+KEYS = ["host", "ports", "trading_port", "probe_client_id", "api_timeout_s", "timeout_s", "sweep_timeout_s",
+        "enabled", "source", "command", "sample_s", "symbols", "path", "max_age_s", "lines", "regions",
+        "timezone", "refresh_s", "operator", "typo_key"]
+toml_scalars = st.one_of(
+    st.booleans(), st.integers(-(2**63), 2**63 - 1), st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20), st.sampled_from(["127.0.0.1", "Mars/Olympus", "north_america", "/tmp/x.csv", "0"]),
+)
+toml_values = st.one_of(toml_scalars, st.lists(toml_scalars, max_size=3))
+configs = st.dictionaries(st.sampled_from(SECTIONS), st.dictionaries(st.sampled_from(KEYS), toml_values, max_size=4), max_size=4)
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    return json.dumps(value)  # a TOML basic string (surrogates make it invalid TOML: also bad input)
+
+
+def toml_text(sections: dict[str, dict[str, Any]]) -> str:
+    return "".join(f"[{name}]\n" + "".join(f"{key} = {toml_value(v)}\n" for key, v in keys.items()) for name, keys in sections.items())
+
+
+def check_config(text: str) -> None:
+    try:
+        config = parse_config(text, "irtui.toml")
+    except ConfigError as error:
+        message = str(error)
+        assert message.startswith("irtui.toml: "), message
+        assert len(message) > len("irtui.toml: ") + 5 and "Traceback" not in message
+        return
+    assert isinstance(config, Config)
+
+
+@EXAMPLES
+@given(configs)
+def test_generated_configs_load_or_name_the_problem(sections: dict[str, dict[str, Any]]) -> None:
+    check_config(toml_text(sections))
+
+
+@EXAMPLES
+@given(st.text(max_size=200))
+def test_any_text_as_a_config_loads_or_names_the_problem(text: str) -> None:
+    check_config(text)
+
+
+@settings(max_examples=30, deadline=None)
+@given(configs)
+def test_the_command_line_reports_a_bad_config_in_one_line(sections: dict[str, dict[str, Any]]) -> None:
+    text = toml_text(sections)
+    try:
+        parse_config(text, "irtui.toml")
+        return  # valid: nothing to report (running the probes is not this test's business)
+    except ConfigError:
+        pass
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "irtui.toml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        result = CliRunner().invoke(main, ["probe", "--config", str(path), "reset_window"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and str(path) in result.output
+
+
+def test_a_config_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "irtui.toml"
+    path.write_bytes(b"[gateway]\nhost = \"\xff\xfe\"\n")
+    result = CliRunner().invoke(main, ["probe", "--config", str(path), "reset_window"])
+    assert result.exit_code == 2 and str(path) in result.output and "Traceback" not in result.output
