@@ -15,6 +15,7 @@ import os
 import time
 from pathlib import Path
 
+from irtui.durable import fsync_dir, write_all
 from irtui.incidents.entry import IncidentEntry
 from irtui.incidents.markdown import LOG_HEADER, render_entry
 from irtui.incidents.parser import LogReadResult, parse_log
@@ -25,14 +26,6 @@ LOCK_TIMEOUT_S = 30.0
 
 class LogError(OSError):
     """The log could not be written; the message says what to do."""
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _lock(fd: int, path: Path, timeout_s: float, *, shared: bool = False) -> None:
@@ -50,12 +43,6 @@ def _lock(fd: int, path: Path, timeout_s: float, *, shared: bool = False) -> Non
             raise LogError(f"{path} stayed locked by another process for {timeout_s:.0f}s; try again")
         time.sleep(pause)
         pause = min(pause * 2, 0.02)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 class IncidentLog:
@@ -94,10 +81,9 @@ class IncidentLog:
             else:
                 prefix = b""
             if prefix or payload:
-                _write_all(fd, prefix + payload)
-                os.fsync(fd)
+                write_all(fd, prefix + payload)
             if size == 0:
-                _fsync_dir(self.path.parent)
+                fsync_dir(self.path.parent)
         except LogError:
             raise
         except OSError as error:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from irtui.durable import fsync_dir, write_all
+
 JOURNAL_SUFFIX = ".jsonl"
 
 
@@ -29,14 +31,6 @@ class JournalError(OSError):
 
 class JournalBusy(JournalError):
     """Another running irtui holds this journal."""
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _try_lock(fd: int, path: Path) -> None:
@@ -108,7 +102,7 @@ class Journal:
         try:
             _try_lock(fd, path)
             journal.append(start)
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
         except BaseException:
             journal.close()
             raise
@@ -142,10 +136,7 @@ class Journal:
             raise JournalError(f"the session journal {self.path.name} is already closed")
         data = encode_record(record)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self._fd, view) :]
-            os.fsync(self._fd)
+            write_all(self._fd, data)
         except OSError as error:
             raise JournalError(f"could not save the step to {self.path}: {error.strerror}; it was not recorded") from error
 
@@ -154,8 +145,8 @@ class Journal:
         directory.mkdir(parents=True, exist_ok=True)
         target = directory / self.path.name
         os.replace(self.path, target)
-        _fsync_dir(directory)
-        _fsync_dir(self.path.parent)
+        fsync_dir(directory)
+        fsync_dir(self.path.parent)
         self.path = target
         self.close()
         return target
