@@ -1,8 +1,8 @@
 """What every benchmark shares: the machine, timing whole processes, result rows, the table.
 
-Whole-process timings start a fresh interpreter each time (`subprocess.Popen` timed with
-`time.perf_counter`) after one warm-up run, so the operating system's file cache is warm
-for every contender alike. Peak memory comes from `os.wait4`, which gives the rusage of
+Whole-process timings start a fresh interpreter each time (`subprocess.Popen`, timed with
+`time.monotonic`) after one warm-up run, so the operating system's file cache is warm for
+every contender alike. Peak memory comes from `os.wait4`, which gives the rusage of
 that one child (ru_maxrss, in KiB on Linux).
 """
 
@@ -86,7 +86,20 @@ def machine() -> dict[str, str]:
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "OS": platform.platform(),
         "Packages": package_versions(),
+        "Code": code_version(),
     }
+
+
+def code_version() -> str:
+    """The commit measured, and whether the work tree had changes on top of it."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown (no git)"
+    if commit.returncode != 0:
+        return "unknown (not a git checkout)"
+    return commit.stdout.strip() + (" with local changes" if dirty.stdout.strip() else "")
 
 
 def cpu_model() -> str:
@@ -185,7 +198,7 @@ def results_markdown(rows: Sequence[Row], facts: dict[str, str], date: str, comm
     lines = [
         "# irtui benchmarks",
         "",
-        f"Measured {date} with `{command}` (see bench/README.md for what each row measures).",
+        f"Measured {date} with `{command}` (bench/README.md says what each row measures, and why the missed targets are missed).",
         "",
         "| Machine | |",
         "| --- | --- |",

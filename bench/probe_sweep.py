@@ -118,6 +118,7 @@ def run(progress: Progress, repeats: int = REPEATS) -> list[Row]:
 
 def rows(timings: dict[str, Timing]) -> list[Row]:
     bare, manual = timings["bare"], timings["manual"]
+    bare_inside = statistics.median(json.loads(run.out)["connect_ms"] / 1000 for run in bare.runs)
     out = []
     for name, label in (("unsampled", "orders.sample_s = 0"), ("sampled", "default orders.sample_s = 1 s")):
         timing = timings[name]
@@ -127,11 +128,14 @@ def rows(timings: dict[str, Timing]) -> list[Row]:
             Row(
                 f"Probe sweep, whole `irtui probe --json` process, all 10 probes ({label})",
                 ms(measured),
-                f"bare ib_async connect+disconnect {ms(bare.median)}",
+                f"bare ib_async script {ms(bare.median)}",
                 ratio(measured, bare.median),
-                f"≤ {RATIO_TARGET}× bare ib_async",
-                measured <= RATIO_TARGET * bare.median,
-                f"{spread(timing.samples)}; peak RSS {timing.peak_mib:.0f} MiB (bare ib_async {bare.peak_mib:.0f} MiB)."
+                f"≤ {RATIO_TARGET}× bare ib_async and < {SWEEP_TARGET_S * 1000:.0f} ms",
+                measured <= RATIO_TARGET * bare.median and measured < SWEEP_TARGET_S,
+                f"{spread(timing.samples)}; peak RSS {timing.peak_mib:.0f} MiB (bare ib_async {bare.peak_mib:.0f} MiB). "
+                "Interpreter start and imports included on both sides. "
+                f"Within {RATIO_TARGET}× (≤ {ms(RATIO_TARGET * bare.median)}): {'yes' if measured <= RATIO_TARGET * bare.median else 'no'}; "
+                f"under {SWEEP_TARGET_S * 1000:.0f} ms: {'yes' if measured < SWEEP_TARGET_S else 'no'}."
                 + (" The orders probe waits out its 1 s sampling window by design (two open-order reads, 1 s apart, to see whether orders are still being placed)." if name == "sampled" else ""),
             )
         )
@@ -139,9 +143,13 @@ def rows(timings: dict[str, Timing]) -> list[Row]:
             Row(
                 f"Probe sweep, time inside irtui (Sweep.elapsed_ms; {label})",
                 ms(statistics.median(inside)),
-                target=f"well under {SWEEP_TARGET_S * 1000:.0f} ms",
-                met=statistics.median(inside) < SWEEP_TARGET_S,
-                note=f"{spread(inside)}; concurrency Σ probe times / sweep = {statistics.median(concurrency(s) for s in sweeps(timing)):.2f}.",
+                f"bare ib_async connect+disconnect inside its script {bare_inside * 1000:.0f} ms",
+                ratio(statistics.median(inside), bare_inside),
+                f"well under {SWEEP_TARGET_S * 1000:.0f} ms",
+                statistics.median(inside) < SWEEP_TARGET_S,
+                f"{spread(inside)}; concurrency Σ probe times / sweep = {statistics.median(concurrency(s) for s in sweeps(timing)):.2f}. "
+                "The ratio is reported only: the sweep runs ten probes (a process scan, files, one API session with "
+                "positions, open orders, executions and a market-data snapshot), the script one connect.",
             )
         )
     unsampled = timings["unsampled"]

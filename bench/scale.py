@@ -64,10 +64,10 @@ def tree_yaml(nodes: int = TREE_NODES) -> str:
             f"    probe: {probe}",
             f"    guidance: Look at the {probe} probe's evidence, or check by hand (step {i}).",
             "    answers:",
-            f"      - answer: Healthy — go on to the next check",
+            "      - answer: Healthy — go on to the next check",
             f"        when: {json.dumps(good)}",
             f"        next: {after}",
-            f"      - answer: Broken — fix it",
+            "      - answer: Broken — fix it",
             f"        when: {json.dumps(bad)}",
             f"        next: fix_{i}",
         ]

@@ -35,8 +35,9 @@ def staged_host(port: int) -> FakeHost:
     return host
 
 
-def full_config(port: int, **gateway: Any) -> Config:
-    """Every probe configured, against one loopback port, with short deadlines."""
+def full_config(port: int, *, sample_s: float = 1.2, **gateway: Any) -> Config:
+    """Every probe configured, against one loopback port, with short deadlines;
+    `sample_s` is the orders probe's sampling window, `gateway` overrides gateway keys."""
     return Config.model_validate(
         {
             "gateway": {
@@ -51,7 +52,7 @@ def full_config(port: int, **gateway: Any) -> Config:
                 **gateway,
             },
             "probes": {"timeout_s": 2.0, "sweep_timeout_s": 8.0},
-            "orders": {"sample_s": 1.2},
+            "orders": {"sample_s": sample_s},
             "positions": {"source": FILES["positions"]},
             "kill_switch": {"path": FILES["kill_switch"]},
             "heartbeat": {"path": FILES["heartbeat"]},

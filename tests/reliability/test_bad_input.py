@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from irtui.cli.main import main
 from irtui.config import Config, ConfigError, parse_config
-from irtui.trees import loader
+from irtui.trees import loader, yaml_source
 from irtui.trees.loader import load_tree
 
 pytestmark = pytest.mark.timeout(120)
@@ -118,6 +118,22 @@ def test_irtui_validate_reports_generated_trees_without_a_traceback(document: An
     assert result.exit_code in (0, 1), result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@EXAMPLES
+@given(documents, st.sampled_from(["", "nodes:\n  a: 1\n  a: 2\n", "x: [1, {y: 2, y: 3}]\n", "\t- bad\n", "k: 'open\n"]))
+def test_the_libyaml_fast_path_reads_yaml_as_the_pure_parser_does(document: Any, extra: str) -> None:
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True) + extra
+    fast = yaml_source.parse_yaml(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yaml_source, "_parse_fast", lambda _text: None)
+        slow = yaml_source.parse_yaml(text)
+
+    def seen(parsed: yaml_source.ParsedYaml) -> tuple[Any, ...]:
+        duplicates = sorted((d.key.start_mark.line, d.key.start_mark.column, d.first.start_mark.line) for d in parsed.duplicates)
+        return parsed.data, duplicates, parsed.error, parsed.root is None
+
+    assert seen(fast) == seen(slow)
 
 
 def test_a_50_mb_tree_file_is_refused_quickly_without_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,9 +49,7 @@ def test_an_order_message_outside_the_simulator_tests_fails_the_run() -> None:
 @pytest.mark.parametrize("scenario", scenario_names())
 def test_probing_any_scenario_sends_only_read_only_requests(scenario: str) -> None:
     with running_gateway(scenario) as gateway:
-        config = full_config(gateway.port, request_timeout_s=1.0).model_copy(
-            update={"orders": full_config(gateway.port).orders.model_copy(update={"sample_s": 0.2})}
-        )
+        config = full_config(gateway.port, sample_s=0.2, request_timeout_s=1.0)
         ProbeRunner(config, staged_host(gateway.port)).run(API_PROBES)
         sent = {message.name for message in gateway.received}
         ids = {message.msg_id for message in gateway.received}
