@@ -66,6 +66,16 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def from_palette(pilot: Any, words: str) -> None:
+    """Open the command palette, type `words` and run the first command it offers."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*words)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 def screen_text(app: Any) -> str:
     """The screen as plain text, as a person (or NO_COLOR) would read it."""
     import io
@@ -76,3 +86,35 @@ def screen_text(app: Any) -> str:
     console = Console(width=width, height=height, file=io.StringIO(), record=True, color_system=None, legacy_windows=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+@dataclass
+class GatedApiRunner:
+    """An API probe behind a gate like the real one: while `wait_s` > 0 it hands out the last
+    fresh result again, marked reused; otherwise it probes a world whose stage the test sets."""
+
+    clock: Any
+    stage: str = "silent"
+    wait_s: float = 0.0
+    hold: threading.Event | None = None  # when set, each run waits for it (the probe is slow)
+    calls: list[tuple[str, ...] | None] = field(default_factory=list)
+    _last: ProbeResult | None = None
+
+    def next_api_probe_in(self) -> float:
+        return self.wait_s
+
+    def run(self, names: Sequence[str] | None = None) -> Sweep:
+        from irtui.probes.api_gate import mark_reused
+
+        self.calls.append(tuple(names) if names else None)
+        world = self.stage  # what the probe sees when it starts
+        if self.hold is not None:
+            self.hold.wait(timeout=10)
+        now = self.clock()
+        if self.wait_s > 0 and self._last is not None:
+            result = mark_reused(self._last, (now - self._last.at).total_seconds())
+        else:
+            status = "ok" if world == "ready" else "fail"
+            result = ProbeResult("api", Status(status), f"API {world}", {"stage": world, "reused": False}, at=now)
+            self._last = result
+        return Sweep({"api": result}, elapsed_ms=5.0)

@@ -68,6 +68,7 @@ def test_demo_points_the_app_at_a_failing_simulator_and_keeps_its_own_log(launch
     [launch] = launched
     services = launch["services"]
     assert services.mode == "DRILL" and "simulated Gateway" in services.drill_banner
+    assert services.label == "DEMO" and services.drill_banner.startswith("DEMO")
     assert services.log.path.resolve() == log.resolve() and f"Demo log: {log}" in result.output
     results = launch["sweep"].results
     assert results["gateway_process"].fact("running") is True

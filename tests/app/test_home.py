@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import pytest
 
 from irtui.app.screens.home import HomeScreen
 from irtui.app.screens.walk import WalkScreen
@@ -37,7 +40,7 @@ async def test_status_reads_without_colour(build):
             assert any(row.lstrip().startswith(f"{symbol} {line}") for row in rows), (symbol, line)
 
 
-async def test_inside_a_reset_window_home_says_so(build):
+async def test_a_reset_window_the_probe_finds_on_a_staged_clock_is_warned_of_too(build):
     results = dict(API_SILENT)
     results["reset_window"] = probe(
         "reset_window", "warn", "Inside the North America daily reset (00:15–01:45 ET): a disconnect now is expected",
@@ -48,7 +51,29 @@ async def test_inside_a_reset_window_home_says_so(build):
         await settle(pilot)
         warning = app.screen.query_one("#reset-warning")
         assert warning.display
-        assert "a disconnect now is expected" in text_of(warning)
+        assert "Inside the IBKR North America daily reset (00:15–01:45 ET): a connection loss now may be expected" in text_of(warning)
+
+
+NORTH_AMERICA_RESET = datetime(2026, 3, 3, 5, 30, tzinfo=timezone.utc)  # 00:30 ET on a Tuesday
+
+
+@pytest.mark.parametrize("size", [(100, 32), (80, 24)])
+async def test_inside_the_north_america_reset_home_warns_by_its_own_clock(build, size):
+    app = build(clock=lambda: NORTH_AMERICA_RESET)  # the fixed results' reset-window probe says "outside"
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        expected = "⚠ Inside the IBKR North America daily reset (00:15–01:45 ET): a connection loss now may be expected"
+        assert lines[0].startswith(" irtui LIVE")  # the header, then the warning right under it
+        assert " ".join(line.strip() for line in lines[1:3]) == expected
+
+
+async def test_outside_every_window_there_is_no_reset_warning(build):
+    app = build()  # 09:30 ET
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#reset-warning").display
+        assert "reset" not in screen_text(app).lower().split("quick reference")[0]
 
 
 async def test_probes_that_are_not_configured_say_what_to_set(build):

@@ -62,4 +62,4 @@ async def test_keys_work_while_the_api_probe_is_stuck(build):
                 await pilot.pause(0.1)
             print(evidence_text(app))
             assert "silent" in evidence_text(app).lower()
-            assert walk.walk.suggestion(walk.results).answer_index == 1  # "Port open, API silent"
+            assert walk.suggestion().answer_index == 1  # "Port open, API silent"

@@ -10,10 +10,15 @@ import pytest
 import textual
 from textual.pilot import Pilot
 
+from datetime import timedelta
+
+from irtui.app.factory import Briefing
 from irtui.session.store import SessionStore
 
 from .conftest import LOG
 from .fakes import frozen_clock, settle
+from .test_modes import DEMO_BANNER
+from .test_walk_freshness import LoginCheck
 
 SIZE = (100, 32)
 SNAPSHOT_TEXTUAL = "8.2.8"  # the screenshots depend on Textual's rendering; pyproject pins it for tests
@@ -109,3 +114,27 @@ def test_resume_prompt(build, snap_compare, fixture_trees):
     left_open.add_note("Gateway GUI frozen")
     left_open.close()  # the terminal died here
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+def test_demo_home_says_demo(build, snap_compare):
+    app = build(mode="DRILL", demo=True, drill_banner=DEMO_BANNER)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+def test_drill_briefing_before_the_clock_starts(build, snap_compare):
+    briefing = Briefing(
+        "DRILL · The Gateway's API hangs",
+        "Tuesday 10:00 ET. The heartbeat alert fires: ibkr_connected is false.\n"
+        "What you would see: the Gateway window shows it is logged in.",
+    )
+    app = build(start_tree="connection_loss", mode="DRILL", briefing=briefing, time_target=timedelta(minutes=2))
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+def test_evidence_from_before_the_action_waits_for_a_fresh_probe(build, snap_compare):
+    check = LoginCheck(build)
+
+    async def run_before(pilot: Pilot) -> None:
+        await check.log_in(pilot, stage="ready", gate_wait_s=6.0)
+
+    assert snap_compare(check.app, terminal_size=SIZE, run_before=run_before)

@@ -65,5 +65,5 @@ def test_triage_is_core_and_never_loads_textual():
     import subprocess
     import sys
 
-    code = "import sys, irtui.session.triage, irtui.cli.demo_world; print('textual' in sys.modules)"
+    code = "import sys, irtui.session.triage, irtui.drills.demo; print('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

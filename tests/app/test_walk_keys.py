@@ -19,7 +19,7 @@ from irtui.session.store import SessionStore
 from irtui.session.walk import AnswerSource
 
 from .conftest import LOG
-from .fakes import API_SILENT, FROZEN, FixedRunner, probe, settle
+from .fakes import API_SILENT, FROZEN, FixedRunner, from_palette, probe, settle
 
 
 async def test_accepting_the_probe_records_it_as_the_probe_answer(build):
@@ -103,12 +103,7 @@ async def test_notes_the_runbook_and_the_palette_are_a_key_away(build):
         assert "RB-001" in str(app.screen.query_one("#top-bar").render())
         await pilot.press("escape")
         assert app.screen is walk
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"runbook")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await from_palette(pilot, "runbook")
         assert isinstance(app.screen, RunbookScreen)
 
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from irtui.app.factory import make_app
+from irtui.app.factory import Briefing, make_app
+from irtui.app.screens.briefing import BriefingScreen
 from irtui.app.screens.confirm_danger import ConfirmDangerScreen
 from irtui.app.screens.finish import FinishScreen
 from irtui.app.screens.override import OverrideScreen
 from irtui.app.screens.walk import WalkScreen
 from irtui.app.widgets.banner import ModeBanner
-from irtui.cli.drill_views import banner
+from irtui.app.widgets.clocks import WalkClock
+from irtui.app.widgets.evidence_view import EvidenceView
+from irtui.app.widgets.marks import clock_text
+from irtui.cli.drill_views import banner, briefing_body, briefing_title
 from irtui.drills import DrillRun, DrillStore, DrillWorld
 from irtui.incidents import IncidentLog, Mode, state_dir_for
 from irtui.trees.loader import TreeSet
@@ -55,9 +61,16 @@ async def test_a_drill_played_with_keys_is_scored_and_logged(drill_id, log_path)
             drill_info=run.drill_info,
             on_finished=written.append,
             runbooks_dir=REPO / "runbooks",
+            time_target=drill.target(tree),
+            briefing=Briefing(briefing_title(drill), briefing_body(drill, tree)),
         )
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
+            assert isinstance(app.screen, BriefingScreen) and app.screen.briefing.title == f"DRILL · {drill.title}"
+            await pilot.press("enter")
+            await settle(pilot)
+            clock = str(app.screen.query_one(WalkClock).render())
+            assert clock.endswith(f"of {clock_text(drill.target(tree))}")
             path = drill.expected.path
             for here, there in zip(path, path[1:]):
                 screen = app.screen
@@ -67,8 +80,8 @@ async def test_a_drill_played_with_keys_is_scored_and_logged(drill_id, log_path)
                 if isinstance(node, QuestionNode):
                     index = next(i for i, a in enumerate(node.answers) if a.next == there)
                     if node.probe:
-                        suggestion = screen.walk.suggestion(screen.results)
-                        assert suggestion is not None and suggestion.answer_index == index, (here, screen.results.get(node.probe))
+                        suggestion = screen.suggestion()
+                        assert suggestion is not None and suggestion.answer_index == index, (here, screen.pane.book.get(node.probe))
                     await pilot.press(str(index + 1))
                     await pilot.pause()
                     assert not isinstance(app.screen, OverrideScreen)
@@ -94,3 +107,52 @@ async def test_a_drill_played_with_keys_is_scored_and_logged(drill_id, log_path)
     assert entry.drill["name"] == drill_id and entry.drill["passed"] is True
     assert entry.drill["wrong_turns"] == 0 and entry.drill["score"] == run.score.points
     assert store.open_sessions() == []
+
+
+class HeldRunner:
+    """The drill's runner, with each sweep held until the test lets it go."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.release = threading.Event()
+        self.release.set()
+
+    def run(self, names=None):
+        self.release.wait(timeout=20)
+        return self.inner.run(names)
+
+    def next_api_probe_in(self) -> float:
+        return self.inner.next_api_probe_in()
+
+
+async def test_after_an_action_the_walk_waits_for_the_changed_world(log_path):
+    """The Gateway was missing; once started, the port question must not be answered by the old "refused"."""
+    drill = DRILLS.get("connection_gateway_missing")
+    tree = TREES.get(drill.tree)
+    store = DrillStore(state_dir_for(log_path) / "drills")
+    with DrillWorld(drill, deadlines=QUICK) as world:
+        run = DrillRun(drill, tree, world, store)
+        runner = HeldRunner(run.runner)
+        app = make_app(
+            config=world.config, trees=TreeSet(trees={tree.id: tree}), runner=runner, store=store,
+            log=IncidentLog(log_path), mode="DRILL", operator="alice", start_tree=tree.id,
+        )
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            walk = app.screen
+            for _ in range(3):  # reset window: no → port: refused → Gateway running: no
+                await pilot.press("enter")
+                await settle(pilot)
+            assert walk.walk.current_id == "start_gateway"
+            assert walk.pane.book.get("ports").fact("trading_port_state") == "refused"
+            runner.release.clear()
+            await pilot.press("d")  # the Gateway is started: the world changes
+            await pilot.pause()
+            assert walk.walk.current_id == "port_after_start"
+            assert walk.suggestion() is None  # the old "refused" answers nothing
+            assert "from before your action" in str(walk.query_one(EvidenceView).render())
+            runner.release.set()
+            await settle(pilot)
+            suggestion = walk.suggestion()
+            assert suggestion is not None and suggestion.result.fact("trading_port_state") == "open"
+            assert tree.node("port_after_start").answers[suggestion.answer_index].next == "api_handshake"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,9 @@ def test_run_briefs_opens_the_console_in_drill_mode_and_prints_the_score(tmp_pat
     app = apps[0]
     assert app.services["mode"] == "DRILL" and app.services["start_tree"] == "kill_switch"
     assert app.services["drill_banner"].startswith("DRILL") and app.exited
+    drill = DRILLS.get("kill_switch_unauthorized")
+    assert app.services["time_target"] == drill.target(TREES.get("kill_switch")) == timedelta(minutes=2)  # the tree says 1 min
+    assert app.services["briefing"].title == f"DRILL · {drill.title}"
     assert "Nobody on the team was working at that hour" in outcome.output  # the briefing
     assert "reached unauthorized_trigger" in outcome.output and "100/100" in outcome.output
     entries = IncidentLog(log_path).read().entries

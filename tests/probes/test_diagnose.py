@@ -163,6 +163,19 @@ def test_human_output_shows_the_path_and_the_stop(tmp_path: Path) -> None:
     assert "Traceback" not in outcome.output
 
 
+def test_long_evidence_wraps_under_its_own_text_in_80_columns(tmp_path: Path) -> None:
+    args = write_inputs(tmp_path, gateway_running=False, broker_connected=False, log="")
+    with running_gateway("port_closed") as gateway:
+        outcome = CliRunner().invoke(main, ["diagnose", "connection_loss", "--port", str(gateway.port), *args], env={"COLUMNS": "80"})
+    lines = outcome.output.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    answer = next(i for i, line in enumerate(lines) if line.startswith("     → No — outside all reset windows"))
+    assert lines[answer + 1].startswith("       ") and lines[answer + 1].strip()  # wrapped under the answer's text
+    top_level = ("Connection lost to IBKR", "Operator needed at", "why:", "not run:", "Outcome:")
+    assert [line for line in lines if not line.startswith(" ") and not line.startswith(top_level)] == []
+    assert all(line == line.rstrip() for line in lines)
+
+
 def test_unknown_tree_is_bad_input(tmp_path: Path) -> None:
     args = write_inputs(tmp_path, gateway_running=False, broker_connected=False, log="")
     outcome = CliRunner().invoke(main, ["diagnose", "no_such_tree", *args])

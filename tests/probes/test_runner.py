@@ -131,6 +131,36 @@ def test_the_gate_lets_a_new_session_through_after_the_interval() -> None:
     assert sessions == 2 and again.evidence["reused"] is False
 
 
+def test_the_runner_says_when_the_gate_lets_a_fresh_api_session_through() -> None:
+    gate = ApiGate()
+    with running_gateway("healthy") as sim:
+        config = quick_config(sim.port, gateway={"min_api_interval_s": 0.5})
+        runner = ProbeRunner(config, gate=gate)
+        assert runner.next_api_probe_in() == 0.0  # nothing probed yet
+        runner.run(["api"])
+        wait = runner.next_api_probe_in()
+        assert 0.0 < wait <= 0.5
+        assert runner.run(["api"]).results["api"].evidence["reused"] is True  # too soon, as it said
+        time.sleep(wait + 0.05)
+        assert runner.next_api_probe_in() == 0.0
+        assert runner.run(["api"]).results["api"].evidence["reused"] is False
+        other_port = ProbeRunner(quick_config(free_port(), gateway={"min_api_interval_s": 0.5}), gate=gate)
+        assert other_port.next_api_probe_in() == 0.0  # the gate keeps one clock per Gateway
+
+
+def test_while_an_api_session_runs_the_wait_is_a_whole_interval() -> None:
+    gate = ApiGate()
+    with running_gateway("api_silent") as sim:
+        config = quick_config(sim.port, gateway={"min_api_interval_s": 10, "api_timeout_s": 3.0})
+        runner = ProbeRunner(config, gate=gate)
+        worker = threading.Thread(target=runner.run, args=(["api"],))
+        worker.start()
+        time.sleep(0.5)  # well inside the 3 s silent handshake
+        assert runner.next_api_probe_in() == 10.0
+        worker.join(10)
+    assert 9.0 < runner.next_api_probe_in() <= 10.0
+
+
 def test_concurrent_sweeps_share_one_session() -> None:
     gate = ApiGate()
     with running_gateway("healthy") as sim:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Mapping, Sequence
 
 from textual import on, work
@@ -41,21 +42,41 @@ class IncidentConsole(App[None]):
 
     def on_mount(self) -> None:
         self.finish_interrupted()
+        if self.services.briefing is not None:
+            # A drill's clock starts once the operator has read what happened.
+            from irtui.app.screens.briefing import BriefingScreen
+
+            self.push_screen(BriefingScreen(self.services.briefing, first=True), lambda _: self._open_first())
+        else:
+            self._open_first()
+
+    def _open_first(self) -> None:
         if self._start_tree:
             self.start_tree(self._start_tree)
         else:
             self.offer_resume()
+
+    def action_briefing(self) -> None:
+        from irtui.app.screens.briefing import BriefingScreen
+
+        if self.services.briefing is not None:
+            self.push_screen(BriefingScreen(self.services.briefing, first=False))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "briefing":
+            return self.services.briefing is not None
+        return True
 
     # Probes -----------------------------------------------------------------------------
 
     def request_probes(self, names: Sequence[str] | None, reply_to: MessagePump) -> None:
         """Run probes in the background; `reply_to` gets ProbesFinished (or ProbesFailed)."""
         wanted = tuple(names) if names else None
-        worker = self._run_probes(wanted, reply_to)
+        worker = self._run_probes(wanted, reply_to, self.services.clock())
         self._replies[worker] = (reply_to, wanted)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="probes", description="Running probes")
-    def _run_probes(self, names: tuple[str, ...] | None, reply_to: MessagePump) -> None:
+    def _run_probes(self, names: tuple[str, ...] | None, reply_to: MessagePump, requested_at: datetime) -> None:
         # The runner bounds every sweep and keeps API probing gentle across threads (its API
         # gate), so sweeps may overlap. A sweep a newer request cancelled is still delivered:
         # its results are real evidence.
@@ -67,7 +88,7 @@ class IncidentConsole(App[None]):
             # A cancelled thread's failure reaches no state handler: tell the requester here.
             reply_to.post_message(ProbesFailed(names, f"{type(error).__name__}: {error}"))
             return
-        reply_to.post_message(ProbesFinished(sweep, names))
+        reply_to.post_message(ProbesFinished(sweep, names, requested_at))
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:

@@ -57,3 +57,8 @@ class ScreenCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+# The app decides whether there is a briefing to show (IncidentConsole.check_action);
+# each screen lists the key, so the footer and the palette offer it where it exists.
+BRIEFING = Binding("i", "app.briefing", "Briefing", id="briefing")

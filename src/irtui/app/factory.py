@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
 
@@ -21,15 +21,28 @@ if TYPE_CHECKING:
     from irtui.probes.runner import Sweep
     from irtui.session.store import Session, SessionStore
     from irtui.trees.loader import TreeSet
+    from irtui.trees.model import Tree
 
 Clock = Callable[[], datetime]
 MODES = ("LIVE", "DRILL")
 
 
 class ProbeRunning(Protocol):
-    """Anything that runs probes synchronously, bounded in time: a ProbeRunner or a fake."""
+    """Anything that runs probes synchronously, bounded in time: a ProbeRunner or a fake.
+
+    A runner may also offer `next_api_probe_in() -> float` (as ProbeRunner does): the
+    walk then counts down to the fresh API probe it needs after an action.
+    """
 
     def run(self, names: Sequence[str] | None = None) -> "Sweep": ...
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """What a drill's operator is told before the clock starts; `body` is any Rich renderable."""
+
+    title: str
+    body: Any
 
 
 @dataclass(frozen=True)
@@ -47,10 +60,22 @@ class Services:
     # Drills: what the finish screen attaches to the entry (the score), and who hears it was written.
     drill_info: Callable[["Session"], dict[str, Any]] | None = None
     on_finished: Callable[["IncidentEntry"], None] | None = None
+    demo: bool = False  # `irtui demo`: sessions and entries are DRILL ones, the screens say DEMO
+    time_target: timedelta | None = None  # a drill's own target; None: the tree's response target
+    briefing: Briefing | None = None
 
     @property
     def gateway(self) -> str:
         return f"{self.config.gateway.host}:{self.config.gateway.trading_port}"
+
+    @property
+    def label(self) -> str:
+        """LIVE, DRILL or DEMO: what every screen says this run is."""
+        return "DEMO" if self.demo else self.mode
+
+    def target(self, tree: "Tree") -> timedelta:
+        """The clock the walk runs against."""
+        return self.time_target or tree.target
 
 
 def default_operator(config: Config) -> str:
@@ -77,11 +102,18 @@ def make_app(
     runbooks_dir: Path | None = None,
     drill_info: Callable[["Session"], dict[str, Any]] | None = None,
     on_finished: Callable[["IncidentEntry"], None] | None = None,
+    demo: bool = False,
+    time_target: timedelta | None = None,
+    briefing: Briefing | None = None,
 ) -> "IncidentConsole":
+    """`demo` needs mode DRILL (the demo's entries must never pass for live ones); `briefing`
+    is shown before anything starts and again with `i`."""
     from irtui.app.app import IncidentConsole
 
     if mode not in MODES:
         raise ValueError(f"mode must be LIVE or DRILL, not {mode!r}")
+    if demo and mode != "DRILL":
+        raise ValueError("the demo runs in DRILL mode, so that its entries never count as live")
     services = Services(
         config=config,
         trees=trees,
@@ -95,5 +127,8 @@ def make_app(
         runbooks_dir=runbooks_dir,
         drill_info=drill_info,
         on_finished=on_finished,
+        demo=demo,
+        time_target=time_target,
+        briefing=briefing,
     )
     return IncidentConsole(services, start_tree=start_tree)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from textual.message import Message
 
 
 class ProbesFinished(Message):
-    """A probe sweep came back; `sweep.results` maps probe name to ProbeResult."""
+    """A probe sweep came back; `sweep.results` maps probe name to ProbeResult.
 
-    def __init__(self, sweep: Any, names: tuple[str, ...] | None) -> None:
+    `requested_at` is when it was asked for, on the console's clock: nothing in it saw
+    the world earlier than that, except results the API gate handed out again.
+    """
+
+    def __init__(self, sweep: Any, names: tuple[str, ...] | None, requested_at: datetime) -> None:
         super().__init__()
         self.sweep = sweep
         self.names = names
+        self.requested_at = requested_at
 
 
 class ProbesFailed(Message):

@@ -73,6 +73,7 @@ def _console(
     start_tree: str | None = None,
     runner: Any = None,
     mode: str = "LIVE",
+    demo: bool = False,
     banner: str | None = None,
 ) -> None:
     from irtui.app.factory import make_app
@@ -91,6 +92,7 @@ def _console(
         store=SessionStore.for_log(log_path),
         log=log,
         mode=mode,
+        demo=demo,
         operator=operator,
         start_tree=start_tree,
         drill_banner=banner,
@@ -134,7 +136,7 @@ def default_demo_log() -> Path:
 @_friendly
 def demo(scenario: str, log_path: Path | None, operator: str | None) -> None:
     """Try irtui with no IB account: a simulated, failing Gateway and the console pointed at it."""
-    from irtui.cli.demo_world import demo_config, demo_host
+    from irtui.drills.demo import demo_config, demo_host
     from irtui.probes.runner import ProbeRunner
     from irtui.sim import running_gateway
     from irtui.sim.scenario import ScenarioError, load_scenario
@@ -146,8 +148,9 @@ def demo(scenario: str, log_path: Path | None, operator: str | None) -> None:
     log_path = log_path or default_demo_log()
     with running_gateway(world, host="127.0.0.1", port=0) as gateway:
         config = demo_config(gateway.port, log_path, world)
-        banner = f"DEMO · simulated Gateway on 127.0.0.1:{gateway.port} ({world.name}) · nothing here is real"
+        banner = f"DEMO · nothing here is real · simulated Gateway on 127.0.0.1:{gateway.port} ({world.name})"
         runner = ProbeRunner(config, host=demo_host(gateway.port, world))
-        _console(config, log_path, operator, runner=runner, mode="DRILL", banner=banner)
+        # DRILL sessions and entries, so nothing the demo writes passes for a live incident; the screens say DEMO.
+        _console(config, log_path, operator, runner=runner, mode="DRILL", demo=True, banner=banner)
     click.echo(f"Demo log: {log_path}")
     click.echo(f"Read it with: irtui log list --log {log_path}")

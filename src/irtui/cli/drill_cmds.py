@@ -12,7 +12,7 @@ from typing import Any, Callable
 import click
 from rich.console import Console
 
-from irtui.cli.drill_views import banner, briefing, check_table, drills_table, report_view, score_card
+from irtui.cli.drill_views import banner, briefing, briefing_body, briefing_title, check_table, drills_table, report_view, score_card
 
 _drills_option = click.option(
     "--drills", "drills_dir", type=click.Path(path_type=Path), help="Drill files or folder (default: $IRTUI_DRILLS or ./drills)."
@@ -90,8 +90,8 @@ def list_drills(drills_dir: Path | None) -> None:
 @_drills_option
 @_friendly
 def run(name: str, operator: str | None, config_path: Path | None, log_path: Path | None, drills_dir: Path | None) -> None:
-    """Brief, open the console in DRILL mode against the drill's world, then score the run."""
-    from irtui.app.factory import make_app
+    """Open the console in DRILL mode against the drill's world, with its briefing, then score the run."""
+    from irtui.app.factory import Briefing, make_app
     from irtui.config import load_config
     from irtui.drills.play import DrillRun
     from irtui.drills.world import DrillStore, DrillWorld
@@ -111,8 +111,7 @@ def run(name: str, operator: str | None, config_path: Path | None, log_path: Pat
         if not stale.in_use and not stale.finishing:
             store.discard(stale.id, "left open by an earlier drill run")
             console.print(f"Discarded drill session {stale.id}, left open by an earlier run.", style="dim", markup=False)
-    console.print(briefing(chosen, tree))
-    click.pause("Press any key to start the drill...")
+    console.print(briefing(chosen, tree))  # stays in the terminal, above the score card
     with DrillWorld(chosen) as world:
         drill_run = DrillRun(chosen, tree, world, store)
         app = make_app(
@@ -125,6 +124,8 @@ def run(name: str, operator: str | None, config_path: Path | None, log_path: Pat
             operator=operator or config.log.operator or None,
             start_tree=tree.id,
             drill_banner=banner(chosen, tree),
+            time_target=chosen.target(tree),
+            briefing=Briefing(briefing_title(chosen), briefing_body(chosen, tree)),
             drill_info=drill_run.drill_info,
             on_finished=lambda entry: (drill_run.finished(entry), app.exit()),
         )

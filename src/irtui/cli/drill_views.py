@@ -45,23 +45,32 @@ def drills_table(drills: Sequence[Drill], trees: dict[str, Tree]) -> Table:
     return table
 
 
-def briefing(drill: Drill, tree: Tree) -> Panel:
-    body = Group(
+def briefing_title(drill: Drill) -> str:
+    return f"DRILL · {drill.title}"
+
+
+def briefing_body(drill: Drill, tree: Tree) -> Group:
+    """What the operator is told: shown in the console before the clock starts, and on `i`."""
+    return Group(
         Text.assemble(("Tree: ", "dim"), f"{tree.title} ({tree.severity.value})", ("   Target: ", "dim"), format_duration(drill.target(tree))),
         Text(""),
         Text(drill.briefing.strip()),
         Text(""),
         Text(
             "The Gateway is simulated and the host is staged: nothing you do here touches a real account. "
-            "The clock starts when the console opens; the drill ends when you append the entry (ctrl+s).",
+            "The clock starts when you close the briefing; the drill ends when you append the entry (ctrl+s).",
             style="dim",
         ),
     )
-    return Panel(body, title=f"DRILL · {drill.title}", title_align="left", border_style="yellow")
+
+
+def briefing(drill: Drill, tree: Tree) -> Panel:
+    return Panel(briefing_body(drill, tree), title=briefing_title(drill), title_align="left", border_style="yellow")
 
 
 def banner(drill: Drill, tree: Tree) -> str:
-    return f"DRILL · {drill.title} · target {format_duration(drill.target(tree))} · simulated Gateway, not a live incident"
+    """Most important first: a narrow terminal cuts the end."""
+    return f"DRILL · not a live incident · {drill.title} · target {format_duration(drill.target(tree))}"
 
 
 def score_card(score: Score, where: str | None = None) -> Panel:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import click
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -85,9 +85,23 @@ def _sweep_table(sweep: Sweep, title: str) -> Table:
     return table
 
 
+class Hanging:
+    """`label body`, with the body's wrapped lines under its first character, not under column 0."""
+
+    def __init__(self, label: str | Text, body: str | Text, *, indent: int = 0) -> None:
+        self.lead = Text.assemble(" " * indent, label, " ")
+        self.body = Text(body) if isinstance(body, str) else body
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        room = max(20, options.max_width - self.lead.cell_len)
+        for number, line in enumerate(self.body.wrap(console, room, overflow="fold")):
+            line.rstrip()
+            yield Text.assemble(self.lead if number == 0 else " " * self.lead.cell_len, line)
+
+
 def _print_skipped(console: Console, sweep: Sweep) -> None:
     for name, why in sweep.skipped.items():
-        console.print(f"[dim]not run: {PROBES[name].title} — {why}[/dim]")
+        console.print(Hanging(Text("not run:", style="dim"), Text(f"{PROBES[name].title} — {why}", style="dim")))
 
 
 @click.command()
@@ -134,21 +148,30 @@ def tree_probes(tree: Tree) -> list[str]:
     return [name for name in PROBES if name in named]
 
 
+def _answer_line(step: Any) -> Text:
+    line = Text(step.answer, style="bold")
+    said = SOURCE_WORDS[step.source.value] + (f": {step.evidence}" if step.evidence else "")
+    line.append(f"  ({said})", style="dim")
+    return line
+
+
 def _print_diagnosis(console: Console, tree: Tree, diagnosis: Diagnosis, sweep: Sweep) -> None:
-    console.print(f"[bold]{tree.title}[/bold] ({tree.id}, {tree.severity}) — probes took {sweep.elapsed_ms:.0f} ms")
+    # Text objects, not markup: a probe's evidence may hold brackets. Wrapped lines hang
+    # under their text, so the path reads in an 80-column terminal.
+    console.print(Text.assemble((tree.title, "bold"), f" ({tree.id}, {tree.severity}) — probes took {sweep.elapsed_ms:.0f} ms"))
     for number, step in enumerate(diagnosis.path, start=1):
-        console.print(f" {number:>2}. {step.text}")
-        console.print(f"     → [bold]{step.answer}[/bold]  [dim]({SOURCE_WORDS[step.source.value]}{': ' + step.evidence if step.evidence else ''})[/dim]")
+        console.print(Hanging(f"{number:>2}.", step.text, indent=1))
+        console.print(Hanging("→", _answer_line(step), indent=5))
     node = tree.node(diagnosis.stopped_at)
     if diagnosis.outcome is not None:
         outcome = diagnosis.outcome
-        console.print(f"[bold]Outcome:[/bold] {outcome.outcome.value.replace('_', ' ')} — {outcome.summary}")
+        console.print(Hanging(Text("Outcome:", style="bold"), f"{outcome.outcome.value.replace('_', ' ')} — {outcome.summary}"))
         for item in outcome.follow_ups:
-            console.print(f"   • {item}")
+            console.print(Hanging("•", item, indent=3))
         return
     what = node.question if isinstance(node, QuestionNode) else getattr(node, "action", "")
-    console.print(f"[bold yellow]Operator needed at[/bold yellow] {diagnosis.stopped_at}: {what}")
-    console.print(f"[dim]why: {diagnosis.reason}[/dim]")
+    console.print(Hanging(Text("Operator needed at", style="bold yellow"), f"{diagnosis.stopped_at}: {what}"))
+    console.print(Hanging(Text("why:", style="dim"), Text(diagnosis.reason, style="dim")))
 
 
 @click.command()

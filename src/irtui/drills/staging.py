@@ -1,8 +1,9 @@
-"""Turning a drill's world into what the probes read: a FakeHost and a Config.
+"""Turning a staged world into what the probes read: a FakeHost and a Config.
 
-The probes are not told they are in a drill. They read the host through a FakeHost
-built from the drill's host facts (the same `FakeHost.from_dict` mapping `--host-facts`
-takes) and the Gateway through a Config that points at the simulator.
+The probes are not told they are in a drill (or the demo). They read the host through
+a FakeHost built from staged host facts (the same `FakeHost.from_dict` mapping
+`--host-facts` takes) and the Gateway through a Config that points at the simulator.
+Drills (`world.py`) and `irtui demo` (`demo.py`) both stage their worlds here.
 """
 
 from __future__ import annotations
@@ -34,11 +35,16 @@ TRADING_SYSTEM = {"pid": 5151, "name": "python3", "cmdline": ["python3", "tradin
 
 @dataclass(frozen=True)
 class Deadlines:
-    """How long the probes wait on the simulator: short, since it answers at once or never."""
+    """How long the probes wait on the simulator: short, since it answers at once or never.
+
+    `min_api_interval_s` is the API gate's spacing: none for drills, whose world changes
+    at once after an action; the demo keeps the real default, to behave as it would live.
+    """
 
     api_timeout_s: float = 2.0
     request_timeout_s: float = 2.0
     connect_timeout_s: float = 0.5
+    min_api_interval_s: float = 0.0
 
 
 INTERACTIVE = Deadlines()
@@ -113,8 +119,9 @@ def simulator_config(
     trading_port: int | None = None,
     deadlines: Deadlines = INTERACTIVE,
     settings: Mapping[str, Any] | None = None,
+    source: str = "drill",
 ) -> Config:
-    """A Config that probes a simulator on 127.0.0.1 with short deadlines and no API interval.
+    """A Config that probes a simulator on 127.0.0.1 with short deadlines.
 
     `settings` (TOML-shaped sections) come first; the Gateway's address and deadlines
     always follow the simulator. `trading_port` is the system's port when it is not the
@@ -130,7 +137,7 @@ def simulator_config(
             "connect_timeout_s": deadlines.connect_timeout_s,
             "api_timeout_s": deadlines.api_timeout_s,
             "request_timeout_s": deadlines.request_timeout_s,
-            "min_api_interval_s": 0,  # the simulator is ours: no gentleness needed
+            "min_api_interval_s": deadlines.min_api_interval_s,
         },
     }
     defaults = {
@@ -142,7 +149,7 @@ def simulator_config(
         "positions": {"source": str(POSITIONS_FILE)},
     }
     data = _merged(_merged(defaults, settings or {}), forced)
-    data["source"] = "drill"
+    data["source"] = source
     try:
         return Config.model_validate(data)
     except ValidationError as error:

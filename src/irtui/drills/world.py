@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from irtui.config import Config
 from irtui.drills.model import Drill, World
 from irtui.drills.staging import INTERACTIVE, Deadlines, fake_host, simulator_config
+from irtui.probes.api_gate import API_GATE
 from irtui.probes.runner import ProbeRunner, Sweep
 from irtui.session.store import Session, SessionStore
 from irtui.session.walk import Clock, Step, utc_now
@@ -104,6 +105,13 @@ class DrillWorld:
         self.sync(path)
         return self.runner().run(list(names) if names else None)
 
+    def next_api_probe_in(self) -> float:
+        """Seconds until the API gate lets a fresh API session at the simulator through."""
+        with self._lock:
+            assert self.config is not None
+            gateway = self.config.gateway
+        return API_GATE.next_allowed_in(gateway.host, gateway.trading_port, gateway.min_api_interval_s)
+
 
 class _closed_port:
     """A loopback port reserved by a bound socket that never listens: connecting is refused."""
@@ -140,6 +148,9 @@ class DrillProbeRunner:
 
     def run(self, names: Sequence[str] | None = None) -> Sweep:
         return self.world.probe(list(self.path()), names)
+
+    def next_api_probe_in(self) -> float:
+        return self.world.next_api_probe_in()
 
 
 def session_path(store: DrillStore) -> PathSource:

@@ -43,6 +43,21 @@ class ApiGate:
         self._busy: set[Target] = set()
         self._last: dict[Target, _Last] = {}
 
+    def next_allowed_in(self, host: str, port: int, min_interval_s: float) -> float:
+        """Seconds until a new API session with (host, port) may start; 0 means now.
+
+        While a session is running the answer is the whole interval: the next one may
+        start `min_interval_s` after it ends, and until then a sweep gets its results again.
+        """
+        target = (host, port)
+        with self._lock:
+            if target in self._busy:
+                return max(0.0, min_interval_s)
+            last = self._last.get(target)
+            if last is None:
+                return 0.0
+            return max(0.0, min_interval_s - (time.monotonic() - last.ended))
+
     def forget(self) -> None:
         """Drop every remembered session (tests, and a changed configuration)."""
         with self._lock:

@@ -83,6 +83,14 @@ class ProbeRunner:
         self.host: HostFacts = host or RealHost()
         self.gate = gate
 
+    def next_api_probe_in(self) -> float:
+        """Seconds until the API gate lets a sweep open a new API session (0: now).
+
+        Until then a sweep's API probes return the last session's results, marked `reused`.
+        """
+        gw = self.config.gateway
+        return self.gate.next_allowed_in(gw.host, gw.trading_port, gw.min_api_interval_s)
+
     def run(self, names: Iterable[str] | None = None) -> Sweep:
         """One sweep, in a fresh event loop in the calling thread (safe from worker threads)."""
         return asyncio.run(self.run_async(names))

@@ -188,6 +188,11 @@ class SimulatedGateway:
     # --- connections --------------------------------------------------------------
 
     async def _on_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # asyncio turns Nagle off only for sockets made with proto=IPPROTO_TCP, and ours has
+        # proto 0: without this, every multi-message reply stalls on the client's delayed ACK (~40 ms).
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self._mode in ("close", "refuse") or not self._running:
             log.info("sim: accepted %s and closed it (mode %s)", writer.get_extra_info("peername"), self._mode)
             writer.close()

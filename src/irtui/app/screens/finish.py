@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from irtui.app.commands import BRIEFING
 from irtui.app.factory import Services
 from irtui.app.widgets.banner import ModeBanner
 from irtui.app.widgets.clocks import WalkClock
@@ -49,6 +50,7 @@ class FinishScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "append", "Append to log", id="append", priority=True),
         Binding("escape", "back", "Back a step", id="finish-back"),
+        BRIEFING,
     ]
 
     def __init__(self, session: "Session", services: Services) -> None:
@@ -62,10 +64,10 @@ class FinishScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         tree = self.session.tree
-        yield ModeBanner(self.services.mode, self.services.drill_banner)
+        yield ModeBanner.of(self.services)
         with Horizontal(id="top-bar"):
             yield Static(Text.assemble(severity_tag(tree), " ", (tree.title, "bold"), (" · finish", "dim")), id="top-title")
-            yield WalkClock(self.session.walk.elapsed, tree.target, id="walk-clock")
+            yield WalkClock(self.session.walk.elapsed, self.services.target(tree), id="walk-clock")
         yield Static(self._outcome_text(), id="outcome")
         with Horizontal(id="finish-body"):
             with VerticalScroll(id="finish-form"):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from datetime import datetime
+from typing import TYPE_CHECKING, Mapping, Sequence, cast
 
 from rich.text import Text
 from textual import on
@@ -12,6 +13,7 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Static
 
+from irtui.app.commands import BRIEFING
 from irtui.app.factory import Services
 from irtui.app.messages import ProbesFailed, ProbesFinished
 from irtui.app.widgets.banner import ModeBanner
@@ -19,6 +21,7 @@ from irtui.app.widgets.clocks import WallClock
 from irtui.app.widgets.quick_reference import QuickReference
 from irtui.app.widgets.status_panel import StatusPanel
 from irtui.app.widgets.suspect import SuspectIncident
+from irtui.probes.clock import WINDOWS, applicable, sunday_relogin
 from irtui.probes.result import ProbeResult
 from irtui.session.triage import rank_incidents
 
@@ -26,12 +29,23 @@ if TYPE_CHECKING:
     from irtui.app.app import IncidentConsole
 
 
-def reset_warning(results: dict[str, ProbeResult]) -> str | None:
-    """The reset-window probe's own words, when now is a window or the Sunday re-login."""
-    window = results.get("reset_window")
-    if window is None or not (window.fact("in_window") or window.fact("sunday_relogin")):
-        return None
-    return f"⚠ {window.summary}"
+def reset_warning(now: datetime, regions: Sequence[str], results: Mapping[str, ProbeResult]) -> str | None:
+    """The one-line warning when now is inside an IBKR reset window or the Sunday re-login.
+
+    The console's own clock decides, so the warning is there before any probe answers;
+    the reset-window probe's word counts too, for a host whose clock is staged (drills).
+    """
+    inside = [w for w in applicable(tuple(regions)) if w.contains(now)]
+    relogin = sunday_relogin(now)
+    probed = results.get("reset_window")
+    if not inside and not relogin and probed is not None:
+        inside = [w for w in WINDOWS if probed.fact("in_window") and w.id == probed.fact("window")]
+        relogin = bool(probed.fact("sunday_relogin"))
+    if inside:
+        return f"⚠ Inside the IBKR {inside[0].label}: a connection loss now may be expected"
+    if relogin:
+        return "⚠ Sunday after 01:00 ET: the Gateway's weekly full login (with 2FA) is due"
+    return None
 
 
 class HomeScreen(Screen[None]):
@@ -39,6 +53,7 @@ class HomeScreen(Screen[None]):
         Binding("p", "probe", "Probe now", id="probe-now"),
         Binding("u", "resume", "Resume open session", id="resume"),
         Binding("q", "app.quit", "Quit", id="quit"),
+        BRIEFING,
     ]
 
     def __init__(self, services: Services) -> None:
@@ -55,9 +70,9 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         s = self.services
-        yield ModeBanner(s.mode, s.drill_banner)
+        yield ModeBanner.of(s)
         with Horizontal(id="top-bar"):
-            yield Static(Text.assemble(("irtui ", "bold"), f"{s.mode} · gateway {s.gateway} · {s.operator}"), id="top-title")
+            yield Static(Text.assemble(("irtui ", "bold"), f"{s.label} · gateway {s.gateway} · {s.operator}"), id="top-title")
             yield WallClock(s.clock, s.config.app.timezone, id="wall-clock")
         yield Static(id="reset-warning")
         yield SuspectIncident(id="suspect")
@@ -126,7 +141,7 @@ class HomeScreen(Screen[None]):
             if results:
                 self.query_one(SuspectIncident).show(suspects)
                 table.mark_suspects(suspects)
-            warning = reset_warning(results)
+            warning = reset_warning(now, self.services.config.reset_window.regions, results)
             banner = self.query_one("#reset-warning", Static)
             banner.display = warning is not None
             banner.update(warning or "")

@@ -18,11 +18,12 @@ class RunbookScreen(Screen[None]):
         Binding("t", "toggle_contents", "Contents", id="runbook-contents"),
     ]
 
-    def __init__(self, path: Path, runbook_id: str, *, mode: str, banner: str | None = None) -> None:
+    def __init__(self, path: Path, runbook_id: str, *, label: str, banner: str | None = None) -> None:
+        """`label` is the run's LIVE, DRILL or DEMO; `banner` the text of its banner, if not the default."""
         super().__init__()
         self.path = path
         self.runbook_id = runbook_id
-        self.mode = mode
+        self.label = label
         self.banner = banner
 
     def compose(self) -> ComposeResult:
@@ -30,7 +31,7 @@ class RunbookScreen(Screen[None]):
             text = self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             text = f"# {self.runbook_id}\n\nCannot read `{self.path}`: {error}"
-        yield ModeBanner(self.mode, self.banner)
+        yield ModeBanner(self.label, self.banner)
         yield Static(f"Runbook {self.runbook_id} · {self.path.name}", id="top-bar")
         yield MarkdownViewer(text, show_table_of_contents=False, id="runbook")
         yield Footer(compact=True)

@@ -1,4 +1,4 @@
-"""Walk: one question (or action) at a time, with its evidence, the path, and the clock."""
+"""Walk: one node at a time, the path and the clock; the question's evidence lives in QuestionPane."""
 
 from __future__ import annotations
 
@@ -12,17 +12,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
-from irtui.app.evidence import merge_newest
+from irtui.app.commands import BRIEFING
 from irtui.app.factory import Services
-from irtui.app.messages import ProbesFailed, ProbesFinished
 from irtui.app.widgets.banner import ModeBanner
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.command_list import CommandList
-from irtui.app.widgets.evidence_view import EvidenceView
 from irtui.app.widgets.path_view import PathView
-from irtui.app.widgets.question_view import AnswerList, QuestionView
+from irtui.app.widgets.question_pane import QuestionPane
+from irtui.app.widgets.question_view import QuestionView
 from irtui.app.widgets.quick_reference import severity_tag
-from irtui.probes.result import ProbeResult
 from irtui.session.store import Session, SessionError
 from irtui.session.walk import Suggestion, Walk
 from irtui.trees.model import ActionNode, QuestionNode
@@ -44,6 +42,7 @@ class WalkScreen(Screen[None]):
         Binding("n", "note", "Note", id="note"),
         Binding("r", "runbook", "Runbook", id="runbook"),
         Binding("escape", "leave", "Home", id="leave"),
+        BRIEFING,
     ]
 
     def __init__(self, session: Session, services: Services) -> None:
@@ -51,11 +50,7 @@ class WalkScreen(Screen[None]):
         self.session = session
         self.services = services
         self.incident_tree = session.walk.tree
-        self.results: dict[str, ProbeResult] = {}
-        self._probing: str | None = None
         self._shown: str | None = None
-        self._followed_probe = True  # the highlight follows the probe until the operator moves it
-        self._placed: int | None = None  # where this screen last put the highlight itself
 
     @property
     def console(self) -> "IncidentConsole":
@@ -65,23 +60,24 @@ class WalkScreen(Screen[None]):
     def walk(self) -> Walk:
         return self.session.walk
 
+    @property
+    def pane(self) -> QuestionPane:
+        return self.query_one(QuestionPane)
+
     def compose(self) -> ComposeResult:
-        yield ModeBanner(self.services.mode, self.services.drill_banner)
+        yield ModeBanner.of(self.services)
         with Horizontal(id="top-bar"):
             title = Text.assemble(severity_tag(self.incident_tree), " ", (self.incident_tree.title, "bold"))
             yield Static(title, id="top-title")
-            yield WalkClock(self.walk.elapsed, self.incident_tree.target, id="walk-clock")
+            yield WalkClock(self.walk.elapsed, self.services.target(self.incident_tree), id="walk-clock")
         with VerticalScroll(id="walk-body"):
             yield PathView(self.services.operator, id="path")
             yield QuestionView(id="question")
-            yield EvidenceView(id="evidence")
-            yield AnswerList(id="answers")
+            yield QuestionPane(self.session, self.services, id="question-pane")
             yield CommandList(id="commands")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.results = dict(self.session.probes)
-        merge_newest(self.results, self.console.evidence)
         self._enter_node()
 
     def on_screen_resume(self) -> None:
@@ -93,92 +89,39 @@ class WalkScreen(Screen[None]):
     def _enter_node(self) -> None:
         node = self.walk.current
         self._shown = self.walk.current_id
-        self._followed_probe = True
         if self.walk.finished:
             from irtui.app.screens.finish import FinishScreen
 
             self._show_path()
+            self.pane.show(None)
             self.app.push_screen(FinishScreen(self.session, self.services))
             return
         is_question = isinstance(node, QuestionNode)
         with self.app.batch_update():
             self._show_path()
             self.query_one(QuestionView).show(node)
-            self.query_one(EvidenceView).display = is_question
-            self.query_one(AnswerList).display = is_question
+            self.pane.display = is_question
             self.query_one(CommandList).display = not is_question
-            if is_question:
-                self._show_question(node)
-                self.query_one(AnswerList).focus()
+            if isinstance(node, QuestionNode):
+                self.pane.show(node)
             else:
+                self.pane.show(None)
                 commands = self.query_one(CommandList)
                 commands.show(list(node.commands))
                 commands.display = bool(node.commands)
                 commands.focus()
         self.query_one("#walk-body", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
-        if is_question and node.probe:
-            self.action_probe()
 
     def _show_path(self) -> None:
         self.query_one(PathView).show(self.walk.path, notes=len(self.session.notes))
 
-    def _suggestion(self) -> Suggestion | None:
-        return self.walk.suggestion(self.results)
-
-    def _show_question(self, node: QuestionNode, *, keep_highlight: bool = False) -> None:
-        suggestion = self._suggestion()
-        picks = node.answers[suggestion.answer_index].answer if suggestion else None
-        result = self.results.get(node.probe) if node.probe else None
-        self.query_one(EvidenceView).show(
-            node.probe, result, self.services.clock(), probing=self._probing == node.probe, picks=picks
-        )
-        answers = self.query_one(AnswerList)
-        highlighted = answers.highlighted
-        answers.show(node, suggestion.answer_index if suggestion else None)
-        if keep_highlight and highlighted is not None:
-            answers.highlighted = highlighted
-        self._placed = answers.highlighted
-
-    # Probes --------------------------------------------------------------------------------
+    def suggestion(self) -> Suggestion | None:
+        """The probe's answer to the current question, from evidence newer than the last action."""
+        return self.pane.suggestion()
 
     def action_probe(self) -> None:
-        node = self.walk.current
-        if not isinstance(node, QuestionNode) or node.probe is None:
-            return
-        if self._probing == node.probe:
-            self.notify("Still probing; the result shows here when it comes.", timeout=3)
-            return
-        self._probing = node.probe
-        self._show_question(node, keep_highlight=True)
-        self.console.request_probes((node.probe,), self)
-
-    @on(ProbesFinished)
-    def _probes_finished(self, message: ProbesFinished) -> None:
-        results = dict(message.sweep.results)
-        self.console.remember(results)
-        merge_newest(self.results, results)
-        for result in results.values():
-            self._recorded(self.session.record_probe, result)
-        if self._probing in results:
-            self._probing = None
-        node = self.walk.current
-        if isinstance(node, QuestionNode) and node.probe in results:
-            with self.app.batch_update():
-                self._show_question(node, keep_highlight=not self._followed_probe)
-            self.refresh_bindings()
-
-    @on(ProbesFailed)
-    def _probes_failed(self, message: ProbesFailed) -> None:
-        self._probing = None
-        node = self.walk.current
-        if isinstance(node, QuestionNode):
-            self._show_question(node, keep_highlight=True)
-
-    @on(OptionList.OptionHighlighted, "#answers")
-    def _operator_moved(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_index != self._placed:
-            self._followed_probe = False
+        self.pane.probe()
 
     # Answering -----------------------------------------------------------------------------
 
@@ -190,7 +133,7 @@ class WalkScreen(Screen[None]):
         node = self.walk.current
         if not isinstance(node, QuestionNode) or not 0 <= index < len(node.answers):
             return
-        suggestion = self._suggestion()
+        suggestion = self.suggestion()
         if suggestion is not None and suggestion.answer_index != index:
             self._ask_override(node, suggestion, index)
         else:
@@ -198,7 +141,7 @@ class WalkScreen(Screen[None]):
 
     def action_override(self) -> None:
         node = self.walk.current
-        suggestion = self._suggestion()
+        suggestion = self.suggestion()
         if isinstance(node, QuestionNode) and suggestion is not None:
             self._ask_override(node, suggestion, None)
 
@@ -212,12 +155,9 @@ class WalkScreen(Screen[None]):
         self.app.push_screen(OverrideScreen(node, suggestion, chosen), overridden)
 
     def _commit(self, index: int) -> None:
-        node = self.walk.current
-        assert isinstance(node, QuestionNode)
-        result = self.results.get(node.probe) if node.probe else None
-        suggestion = self._suggestion()
+        suggestion = self.suggestion()
         by_probe = suggestion is not None and suggestion.answer_index == index
-        if self._recorded(self.session.answer, index, result=result, by_probe=by_probe):
+        if self._recorded(self.session.answer, index, result=self.pane.fresh_result(), by_probe=by_probe):
             self._enter_node()
 
     # Actions -------------------------------------------------------------------------------
@@ -283,7 +223,7 @@ class WalkScreen(Screen[None]):
             self.notify(f"Runbook {self.incident_tree.runbook or '(none)'} was not found.", severity="warning")
             return
         runbook_id = self.incident_tree.runbook or path.stem
-        self.app.push_screen(RunbookScreen(path, runbook_id, mode=self.services.mode, banner=self.services.drill_banner))
+        self.app.push_screen(RunbookScreen(path, runbook_id, label=self.services.label, banner=self.services.drill_banner))
 
     def action_leave(self) -> None:
         self.app.pop_screen()
@@ -301,7 +241,7 @@ class WalkScreen(Screen[None]):
         if action == "probe":
             return question and node.probe is not None  # type: ignore[union-attr]
         if action == "override":
-            return (self._suggestion() is not None) if question and node.probe else False  # type: ignore[union-attr]
+            return (self.suggestion() is not None) if question and node.probe else False  # type: ignore[union-attr]
         if action == "back":
             return True if self.walk.path else None
         if action == "runbook":

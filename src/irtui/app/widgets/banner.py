@@ -1,13 +1,27 @@
-"""The mode banner: a drill must never be mistaken for a live incident."""
+"""The mode banner: a drill (or the demo) must never be mistaken for a live incident."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Static
 
-DEFAULT_DRILL_BANNER = "DRILL · practice run against a simulated Gateway · not a live incident"
+if TYPE_CHECKING:
+    from irtui.app.factory import Services
+
+DEFAULT_BANNERS = {
+    "DRILL": "DRILL · practice run against a simulated Gateway · not a live incident",
+    "DEMO": "DEMO · nothing here is real · simulated Gateway",
+}
 
 
 class ModeBanner(Static):
-    def __init__(self, mode: str, text: str | None = None) -> None:
-        super().__init__(text or DEFAULT_DRILL_BANNER, classes="mode-banner")
-        self.display = mode == "DRILL"
+    """Shown on every screen unless the run is LIVE; `label` is LIVE, DRILL or DEMO."""
+
+    def __init__(self, label: str, text: str | None = None) -> None:
+        super().__init__(text or DEFAULT_BANNERS.get(label, label), classes="mode-banner")
+        self.display = label != "LIVE"
+
+    @classmethod
+    def of(cls, services: "Services") -> "ModeBanner":
+        return cls(services.label, services.drill_banner)

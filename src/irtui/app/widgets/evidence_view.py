@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
@@ -10,6 +11,15 @@ from textual.widgets import Static
 from irtui.app.widgets.marks import OK, WARN, age, mark, summary
 from irtui.probes.registry import PROBES
 from irtui.probes.result import ProbeResult
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Evidence from before the operator's last action, and when a fresh probe may run."""
+
+    stale: bool = False
+    fresh_in_s: float = 0.0  # > 0: the API gate holds the fresh probe back this long
+    interval_s: float = 0.0  # the gate's spacing, to say why
 
 
 class EvidenceView(Static):
@@ -25,14 +35,19 @@ class EvidenceView(Static):
         *,
         probing: bool,
         picks: str | None,
+        freshness: Freshness = Freshness(),
+        hint: str | None = None,
     ) -> None:
+        text = Text()
+        if hint:
+            text.append(f"⏳ {hint}\n", style=WARN)
         if probe is None:
             self.border_title = "Evidence"
-            self.update(Text("No probe answers this question: check by hand, as the guidance says.", style="dim"))
+            text.append("No probe answers this question: check by hand, as the guidance says.", style="dim")
+            self.update(text)
             return
         title = PROBES[probe].title if probe in PROBES else probe
         self.border_title = "Evidence · p re-runs the probe · o overrides it"
-        text = Text()
         if probing:
             text.append(f"… probing {title}", style="italic")
             text.append(" (keys still work)\n" if result is None else " (last result below)\n", style="dim")
@@ -40,12 +55,29 @@ class EvidenceView(Static):
             text.append_text(mark(result.status))
             text.append(f" {title}: ", style="bold")
             text.append(summary(result))
-            text.append(f"  ({age(result, now)} ago)", style="dim")
-            if picks is not None:
-                text.append("\nThe probe answers: ", style="dim")
-                text.append(picks, style=f"bold {OK}")
+            if freshness.stale:
+                text.append("  (from before your action — re-probing…)", style=WARN)
+                text.append_text(self._fresh_probe_line(freshness, probing))
             else:
-                text.append("\nThe probe's facts match no answer: choose yourself.", style=WARN)
+                text.append(f"  ({age(result, now)} ago)", style="dim")
+                if picks is not None:
+                    text.append("\nThe probe answers: ", style="dim")
+                    text.append(picks, style=f"bold {OK}")
+                else:
+                    text.append("\nThe probe's facts match no answer: choose yourself.", style=WARN)
         elif not probing:
             text.append("Not probed yet: press p.", style="dim")
         self.update(text)
+
+    @staticmethod
+    def _fresh_probe_line(freshness: Freshness, probing: bool) -> Text:
+        if freshness.fresh_in_s > 0:
+            seconds = max(1, round(freshness.fresh_in_s))
+            return Text.assemble(
+                "\n",
+                (f"fresh probe in {seconds} s", "bold"),
+                (f" — irtui probes the Gateway at most every {freshness.interval_s:g} s", "dim"),
+            )
+        if probing:
+            return Text("\nThe probe suggests an answer once the fresh result is in.", style="dim")
+        return Text("\nA fresh probe starts in a moment.", style="dim")
