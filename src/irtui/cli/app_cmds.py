@@ -5,22 +5,17 @@ from __future__ import annotations
 import getpass
 import os
 import tempfile
-from functools import wraps
 from pathlib import Path
 from typing import Any, Callable
 
 import click
-from rich.console import Console
 
-from irtui.config import Config, ConfigError, load_config
+from irtui.cli.common import BadInput, friendly, warn
+from irtui.config import Config, load_config
 
 LOG_ENV = "IRTUI_LOG"
 
 
-class BadInput(click.ClickException):
-    """A configuration, tree name or scenario that cannot be used (exit code 2, as for arguments)."""
-
-    exit_code = 2
 
 
 def _options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -33,21 +28,8 @@ def _options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ConfigError as error:
-            raise BadInput(str(error)) from None
-        except OSError as error:
-            raise click.ClickException(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
-
-    return run
 
 
-def _warn(message: str) -> None:
-    Console(stderr=True, highlight=False).print(f"[yellow]warning:[/yellow] {message}", markup=True, soft_wrap=True)
 
 
 def _trees() -> Any:
@@ -55,7 +37,7 @@ def _trees() -> Any:
 
     trees = load_trees()
     for problem in trees.problems:
-        _warn(f"{problem} (this tree is left out)")
+        warn(f"{problem} (this tree is left out)")
     if not trees.trees:
         raise click.ClickException(f"no incident trees could be loaded from {default_trees_dir()}; set IRTUI_TREES")
     return trees
@@ -102,7 +84,7 @@ def _console(
 
 @click.command("home")
 @_options
-@_friendly
+@friendly
 def home(config_path: Path | None, log_path: Path | None, operator: str | None) -> None:
     """Open the incident console (what plain `irtui` does)."""
     config = load_config(config_path)
@@ -112,7 +94,7 @@ def home(config_path: Path | None, log_path: Path | None, operator: str | None) 
 @click.command("run")
 @click.argument("tree_id", metavar="TREE")
 @_options
-@_friendly
+@friendly
 def run(tree_id: str, config_path: Path | None, log_path: Path | None, operator: str | None) -> None:
     """Start walking one incident tree at once, such as connection_loss."""
     config = load_config(config_path)
@@ -133,7 +115,7 @@ def default_demo_log() -> Path:
     "--log", "log_path", type=click.Path(dir_okay=False, path_type=Path), help="Where the demo writes (never your real log)."
 )
 @click.option("--operator", metavar="NAME", help="Who is at the keyboard (default: $USER).")
-@_friendly
+@friendly
 def demo(scenario: str, log_path: Path | None, operator: str | None) -> None:
     """Try irtui with no IB account: a simulated, failing Gateway and the console pointed at it."""
     from irtui.drills.demo import demo_config, demo_host

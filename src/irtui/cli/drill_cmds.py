@@ -5,12 +5,12 @@ from __future__ import annotations
 import difflib
 import json
 import time
-from functools import wraps
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
-from rich.console import Console
+
+from irtui.cli.common import friendly, stdout_console, warn
 
 from irtui.cli.drill_views import banner, briefing, briefing_body, briefing_title, check_table, drills_table, report_view, score_card
 
@@ -22,25 +22,10 @@ _log_option = click.option(
 )
 
 
-def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
-            raise
-        except Exception as error:  # a broken config, an unreadable log, a port in use: one clear line
-            raise click.ClickException(str(error) or type(error).__name__) from None
-
-    return run
 
 
-def _out() -> Console:
-    return Console(highlight=False)
 
 
-def _warn(message: str) -> None:
-    Console(stderr=True, highlight=False).print(f"[yellow]warning:[/yellow] {message}", markup=True, soft_wrap=True)
 
 
 def _load(drills_dir: Path | None) -> tuple[Any, Any]:
@@ -49,10 +34,10 @@ def _load(drills_dir: Path | None) -> tuple[Any, Any]:
 
     trees = load_trees()
     for problem in trees.problems:
-        _warn(f"{problem} (this tree is left out)")
+        warn(f"{problem} (this tree is left out)")
     drills = load_drills([drills_dir] if drills_dir else None, trees=trees)
     for problem in drills.problems:
-        _warn(f"{problem} (this drill is left out)")
+        warn(f"{problem} (this drill is left out)")
     if not drills.drills:
         raise click.ClickException(f"no drills could be loaded from {drills_dir or default_drills_dir()}; set IRTUI_DRILLS")
     return trees, drills
@@ -74,12 +59,12 @@ def drill() -> None:
 
 @drill.command("list")
 @_drills_option
-@_friendly
+@friendly
 def list_drills(drills_dir: Path | None) -> None:
     """The drills there are: name, tree, title and time target."""
     trees, drills = _load(drills_dir)
     ordered = sorted(drills.drills.values(), key=lambda d: (d.tree, d.id))
-    _out().print(drills_table(ordered, trees.trees))
+    stdout_console().print(drills_table(ordered, trees.trees))
 
 
 @drill.command("run")
@@ -88,7 +73,7 @@ def list_drills(drills_dir: Path | None) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Your configuration (for the log path and operator).")
 @_log_option
 @_drills_option
-@_friendly
+@friendly
 def run(name: str, operator: str | None, config_path: Path | None, log_path: Path | None, drills_dir: Path | None) -> None:
     """Open the console in DRILL mode against the drill's world, with its briefing, then score the run."""
     from irtui.app.factory import Briefing, make_app
@@ -103,7 +88,7 @@ def run(name: str, operator: str | None, config_path: Path | None, log_path: Pat
     tree = trees.get(chosen.tree)
     config = load_config(config_path)
     log = IncidentLog(resolve_log_path(log_path, config_path))
-    console = _out()
+    console = stdout_console()
     # Drill sessions keep their own journals, so a drill is never offered as a live incident to resume.
     store = DrillStore(state_dir_for(log.path) / "drills")
     for stale in store.open_sessions():
@@ -146,7 +131,7 @@ def run(name: str, operator: str | None, config_path: Path | None, log_path: Pat
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Your configuration (for the log path).")
 @_log_option
 @_drills_option
-@_friendly
+@friendly
 def report(as_json: bool, config_path: Path | None, log_path: Path | None, drills_dir: Path | None) -> None:
     """Per tree: when each drill last ran, pass rate, median time, and what no drill reaches."""
     from irtui.drills.report import build_report
@@ -156,23 +141,23 @@ def report(as_json: bool, config_path: Path | None, log_path: Path | None, drill
     log = IncidentLog(resolve_log_path(log_path, config_path))
     read = log.read()
     for damage in read.damaged:
-        _warn(f"{log.path} {damage}")
+        warn(f"{log.path} {damage}")
     summary = build_report(trees.trees.values(), drills.drills.values(), read.entries)
     if as_json:
         click.echo(json.dumps({"log": str(log.path), **summary.to_dict()}, indent=2, ensure_ascii=True))
         return
-    _out().print(report_view(summary))
+    stdout_console().print(report_view(summary))
 
 
 @drill.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@_friendly
+@friendly
 def validate(paths: tuple[Path, ...]) -> None:
     """Check drill files (default: every shipped drill); problems as file:line:col."""
     from irtui.drills.loader import default_drills_dir, load_drills
 
     drills = load_drills(list(paths) or None)
-    console = _out()
+    console = stdout_console()
     for problem in drills.problems:
         console.print(str(problem), markup=False)
     where = ", ".join(map(str, paths)) or str(default_drills_dir())
@@ -184,7 +169,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 @drill.command("check")
 @click.argument("names", nargs=-1)
 @_drills_option
-@_friendly
+@friendly
 def check(names: tuple[str, ...], drills_dir: Path | None) -> None:
     """Play drills headless against the simulator: does each world give the evidence its path expects?"""
     from irtui.drills.play import check_drill
@@ -199,7 +184,7 @@ def check(names: tuple[str, ...], drills_dir: Path | None) -> None:
         except Exception as failure:  # one drill's broken world must not hide the others'
             result, error = None, f"{type(failure).__name__}: {failure}"
         rows.append((item, result, error, time.monotonic() - started))
-    _out().print(check_table(rows))
+    stdout_console().print(check_table(rows))
     bad = [d.id for d, r, _, _ in rows if r is None or r.mismatches or not r.score.passed]
     if bad:
         raise click.ClickException(f"{len(bad)} drill(s) do not play as written: {', '.join(bad)}")

@@ -7,12 +7,12 @@ import gc
 import json
 import os
 from datetime import datetime, timezone
-from functools import wraps
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
-from rich.console import Console
+
+from irtui.cli.common import friendly, stdout_console, warn
 
 from irtui.cli.log_views import entries_table, entry_view, sessions_table, stats_view
 from irtui.incidents import (
@@ -37,27 +37,10 @@ _log_option = click.option(
 )
 
 
-def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    """A clear one-line error instead of a traceback."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
-            raise
-        except Exception as error:  # OSError, or a broken config (ConfigError), which names its key
-            raise click.ClickException(str(error)) from None
-
-    return run
 
 
-def _stdout() -> Console:
-    return Console(highlight=False)
 
 
-def _warn(message: str) -> None:
-    Console(stderr=True, highlight=False).print(f"[yellow]warning:[/yellow] {message}", markup=True, soft_wrap=True)
 
 
 def _open_log(log_path: Path | None) -> tuple[IncidentLog, LogReadResult]:
@@ -65,9 +48,9 @@ def _open_log(log_path: Path | None) -> tuple[IncidentLog, LogReadResult]:
     result = log.read()
     gc.freeze()  # the entries live until the command ends: spare later GC passes the walk over them
     for damage in result.damaged:
-        _warn(f"{log.path} {damage}")
+        warn(f"{log.path} {damage}")
     if result.damaged:
-        _warn(f"{len(result.damaged)} damaged spot(s) in {log.path}; every intact entry is shown")
+        warn(f"{len(result.damaged)} damaged spot(s) in {log.path}; every intact entry is shown")
     return log, result
 
 
@@ -86,7 +69,7 @@ def log() -> None:
 @click.option("--tree", "tree_id", metavar="ID", help="Only entries of this tree.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Show the newest N (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (every field of every entry) instead of a table.")
-@_friendly
+@friendly
 def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, limit: int, as_json: bool) -> None:
     """List the log's entries, oldest first."""
     log_file, result = _open_log(log_path)
@@ -104,7 +87,7 @@ def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, l
             }
         )
         return
-    console = _stdout()
+    console = stdout_console()
     if not log_file.exists():
         console.print(f"No incident log at {log_file.path} yet.", markup=False)
         return
@@ -133,7 +116,7 @@ def _find(entries: list[IncidentEntry], wanted: str) -> IncidentEntry:
 @click.argument("entry_id", metavar="ID")
 @_log_option
 @click.option("--json", "as_json", is_flag=True, help="Print the entry as JSON.")
-@_friendly
+@friendly
 def show(entry_id: str, log_path: Path | None, as_json: bool) -> None:
     """Show one entry in full (ID, or enough of its start to be unique)."""
     _, result = _open_log(log_path)
@@ -141,13 +124,13 @@ def show(entry_id: str, log_path: Path | None, as_json: bool) -> None:
     if as_json:
         _dump(entry.to_json_dict())
     else:
-        _stdout().print(entry_view(entry, [u for u in result.updates if u.entry_id == entry.id]))
+        stdout_console().print(entry_view(entry, [u for u in result.updates if u.entry_id == entry.id]))
 
 
 @log.command("stats")
 @_log_option
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
-@_friendly
+@friendly
 def stats(log_path: Path | None, as_json: bool) -> None:
     """Counts per tree and mode, time to resolve against target, outcomes, open follow-ups."""
     log_file, result = _open_log(log_path)
@@ -156,9 +139,9 @@ def stats(log_path: Path | None, as_json: bool) -> None:
         _dump({"log": str(log_file.path), **summary.to_dict(), "damaged": len(result.damaged)})
         return
     if not result.entries:
-        _stdout().print(f"No entries in {log_file.path} yet.", markup=False)
+        stdout_console().print(f"No entries in {log_file.path} yet.", markup=False)
         return
-    _stdout().print(stats_view(summary))
+    stdout_console().print(stats_view(summary))
 
 
 def _operator() -> str:
@@ -178,7 +161,7 @@ def _operator() -> str:
 @click.option("--reopen", is_flag=True, help="Mark the items as not done again.")
 @click.option("--note", default="", help="A line saying what was done.")
 @click.option("--operator", default=None, help="Who did it (default: the config's log.operator, or $USER).")
-@_friendly
+@friendly
 def tick(entry_id: str, numbers: tuple[int, ...], log_path: Path | None, reopen: bool, note: str, operator: str | None) -> None:
     """Tick follow-ups of an entry as done (numbered as `irtui log show` lists them).
 
@@ -195,13 +178,13 @@ def tick(entry_id: str, numbers: tuple[int, ...], log_path: Path | None, reopen:
     )
     log_file.append_update(update)
     verb = "Reopened" if reopen else "Ticked"
-    _stdout().print(f"{verb} {len(changes)} follow-up(s) of {entry.id}; {len(apply_updates(entry, [update]).open_follow_ups)} still open.", markup=False)
+    stdout_console().print(f"{verb} {len(changes)} follow-up(s) of {entry.id}; {len(apply_updates(entry, [update]).open_follow_ups)} still open.", markup=False)
 
 
 @click.command("resume")
 @_log_option
 @click.option("--json", "as_json", is_flag=True, help="Print the open incidents as JSON.")
-@_friendly
+@friendly
 def resume(log_path: Path | None, as_json: bool) -> None:
     """List incidents left open when irtui stopped (the app resumes them)."""
     log_file = IncidentLog(resolve_log_path(log_path))
@@ -210,7 +193,7 @@ def resume(log_path: Path | None, as_json: bool) -> None:
         completed = store.complete_pending()
     except (LogError, OSError) as error:
         completed = []
-        _warn(f"could not complete an interrupted log write: {error}")
+        warn(f"could not complete an interrupted log write: {error}")
     sessions = store.open_sessions()
     if as_json:
         _dump(
@@ -234,7 +217,7 @@ def resume(log_path: Path | None, as_json: bool) -> None:
             }
         )
         return
-    console = _stdout()
+    console = stdout_console()
     for entry in completed:
         console.print(f"Wrote {entry.id} to {log_file.path}: irtui had stopped while writing it.", markup=False)
     if not sessions:
@@ -243,5 +226,5 @@ def resume(log_path: Path | None, as_json: bool) -> None:
     console.print(sessions_table(sessions))
     for session in sessions:
         for problem in session.problems:
-            _warn(problem)
+            warn(problem)
     console.print("Open it with `irtui` to continue: it offers to resume an open incident where it stopped.", markup=False)

@@ -9,7 +9,7 @@ from typing import Any, Callable, TypeVar
 
 import click
 
-from irtui.trees.loader import Problem, TreeSet, default_trees_dir, load_trees
+from irtui.trees.loader import Problem, TreeSet, load_trees
 from irtui.trees.model import tree_json_schema
 
 F = TypeVar("F", bound=Callable[..., Any])

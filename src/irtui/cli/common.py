@@ -1,0 +1,45 @@
+"""What every verb shares: one-line errors instead of tracebacks, and warnings on stderr."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+import click
+from rich.console import Console
+
+
+class BadInput(click.ClickException):
+    """Bad configuration, arguments or input files: exit 2, as the README promises."""
+
+    exit_code = 2
+
+
+def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn any failure into one clear line (and exit 2 for a broken configuration)."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from irtui.config import ConfigError
+
+        try:
+            return command(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except ConfigError as error:
+            raise BadInput(str(error)) from None
+        except OSError as error:
+            where = f": {error.filename}" if error.filename else ""
+            raise click.ClickException(f"{error.strerror or error}{where}") from None
+        except Exception as error:  # a port in use, an unreadable log: say it, never a traceback
+            raise click.ClickException(str(error) or type(error).__name__) from None
+
+    return run
+
+
+def stdout_console() -> Console:
+    return Console(highlight=False)
+
+
+def warn(message: str) -> None:
+    Console(stderr=True, highlight=False).print(f"[yellow]warning:[/yellow] {message}", markup=True, soft_wrap=True)
