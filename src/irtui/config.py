@@ -121,7 +121,7 @@ class OrdersConfig(_Section):
     max_per_day: Annotated[int, Field(ge=1)] = 100
     lookback_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 60
     recent_s: Seconds = 10.0
-    sample_s: Annotated[float, Field(ge=0, le=30)] = 1.0
+    sample_s: Annotated[float, Field(ge=0, le=30)] = 0.0  # opt-in: new orders are told from the previous session's reading
 
 
 class ContractSpec(_Section):

@@ -11,7 +11,17 @@ from irtui.config import Config, PositionsConfig
 from irtui.probes.common import Stopwatch
 from irtui.probes.host import FakeHost
 from irtui.probes.market_data import Notice, SymbolSnapshot, assess_market_data, farm_status
-from irtui.probes.orders import ExecutionRow, OpenOrderRow, assess_orders, max_rate_per_second
+from irtui.probes.api_gate import ApiGate
+from irtui.probes.orders import (
+    ExecutionRow,
+    NewOrders,
+    OpenOrderRow,
+    OpenOrdersReading,
+    assess_orders,
+    max_rate_per_second,
+    new_since,
+    order_ids,
+)
 from irtui.probes.positions import (
     BrokerHolding,
     Holding,
@@ -24,7 +34,7 @@ from irtui.probes.positions import (
 )
 from irtui.probes.result import Status
 from irtui.probes.runner import ProbeRunner
-from irtui.sim import load_scenario, running_gateway
+from irtui.sim import Scenario, load_scenario, running_gateway
 
 from .helpers import QUIET_NOW, quick_config
 
@@ -152,20 +162,70 @@ def test_rate_per_second() -> None:
 
 
 def test_orders_within_limits() -> None:
-    result = assess_orders(Config(), [], executions("AAPL", 5, 30.0, ago_s=60), 0, QUIET_NOW, Stopwatch())
+    result = assess_orders(Config(), [], executions("AAPL", 5, 30.0, ago_s=60), NewOrders(0, 10.0), QUIET_NOW, Stopwatch())
     assert result.status == Status.OK
     assert (result.fact("over_rate_limit"), result.fact("still_placing"), result.fact("orders_today")) == (False, False, 5)
+    assert result.evidence["open_orders_compared"] == "no new open orders since the reading 10s ago"
 
 
 def test_orders_over_both_limits() -> None:
     opened = [OpenOrderRow(f"o{i}", "TSLA", 1, "BUY", 1, "Submitted") for i in range(3)]
-    result = assess_orders(Config(), opened, executions("TSLA", 120, 0.5), 2, QUIET_NOW, Stopwatch())
+    result = assess_orders(Config(), opened, executions("TSLA", 120, 0.5), NewOrders(2, 10.0), QUIET_NOW, Stopwatch())
     assert result.status == Status.FAIL
     assert result.fact("max_per_symbol_per_s") == 2.0
     assert (result.fact("over_rate_limit"), result.fact("over_daily_limit")) == (True, True)
     assert result.fact("orders_today") == 123
     assert result.fact("still_placing") is True
     assert result.fact("orders_last_minute") == 120 + 2
+
+
+def test_new_open_orders_since_the_previous_reading_mean_still_placing() -> None:
+    opened = [OpenOrderRow(f"o{i}", "AAPL", 1, "BUY", 1, "Submitted") for i in range(3)]
+    quiet = executions("AAPL", 2, 30.0, ago_s=300)  # no fill within recent_s
+    result = assess_orders(Config(), opened, quiet, NewOrders(3, 10.2), QUIET_NOW, Stopwatch())
+    assert result.fact("still_placing") is True
+    assert result.evidence["new_open_orders"] == 3
+    assert result.evidence["open_orders_compared"] == "3 new open orders since the reading 10s ago"
+    assert result.summary == "3 open, 5 today, 3 in the last minute, still placing (3 new open orders since the reading 10s ago); within limits"
+
+
+def test_without_an_earlier_reading_only_executions_decide_and_the_summary_says_so() -> None:
+    opened = [OpenOrderRow("o1", "AAPL", 1, "BUY", 1, "Submitted")]
+    quiet = assess_orders(Config(), opened, executions("AAPL", 2, 30.0, ago_s=300), None, QUIET_NOW, Stopwatch())
+    assert quiet.fact("still_placing") is False
+    assert quiet.evidence["new_open_orders"] is None
+    assert quiet.summary == "1 open, 3 today, 0 in the last minute, no fill in the last 10s (no earlier open-order reading to compare with); within limits"
+    busy = assess_orders(Config(), opened, executions("AAPL", 2, 1.0), None, QUIET_NOW, Stopwatch())
+    assert busy.fact("still_placing") is True
+    assert "still placing: a fill in the last 10s (no earlier open-order reading to compare with)" in busy.summary
+
+
+def test_an_earlier_reading_counts_only_when_recent_and_of_the_same_accounts() -> None:
+    first, second, third = order_ids(10000011, 1, 11), order_ids(10000012, 1, 12), order_ids(0, 1, 13)
+    earlier = OpenOrdersReading(first | order_ids(0, 1, 12), ("DU0000001",), at=1000.0)
+    # The order known then by its order id only is the same order once it has a permId.
+    assert new_since([first, second, third], earlier, ("DU0000001",), now=1010.0) == NewOrders(1, 10.0)
+    assert new_since([first], earlier, ("DU0000001",), now=1000.0 + 121) is None
+    assert new_since([first], earlier, ("DU0000002",), now=1010.0) is None
+    assert new_since([first], None, ("DU0000001",), now=1010.0) is None
+    assert order_ids(0, 0, 0) == frozenset()  # a manual TWS order before it has a permId: no id to compare
+
+
+def test_orders_new_since_the_previous_session_are_seen_without_waiting() -> None:
+    gate = ApiGate()
+    with running_gateway("healthy") as sim:
+        config = quick_config(sim.port)
+        assert config.orders.sample_s == 0
+        first = ProbeRunner(config, FakeHost(QUIET_NOW), gate=gate).run(["orders"]).results["orders"]
+        placed = [{"order_id": 40 + i, "symbol": "AAPL", "quantity": 1, "limit_price": 150} for i in range(3)]
+        sim.set_scenario(Scenario.model_validate({**sim.scenario.model_dump(), "open_orders": placed}))
+        second = ProbeRunner(config, FakeHost(QUIET_NOW), gate=gate).run(["orders"]).results["orders"]
+        third = ProbeRunner(config, FakeHost(QUIET_NOW), gate=gate).run(["orders"]).results["orders"]
+    assert first.evidence["new_open_orders"] is None and "no earlier open-order reading" in first.summary
+    assert second.fact("still_placing") is True
+    assert second.evidence["new_open_orders"] == 3
+    assert second.evidence["open_orders_compared"].startswith("3 new open orders since the reading ")
+    assert third.evidence["new_open_orders"] == 0 and third.fact("still_placing") is False
 
 
 def test_runaway_orders_against_the_simulator() -> None:

@@ -2,16 +2,18 @@
 stage, lets no exception out, and its memory stays bounded.
 
 What each peer does after reading the client's greeting, and the stage it must get:
-  garbage        4 KiB of binary junk (its first 4 bytes read as a 3.7 GB length)  silent
-  http           an HTTP error page (a web server on the wrong port)              silent
+  garbage        4 KiB of binary junk (its first 4 bytes read as a 3.7 GB length)  closed
+  http           an HTTP error page (a web server on the wrong port)              closed
   not_a_version  a well-framed message whose "version" is not a number            not_ready
-  huge_prefix    a 0x7fffffff length prefix and a few bytes, then silence          silent
-  huge_flood     the same prefix, then as many bytes as it can send                silent
+  huge_prefix    a 0x7fffffff length prefix and a few bytes, then silence          closed
+  huge_flood     the same prefix, then as many bytes as it can send                closed
   half_frame     the first half of a real version answer, then silence             silent
   trickle        a real version answer, one byte per second                        silent
-"silent" is right for all but one: no complete version answer arrived before the
-deadline. A frame that arrives whole but holds no version number is an answer from
-something that is not a ready Gateway: not_ready.
+A first message that claims more than 64 KiB is no version answer (one is a few dozen
+bytes): the probe hangs up at once, and the operator hears that something on the port
+does not speak the TWS API. A frame that arrives whole but holds no version number is
+an answer from something that is not a ready Gateway: not_ready. A version answer that
+has not arrived whole by the deadline is silent.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import struct
 import threading
 import time
 
+import ib_async  # noqa: F401  imported before measuring: the probe imports it on first use
 import psutil
 import pytest
 
@@ -34,8 +37,8 @@ pytestmark = pytest.mark.timeout(60)
 API_TIMEOUT_S = 1.0
 BOUND_S = API_TIMEOUT_S + 2.0  # deadline + close + a loaded machine
 FLOOD_CAP = 256 << 20  # the flood stops here at the latest (bounded loop)
-MEMORY_BOUND = 100 << 20  # RSS growth allowed while being flooded within one deadline
-STAGE_SUMMARY = {"silent": "API not answering", "not_ready": "API not ready"}
+MEMORY_BOUND = 8 << 20  # RSS growth allowed: at most 64 KiB of first message, one socket read, the probe's own objects
+STAGE_SUMMARY = {"silent": "API not answering", "not_ready": "API not ready", "closed": "Not the TWS API"}
 
 
 def frame(*fields: object) -> bytes:
@@ -133,11 +136,11 @@ class PeakRss:
         return self.peak - self.start
 
 
-def probe_api(port: int):
+def probe_api(port: int, api_timeout_s: float = API_TIMEOUT_S):
     config = Config.model_validate(
         {
-            "gateway": {"ports": [port], "tws_ports": [], "trading_port": port, "api_timeout_s": API_TIMEOUT_S, "min_api_interval_s": 0},
-            "probes": {"sweep_timeout_s": 10.0},
+            "gateway": {"ports": [port], "tws_ports": [], "trading_port": port, "api_timeout_s": api_timeout_s, "min_api_interval_s": 0},
+            "probes": {"sweep_timeout_s": api_timeout_s + 10.0},
         }
     )
     started = time.monotonic()
@@ -148,11 +151,11 @@ def probe_api(port: int):
 @pytest.mark.parametrize(
     ("behaviour", "stage"),
     [
-        ("garbage", "silent"),
-        ("http", "silent"),
+        ("garbage", "closed"),
+        ("http", "closed"),
         ("not_a_version", "not_ready"),
-        ("huge_prefix", "silent"),
-        ("huge_flood", "silent"),
+        ("huge_prefix", "closed"),
+        ("huge_flood", "closed"),
         ("half_frame", "silent"),
         ("trickle", "silent"),
     ],
@@ -175,13 +178,32 @@ def test_hostile_peer_gets_a_clear_stage_within_the_deadline(behaviour: str, sta
     assert not [r for r in caplog.records if r.name == "asyncio"], [r.getMessage() for r in caplog.records]
 
 
-def test_a_flood_is_cut_off_at_the_deadline() -> None:
-    peer = HostilePeer("huge_flood")
+@pytest.mark.parametrize(("behaviour", "words"), [("huge_flood", "(bad frame)"), ("http", "(an HTTP reply)")])
+def test_something_that_is_not_the_tws_api_is_named_at_once(behaviour: str, words: str) -> None:
+    patient_s = 20.0  # a long deadline: the probe must not wait it out, nor read all it is sent
+    peer = HostilePeer(behaviour)
+    memory = PeakRss()
     try:
-        _, took = probe_api(peer.port)
-        sent_by_deadline = peer.sent
-        time.sleep(0.3)
-        assert peer.sent - sent_by_deadline < 4 << 20, "the probe kept reading after its deadline"
+        result, took = probe_api(peer.port, api_timeout_s=patient_s)
+    finally:
+        growth = memory.stop()
+        peer.close()
+    assert result.summary == (
+        f"Not the TWS API at 127.0.0.1:{peer.port}: something on port {peer.port} answers, "
+        f"but it does not speak the TWS API {words}"
+    )
+    assert result.fact("stage") == "closed" and result.fact("server_version") is None
+    assert took < patient_s / 2, f"{behaviour}: {took:.2f}s"
+    assert growth < MEMORY_BOUND, f"{behaviour}: RSS grew {growth >> 20} MiB"
+
+
+def test_a_reply_that_is_no_version_number_says_so() -> None:
+    peer = HostilePeer("not_a_version")
+    try:
+        result, _ = probe_api(peer.port)
     finally:
         peer.close()
-    assert took < BOUND_S
+    assert result.summary == (
+        f"API not ready at 127.0.0.1:{peer.port}: its reply to the version request is not a TWS API version ('hello')"
+    )
+    assert result.fact("server_version") is None

@@ -41,19 +41,31 @@ def _met(met: bool) -> Text:
     return Text("yes", style="green") if met else Text("no", style="red")
 
 
+def _compact(title: str) -> Table:
+    # Fits 80 columns: the id already says the mode (INC/DRL) and when it started.
+    table = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
+    table.caption = "INC live, DRL drill or demo; the id holds the start time (UTC)"
+    table.caption_justify = "left"
+    table.caption_style = "dim"
+    return table
+
+
 def entries_table(entries: Sequence[IncidentEntry], title: str) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for column in ("ID", "Mode", "Tree", "Sev", "Started (UTC)", "Took", "In target", "Outcome", "Open"):
-        table.add_column(column, no_wrap=column in ("ID", "Started (UTC)"))
+    table = _compact(title)
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Tree", no_wrap=True, max_width=19, overflow="ellipsis")
+    table.add_column("Sev", no_wrap=True)
+    table.add_column("Took", no_wrap=True)
+    table.add_column("Outcome", no_wrap=True)
+    table.add_column("Open", justify="right", no_wrap=True)
     for entry in entries:
+        took = Text(format_elapsed(entry.duration) + (" ✓" if entry.met_target else " ✗"))
+        took.stylize("green" if entry.met_target else "red")
         table.add_row(
             entry.id,
-            entry.mode.value,
-            plain(entry.tree_title),
+            entry.tree_id,
             entry.severity.value,
-            _stamp(entry.started_at),
-            format_elapsed(entry.duration),
-            _met(entry.met_target),
+            took,
             _outcome_cell(entry),
             str(len(entry.open_follow_ups)),
         )
@@ -187,23 +199,25 @@ def format_elapsed_s(seconds: float) -> str:
 
 
 def sessions_table(sessions: Sequence[OpenSession]) -> Table:
-    table = Table(title="Open incidents", title_justify="left", header_style="bold")
-    for column in ("ID", "Mode", "Tree", "Operator", "Started (UTC)", "Steps", "Last activity", "State"):
-        table.add_column(column, no_wrap=column == "ID")
+    table = _compact("Open incidents")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Tree", no_wrap=True, max_width=19, overflow="ellipsis")
+    table.add_column("Operator", max_width=12, overflow="ellipsis", no_wrap=True)
+    table.add_column("Steps", justify="right", no_wrap=True)
+    table.add_column("Last step", no_wrap=True)
+    table.add_column("State")
     now = datetime.now(timezone.utc)
     for session in sessions:
         if session.in_use:
-            state = Text("running in another irtui", style="yellow")
+            state = Text("open in another irtui", style="yellow")
         elif session.finishing:
-            state = Text("being written to the log", style="yellow")
+            state = Text("being logged", style="yellow")
         else:
-            state = Text("open, can be resumed", style="green")
+            state = Text("resumable", style="green")
         table.add_row(
             session.id,
-            session.mode.value,
-            plain(session.tree_title),
+            session.tree_id,
             plain(session.operator or "-"),
-            _stamp(session.started_at),
             str(session.steps),
             f"{format_elapsed(now - session.last_activity)} ago",
             state,

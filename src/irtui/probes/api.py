@@ -6,7 +6,9 @@ outcome is one of the registry's stages:
 
   refused           nothing listening (or the TCP connect itself failed/timed out)
   closed            accepted, then closed by the peer (socat with no Gateway behind it,
-                    "allow connections from localhost only")
+                    "allow connections from localhost only"); or something that is not
+                    the TWS API answers (its first message is no version answer), and
+                    the probe hangs up at once
   silent            accepted, no version answer (not logged in, 2FA pending, API hung,
                     an untrusted client IP waiting on the "accept connection" dialog)
   not_ready         version answered but no nextValidId/accounts
@@ -33,6 +35,10 @@ logging.getLogger("ib_async").addHandler(logging.NullHandler())
 CLIENT_ID_IN_USE = 326
 MIN_SERVER_VERSION = 157
 CLOSE_WAIT_S = 1.0
+# A version answer is a few dozen bytes. A first message claiming more is not the TWS
+# API (an HTTP reply, junk, a flood), and ib_async would buffer all of it until the
+# deadline; so at most this much is ever held before the version answer.
+MAX_FIRST_MESSAGE = 64 * 1024
 
 
 @dataclass
@@ -43,6 +49,7 @@ class Handshake:
     server_version: int | None = None
     connection_time: str | None = None
     accounts: list[str] = field(default_factory=list)
+    not_tws: bool = False  # the peer answered, but not in the TWS API's framing
 
 
 class SessionWatch:
@@ -55,6 +62,8 @@ class SessionWatch:
         self.close_reason = ""
         self.server_version: int | None = None
         self.connection_time: str | None = None
+        self.not_tws: str | None = None  # why the first bytes are no TWS API answer
+        self.odd_version: str | None = None  # the version field, when it is not a number
         self.notices: list[Notice] = []
         self._first_frame = b""
         ib.errorEvent -= ib._onError  # it spawns a stray account-summary task on 1102
@@ -73,22 +82,38 @@ class SessionWatch:
                 seen.append(notice.code)
         return seen
 
+    @property
+    def answered(self) -> bool:
+        """The first message has arrived (or proved not to be a version answer)."""
+        return self.server_version is not None or self.odd_version is not None or self.not_tws is not None
+
     def _on_data(self, data: bytes) -> None:
-        if self.server_version is not None:
+        if self.answered:
             return
-        self._first_frame += data[:4096]
+        self._first_frame += data[: 4 + MAX_FIRST_MESSAGE - len(self._first_frame)]
         if len(self._first_frame) < 4:
             return
         size = struct.unpack(">I", self._first_frame[:4])[0]
+        if size > MAX_FIRST_MESSAGE:
+            self._hang_up("an HTTP reply" if self._first_frame.startswith(b"HTTP/") else "bad frame")
+            return
         if len(self._first_frame) < 4 + size:
             return
         fields = self._first_frame[4 : 4 + size].split(b"\0")
         try:
             self.server_version = int(fields[0])
         except ValueError:
-            self.server_version = 0
+            self.odd_version = _printable(fields[0])
         if len(fields) > 1:
-            self.connection_time = fields[1].decode(errors="replace")
+            self.connection_time = _printable(fields[1])
+        self.changed.set()
+
+    def _hang_up(self, why: str) -> None:
+        """Stop reading at once: what is already buffered is all this peer gets to send."""
+        self.not_tws = why
+        transport = self.ib.client.conn.transport
+        if transport is not None:
+            transport.pause_reading()
         self.changed.set()
 
     def _on_disconnected(self, message: str) -> None:
@@ -108,7 +133,7 @@ async def handshake(ib: IB, watch: SessionWatch, host: str, port: int, client_id
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     try:
-        while not connecting.done() and not watch.closed and not watch.in_use:
+        while not connecting.done() and not watch.closed and not watch.in_use and watch.not_tws is None:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 break
@@ -120,9 +145,9 @@ async def handshake(ib: IB, watch: SessionWatch, host: str, port: int, client_id
                 await asyncio.gather(changed, return_exceptions=True)
             watch.changed.clear()
             too_old = watch.server_version is not None and watch.server_version < MIN_SERVER_VERSION
-            if too_old:
+            if too_old or watch.odd_version is not None:
                 break
-        outcome = _classify(ib, watch, connecting, timeout)
+        outcome = _classify(ib, watch, connecting, port, timeout)
     finally:
         if not connecting.done():
             connecting.cancel()
@@ -132,10 +157,13 @@ async def handshake(ib: IB, watch: SessionWatch, host: str, port: int, client_id
     return outcome
 
 
-def _classify(ib: IB, watch: SessionWatch, connecting: asyncio.Future, timeout: float) -> Handshake:
+def _classify(ib: IB, watch: SessionWatch, connecting: asyncio.Future, port: int, timeout: float) -> Handshake:
     version = watch.server_version
-    tcp = version is not None or watch.closed or ib.client.conn.transport is not None
+    tcp = watch.answered or watch.closed or ib.client.conn.transport is not None
     base = {"tcp_connected": tcp, "server_version": version or None, "connection_time": watch.connection_time}
+    if watch.not_tws is not None:
+        detail = f"something on port {port} answers, but it does not speak the TWS API ({watch.not_tws})"
+        return Handshake("closed", detail, not_tws=True, **base)
     if watch.in_use:
         text = next(n.message for n in watch.notices if n.code == CLIENT_ID_IN_USE)
         return Handshake("client_id_in_use", f"error 326: {text}", **base)
@@ -151,6 +179,9 @@ def _classify(ib: IB, watch: SessionWatch, connecting: asyncio.Future, timeout: 
     if watch.closed:
         when = "after the version answer" if version else "before any answer"
         return Handshake("closed", f"accepted, then closed by the Gateway {when}", **base)
+    if watch.odd_version is not None:
+        detail = f"its reply to the version request is not a TWS API version ({watch.odd_version!r})"
+        return Handshake("not_ready", detail, **base)
     if version is not None and version < MIN_SERVER_VERSION:
         return Handshake("not_ready", f"server version {version} is too old (ib_async needs {MIN_SERVER_VERSION}+)", **base)
     if version:
@@ -158,6 +189,12 @@ def _classify(ib: IB, watch: SessionWatch, connecting: asyncio.Future, timeout: 
     if tcp:
         return Handshake("silent", f"accepted, but no version answer within {timeout:g}s", **base)
     return Handshake("refused", f"TCP connect did not complete within {timeout:g}s", **base)
+
+
+def _printable(raw: bytes, limit: int = 64) -> str:
+    """A peer's bytes, safe to show: decoded, control characters replaced, cut short."""
+    text = raw[:limit].decode("utf-8", errors="replace")
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 async def close(ib: IB) -> None:

@@ -5,6 +5,9 @@ At most one API session per Gateway (host, port) at a time, and none sooner than
 gets the last session's results again, marked `reused` with their age, instead of a
 new connection: rapid connect/disconnect loops are what leave client-id zombies and
 CLOSE_WAIT sockets on a Gateway.
+
+The gate also keeps the open orders the last session read, per Gateway, so that the
+next session's orders probe can tell new orders without waiting inside one sweep.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Awaitable, Callable
 
 from irtui.probes.common import unknown
+from irtui.probes.orders import OpenOrdersReading
 from irtui.probes.result import ProbeResult
 
 POLL_S = 0.05
@@ -42,6 +46,7 @@ class ApiGate:
         self._lock = threading.Lock()
         self._busy: set[Target] = set()
         self._last: dict[Target, _Last] = {}
+        self._open_orders: dict[Target, OpenOrdersReading] = {}
 
     def next_allowed_in(self, host: str, port: int, min_interval_s: float) -> float:
         """Seconds until a new API session with (host, port) may start; 0 means now.
@@ -62,6 +67,16 @@ class ApiGate:
         """Drop every remembered session (tests, and a changed configuration)."""
         with self._lock:
             self._last.clear()
+            self._open_orders.clear()
+
+    def last_open_orders(self, target: Target) -> OpenOrdersReading | None:
+        """The open orders the newest session of this Gateway read, if any did."""
+        with self._lock:
+            return self._open_orders.get(target)
+
+    def keep_open_orders(self, target: Target, reading: OpenOrdersReading) -> None:
+        with self._lock:
+            self._open_orders[target] = reading
 
     async def run(
         self,

@@ -20,10 +20,11 @@ from ib_async.order import OrderStatus
 
 from irtui.config import Config
 from irtui.probes.api import Handshake, SessionWatch, close, handshake
+from irtui.probes.api_gate import ApiGate
 from irtui.probes.common import Stopwatch, make_result, unknown
 from irtui.probes.host import HostFacts
 from irtui.probes.market_data import SymbolSnapshot, assess_market_data
-from irtui.probes.orders import ExecutionRow, OpenOrderRow, assess_orders
+from irtui.probes.orders import ExecutionRow, NewOrders, OpenOrderRow, OpenOrdersReading, assess_orders, count_new, new_since, order_ids
 from irtui.probes.positions import BrokerHolding, SourceError, assess_positions, read_system_positions, system_unreadable
 from irtui.probes.result import ProbeResult, Status
 
@@ -38,6 +39,7 @@ STAGE_WORDS = {
     "not_ready": "API not ready",
     "client_id_in_use": "probe client id in use",
 }
+NOT_TWS_WORDS = "Not the TWS API"
 WHAT = {"positions": "positions", "orders": "orders", "market_data": "market data"}
 
 
@@ -52,15 +54,20 @@ def connectivity_lost(codes: list[int]) -> bool:
     return lost
 
 
+def _headline(shake: Handshake) -> str:
+    return NOT_TWS_WORDS if shake.not_tws else STAGE_WORDS[shake.stage]
+
+
 def _order_key(perm_id: int, client_id: int, order_id: int) -> str:
     return str(perm_id) if perm_id else f"{client_id}/{order_id}"
 
 
 class ApiSession:
-    def __init__(self, config: Config, host: HostFacts, executor: Executor) -> None:
+    def __init__(self, config: Config, host: HostFacts, executor: Executor, gate: ApiGate) -> None:
         self.config = config
         self.host = host
         self.executor = executor
+        self.gate = gate  # keeps the open orders between sessions
 
     async def run(self, wanted: set[str]) -> dict[str, ProbeResult]:
         """Results for the wanted API probes (the handshake runs whichever are wanted)."""
@@ -79,14 +86,14 @@ class ApiSession:
             if shake.stage != "ready":
                 results = {"api": self._api_result(shake, watch, None, None, clock)}
                 for name in wanted - {"api"}:
-                    why = f"{STAGE_WORDS[shake.stage]} — {WHAT[name]} not read"
+                    why = f"{_headline(shake)} — {WHAT[name]} not read"
                     results[name] = unknown(name, why, Stopwatch(), stage=shake.stage)
                 return {name: results[name] for name in wanted}
             jobs: dict[str, Any] = {}
             if "positions" in wanted:
                 jobs["positions"] = self._positions(ib, system)
             if "orders" in wanted:
-                jobs["orders"] = self._orders(ib)
+                jobs["orders"] = self._orders(ib, tuple(shake.accounts))
             if "market_data" in wanted:
                 jobs["market_data"] = self._market_data(ib, watch)
             answers = await asyncio.gather(self._current_time(ib), *jobs.values(), return_exceptions=True)
@@ -157,7 +164,7 @@ class ApiSession:
             return make_result("api", status, summary, facts, detail, elapsed_ms=ms)
 
         if not ready:
-            summary = f"{STAGE_WORDS[shake.stage]} at {where}: {shake.detail}"
+            summary = f"{_headline(shake)} at {where}: {shake.detail}"
             return result(Status.FAIL, summary)
         accounts = ", ".join(shake.accounts)
         if latency is None:
@@ -195,7 +202,7 @@ class ApiSession:
         return assess_positions(self.config, rows, held, source, watch)
 
     # orders
-    async def _orders(self, ib: IB) -> ProbeResult:
+    async def _orders(self, ib: IB, accounts: tuple[str, ...]) -> ProbeResult:
         watch = Stopwatch()
         settings, timeout = self.config.orders, self.config.gateway.request_timeout_s
         loop = asyncio.get_running_loop()
@@ -204,22 +211,28 @@ class ApiSession:
         def left() -> float:
             return max(0.01, deadline - loop.time())
 
+        sampled: frozenset[str] | None = None
         try:
-            first = await asyncio.wait_for(ib.reqAllOpenOrdersAsync(), left())
+            trades = await asyncio.wait_for(ib.reqAllOpenOrdersAsync(), left())
             fills = await asyncio.wait_for(ib.reqExecutionsAsync(), left())
-            new_orders = 0
             if settings.sample_s > 0:
+                sampled = _all_ids(trades)
                 await asyncio.sleep(min(settings.sample_s, left()))
-                second = await asyncio.wait_for(ib.reqAllOpenOrdersAsync(), left())
-                before = {_trade_key(t) for t in first}
-                new_orders = sum(1 for t in second if _trade_key(t) not in before)
-                first = second
+                trades = await asyncio.wait_for(ib.reqAllOpenOrdersAsync(), left())
         except asyncio.TimeoutError:
             return unknown("orders", f"Open orders or executions did not arrive within {timeout:g}s", watch)
+        read_at = time.monotonic()
+        working = [t for t in trades if t.orderStatus.status not in OrderStatus.DoneStates]
+        current = [_trade_ids(t) for t in working]
+        target = (self.config.gateway.host, self.config.gateway.trading_port)
+        if sampled is not None:
+            new_orders: NewOrders | None = NewOrders(count_new(current, sampled), settings.sample_s, sampled=True)
+        else:
+            new_orders = new_since(current, self.gate.last_open_orders(target), accounts, read_at)
+        self.gate.keep_open_orders(target, OpenOrdersReading(_all_ids(trades), accounts, read_at))
         open_rows = [
             OpenOrderRow(_trade_key(t), t.contract.symbol, t.order.clientId, t.order.action, float(t.order.totalQuantity), t.orderStatus.status)
-            for t in first
-            if t.orderStatus.status not in OrderStatus.DoneStates
+            for t in working
         ]
         exec_rows = [
             ExecutionRow(_order_key(f.execution.permId, f.execution.clientId, f.execution.orderId), f.contract.symbol, _aware(f.execution.time))
@@ -284,6 +297,14 @@ def _snapshot_row(symbol: str, req_id: int, ticker: Ticker, finished: bool) -> S
 
 def _trade_key(trade: Any) -> str:
     return _order_key(trade.order.permId, trade.order.clientId, trade.order.orderId)
+
+
+def _trade_ids(trade: Any) -> frozenset[str]:
+    return order_ids(trade.order.permId, trade.order.clientId, trade.order.orderId)
+
+
+def _all_ids(trades: list[Any]) -> frozenset[str]:
+    return frozenset().union(*map(_trade_ids, trades))
 
 
 def _multiplier(value: str) -> float:

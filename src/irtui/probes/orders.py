@@ -1,10 +1,14 @@
 """The `orders` probe's logic: open orders and recent executions against the limits.
 
 The API gives no placement time for an order, so rates come from executions: an
-order counts at its first execution. Orders that never fill are caught by sampling
-the open orders twice, `orders.sample_s` apart: new ones mean orders are still
-being placed. `orders_today` counts distinct orders with an execution since
-midnight (in `app.timezone`) plus open orders without one.
+order counts at its first execution. Orders that never fill are caught by comparing
+the open orders with the previous API session's reading, which the API gate keeps
+(process-wide, per Gateway): open orders that reading did not have, if it is at most
+two minutes old and of the same accounts, mean orders are still being placed. With
+no such reading (a one-shot `irtui probe`) only a recent execution says so, and the
+summary says that too. `orders.sample_s > 0` instead reads the open orders twice,
+that far apart, within the session. `orders_today` counts distinct orders with an
+execution since midnight (in `app.timezone`) plus open orders without one.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from irtui.config import Config
-from irtui.probes.common import Stopwatch, make_result
+from irtui.probes.common import Stopwatch, format_age, make_result
 from irtui.probes.result import ProbeResult, Status
+
+READING_MAX_AGE_S = 120.0  # an older reading says little about whether orders are still being placed
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,55 @@ class OpenOrderRow:
     status: str
 
 
+@dataclass(frozen=True)
+class OpenOrdersReading:
+    """The open orders one API session saw: every id each order is known by, and when."""
+
+    ids: frozenset[str]
+    accounts: tuple[str, ...]
+    at: float  # time.monotonic()
+
+
+@dataclass(frozen=True)
+class NewOrders:
+    """How many open orders an earlier reading did not have, and which reading that was."""
+
+    count: int
+    since_s: float
+    sampled: bool = False  # the opt-in `orders.sample_s` window, not the previous session's reading
+
+    def describe(self) -> str:
+        what = f"{self.count} new open order{'s' if self.count != 1 else ''}" if self.count else "no new open orders"
+        if self.sampled:
+            return f"{what} within the {self.since_s:g}s sample"
+        return f"{what} since the reading {format_age(self.since_s)} ago"
+
+
+def order_ids(perm_id: int, client_id: int, order_id: int) -> frozenset[str]:
+    """The ids an order is known by: its permId once the Gateway gave one, and its
+    client's order id (0 for some manual TWS orders, so not an id then)."""
+    ids = {f"perm {perm_id}"} if perm_id else set()
+    if order_id:
+        ids.add(f"order {client_id}/{order_id}")
+    return frozenset(ids)
+
+
+def new_since(current: list[frozenset[str]], earlier: OpenOrdersReading | None, accounts: tuple[str, ...], now: float) -> NewOrders | None:
+    """The open orders (`current`, each by its ids) that `earlier` did not have, or None when
+    there is no earlier reading to compare with: none, too old, or of other accounts."""
+    if earlier is None or earlier.accounts != accounts:
+        return None
+    age = now - earlier.at
+    if not 0 <= age <= READING_MAX_AGE_S:
+        return None
+    return NewOrders(count_new(current, earlier.ids), age)
+
+
+def count_new(current: list[frozenset[str]], known: frozenset[str]) -> int:
+    """Orders (each by its ids) known by none of `known`; an order with no id cannot be told apart."""
+    return sum(1 for ids in current if ids and not ids & known)
+
+
 def max_rate_per_second(times: list[datetime]) -> float:
     """The most orders whose times fall within any one second."""
     ordered = sorted(times)
@@ -51,10 +106,11 @@ def assess_orders(
     config: Config,
     open_orders: list[OpenOrderRow],
     executions: list[ExecutionRow],
-    new_orders: int,
+    new_orders: NewOrders | None,
     now: datetime,
     watch: Stopwatch,
 ) -> ProbeResult:
+    """`new_orders` is None when no earlier reading of the open orders was there to compare with."""
     settings = config.orders
     first_fill: dict[str, ExecutionRow] = {}
     for row in executions:
@@ -71,7 +127,10 @@ def assess_orders(
     local_midnight = now.astimezone(ZoneInfo(config.app.timezone)).replace(hour=0, minute=0, second=0, microsecond=0)
     filled_today = {key for key, row in first_fill.items() if row.time >= local_midnight}
     today = filled_today | {o.order_key for o in open_orders}
-    last_minute = sum(1 for row in first_fill.values() if row.time >= now - timedelta(minutes=1)) + new_orders
+    arrived = new_orders.count if new_orders else 0
+    last_minute = sum(1 for row in first_fill.values() if row.time >= now - timedelta(minutes=1))
+    if new_orders and new_orders.since_s <= 60:
+        last_minute += arrived
     recent = any(row.time >= now - timedelta(seconds=settings.recent_s) for row in executions)
     facts = {
         "open_orders": len(open_orders),
@@ -80,8 +139,9 @@ def assess_orders(
         "orders_today": len(today),
         "over_rate_limit": fastest > settings.max_per_symbol_per_s,
         "over_daily_limit": len(today) > settings.max_per_day,
-        "still_placing": new_orders > 0 or recent,
+        "still_placing": arrived > 0 or recent,
     }
+    compared = new_orders.describe() if new_orders else "no earlier open-order reading to compare with: executions alone tell"
     open_by_symbol: dict[str, int] = defaultdict(int)
     for order in open_orders:
         open_by_symbol[order.symbol] += 1
@@ -90,7 +150,8 @@ def assess_orders(
         "rate_by_symbol": dict(sorted(rates.items())),
         "open_by_symbol": dict(sorted(open_by_symbol.items())),
         "open_by_client": _count_by_client(open_orders),
-        "new_orders_in_sample": new_orders,
+        "new_open_orders": new_orders.count if new_orders else None,
+        "open_orders_compared": compared,
         "executions_read": len(executions),
     }
     problems = []
@@ -99,12 +160,22 @@ def assess_orders(
         problems.append(f"{worst} at {fastest:g} orders/s (limit {settings.max_per_symbol_per_s:g}/s per symbol)")
     if facts["over_daily_limit"]:
         problems.append(f"{len(today)} orders today (limit {settings.max_per_day})")
-    placing = ", still placing" if facts["still_placing"] else ""
+    placing = _placing_words(new_orders, recent, settings.recent_s)
     if problems:
         summary = "Over the limit: " + "; ".join(problems) + f"; {len(open_orders)} open{placing}"
         return make_result("orders", Status.FAIL, summary, facts, detail, watch)
     summary = f"{len(open_orders)} open, {len(today)} today, {last_minute} in the last minute{placing}; within limits"
     return make_result("orders", Status.OK, summary, facts, detail, watch)
+
+
+def _placing_words(new_orders: NewOrders | None, recent: bool, recent_s: float) -> str:
+    fill = f"a fill in the last {recent_s:g}s"
+    if new_orders is None:
+        unsure = "no earlier open-order reading to compare with"
+        return f", still placing: {fill} ({unsure})" if recent else f", no fill in the last {recent_s:g}s ({unsure})"
+    if new_orders.count:
+        return f", still placing ({new_orders.describe()})"
+    return f", still placing ({fill})" if recent else ""
 
 
 def _count_by_client(open_orders: list[OpenOrderRow]) -> dict[str, int]:

@@ -103,7 +103,7 @@ PROBES: dict[str, ProbeSpec] = {
                 "orders_today": Fact("int", "Orders and executions today"),
                 "over_rate_limit": Fact("bool", "The per-symbol rate limit is exceeded"),
                 "over_daily_limit": Fact("bool", "The daily order limit is exceeded"),
-                "still_placing": Fact("bool", "New orders arrived within the last sampling window"),
+                "still_placing": Fact("bool", "Open orders new since the previous API session's reading, or an execution within orders.recent_s"),
             },
             touches_api=True,
         ),
