@@ -34,14 +34,18 @@ def _rate(rate: float | None) -> str:
 
 
 def drills_table(drills: Sequence[Drill], trees: dict[str, Tree]) -> Table:
-    table = Table(title=f"{len(drills)} drills", title_justify="left", header_style="bold")
+    table = Table(title=f"{len(drills)} drills", title_justify="left", header_style="bold", box=None, pad_edge=False)
     table.add_column("Drill", no_wrap=True)
-    for column in ("Tree", "Title", "Target"):
-        table.add_column(column)
-    for drill in drills:
+    table.add_column("Target", no_wrap=True)
+    table.add_column("Title")
+    current_tree = None
+    for drill in sorted(drills, key=lambda d: (d.tree, d.id)):
         tree = trees.get(drill.tree)
+        if drill.tree != current_tree:
+            current_tree = drill.tree
+            table.add_row(Text(tree.title if tree else drill.tree, style="bold underline"), "", "")
         target = format_duration(drill.target(tree)) if tree else drill.time_target or "?"
-        table.add_row(Text(drill.id, style="bold"), drill.tree, Text(drill.title), target)
+        table.add_row(Text("  " + drill.id, style="bold"), target, Text(drill.title))
     return table
 
 

@@ -94,19 +94,19 @@ def _facts(entry: IncidentEntry) -> Table:
 
 
 def _path(entry: IncidentEntry) -> Table:
-    table = Table(header_style="bold", expand=False)
-    for column in ("#", "Time", "Question or action", "Answer", "By", "Evidence"):
-        table.add_column(column)
+    # A numbered list with hanging indents reads better than a six-column table at 80 columns.
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="dim")
+    table.add_column()
     for number, step in enumerate(entry.path, 1):
-        by = {AnswerSource.PROBE: f"probe {step.probe}", AnswerSource.OVERRIDE: f"operator over probe {step.probe}"}
-        table.add_row(
-            str(number),
-            f"{step.at.astimezone(timezone.utc):%H:%M:%S}",
-            plain(step.text),
-            plain(step.answer),
-            plain(by.get(step.source, "operator")),
-            plain(step.evidence or ""),
-        )
+        by = {AnswerSource.PROBE: f"probe {step.probe}", AnswerSource.OVERRIDE: f"operator, over probe {step.probe}"}
+        line = Text(visible(step.text), style="bold")
+        line.append(f"  {step.at.astimezone(timezone.utc):%H:%M:%S}", style="dim")
+        line.append("\n→ " + visible(step.answer))
+        line.append(f"  ({by.get(step.source, 'operator')})", style="dim" if step.source is not AnswerSource.OVERRIDE else "yellow")
+        if step.evidence:
+            line.append("\n" + visible(step.evidence), style="dim")
+        table.add_row(f"{number}.", line)
     return table
 
 
