@@ -148,12 +148,7 @@ class SessionStore:
     def resume(self, session_id: str, tree: Tree, *, clock: Clock = utc_now) -> Session:
         """Take up an open incident again, with its path, notes and clock intact."""
         path = self._path(session_id)
-        if not path.exists():
-            raise SessionError(f"there is no open incident {session_id}")
-        try:
-            journal = Journal.reopen(path)
-        except JournalBusy as error:
-            raise SessionError(str(error)) from error
+        journal = self._reopen(session_id, path)
         try:
             read = read_journal(path)
             state = journal_state(read.records)
@@ -224,14 +219,17 @@ class SessionStore:
                 journal.close()
         return written
 
-    def discard(self, session_id: str, reason: str = "") -> None:
-        path = self._path(session_id)
+    def _reopen(self, session_id: str, path: Path) -> Journal:
         if not path.exists():
             raise SessionError(f"there is no open incident {session_id}")
         try:
-            journal = Journal.reopen(path)
+            return Journal.reopen(path)
         except JournalBusy as error:
             raise SessionError(str(error)) from error
+
+    def discard(self, session_id: str, reason: str = "") -> None:
+        path = self._path(session_id)
+        journal = self._reopen(session_id, path)
         try:
             self._retire(journal, {"t": "discarded", "at": utc_now().isoformat(), "reason": reason})
         finally:
