@@ -4,28 +4,24 @@
     python app_ready.py factory LOG         # make_app with a probe runner that answers at once
 
 `App.run` is wrapped to run headless with an autopilot: once the app is ready and the
-screen has processed every pending message, it writes {"ready": time.monotonic(),
-"screen": ...} to fd 1 (Textual captures sys.stdout while it runs) and exits.
+screen and its widgets have processed every pending message, it notes the time
+("ready"); then it waits until the whole process is idle as well (Textual's
+`pilot.pause()`, which compares CPU time with wall time, so it also waits for the first
+probe sweep in its worker thread) and notes that ("idle"). It writes {"ready": ...,
+"idle": ..., "screen": ...} (time.monotonic()) to fd 1 (Textual captures sys.stdout
+while it runs) and exits. ready_report.py does this, for the minimal app too.
 """
 
-import json
-import os
 import sys
-import time
 
+from ready_report import report_ready
 from textual.app import App
 
 _original_run = App.run
 
 
 def _run_until_ready(self, *args, **kwargs):
-    async def ready(pilot):
-        await pilot.pause()
-        report = {"ready": time.monotonic(), "screen": type(pilot.app.screen).__name__}
-        os.write(1, (json.dumps(report) + "\n").encode())
-        pilot.app.exit()
-
-    kwargs.update(headless=True, auto_pilot=ready, size=(120, 40))
+    kwargs.update(headless=True, auto_pilot=report_ready, size=(120, 40))
     return _original_run(self, *args, **kwargs)
 
 

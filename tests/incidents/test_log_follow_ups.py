@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from irtui.cli.log_cmds import log as log_group
-from irtui.incidents import FollowUpUpdate, IncidentLog, compute_stats, follow_up_changes, parse_log, render_update
+from irtui.incidents import FollowUpUpdate, IncidentLog, compute_stats, follow_up_changes, parse_log, render_update, tally_log
 
 from .samples import T0, make_entry
 
@@ -72,3 +72,22 @@ def test_irtui_log_tick_appends_an_update_that_stats_and_show_reflect(log):
     refused = runner.invoke(log_group, ["tick", entry.id, "9", "--log", str(log.path)])
     assert refused.exit_code == 1 and "follow-ups 1 to 7" in refused.output
     assert len(log.read().updates) == 1
+
+
+def test_stats_read_in_one_pass_match_stats_of_the_whole_log(log):
+    # `irtui log stats` tallies while it reads (never holding every entry); the figures,
+    # the follow-ups as later updates left them, and the damage must be the same.
+    for number in range(2, 9):
+        log.append(make_entry(number))
+    first, second = log.read().entries[:2]
+    log.append_update(FollowUpUpdate(entry_id=first.id, at=T0, changes=follow_up_changes(first, [4, 5], done=True)))
+    log.append_update(FollowUpUpdate(entry_id=second.id, at=T0, changes=follow_up_changes(second, [1], done=False)))
+    log.append_update(FollowUpUpdate(entry_id=first.id, at=T0, changes=follow_up_changes(first, [4], done=False)))
+    with log.path.open("ab") as torn:
+        torn.write(render_update(FollowUpUpdate(entry_id=second.id, at=T0, changes=follow_up_changes(second, [2], done=True))).encode()[:200])
+    whole = log.read()
+    assert len(whole.updates) == 3 and len(whole.damaged) == 1
+    streamed, damaged = tally_log(log.scan())
+    assert streamed == compute_stats(whole.current())
+    assert damaged == whole.damaged
+    assert streamed.open_follow_ups != compute_stats(whole.entries).open_follow_ups  # the updates did count

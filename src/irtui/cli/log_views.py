@@ -7,7 +7,7 @@ markup and never sends control characters to the terminal.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -18,8 +18,10 @@ from rich.text import Text
 from irtui.incidents import FollowUpUpdate, IncidentEntry, LogStats
 from irtui.incidents.markdown import duration_verdict, heading
 from irtui.incidents.text import format_elapsed, format_local, format_utc, visible
-from irtui.session.store import OpenSession
 from irtui.session.walk import AnswerSource
+
+if TYPE_CHECKING:
+    from irtui.session.store import OpenSession
 
 _OUTCOME_STYLES = {"resolved": "green", "monitor": "cyan", "halt_trading": "bold red", "escalate": "bold yellow", "none": "dim"}
 

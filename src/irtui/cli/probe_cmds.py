@@ -10,25 +10,23 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import click
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.table import Table
-from rich.text import Text
 
 from irtui.config import ConfigError, load_config
 from irtui.probes.host import FakeHost, FakeHostError, HostFacts
 from irtui.probes.registry import PROBES
-from irtui.probes.result import Status
 from irtui.probes.runner import ProbeRunner, Sweep
-from irtui.session.walk import Diagnosis, Walk, advance_with_probes
-from irtui.trees.model import QuestionNode, Tree
+
+if TYPE_CHECKING:
+    from irtui.trees.model import Tree
+
+# Rich, the tree loader and the walk are imported where used: `irtui probe --json`,
+# the command scripts and monitors run, needs none of them.
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_BAD_INPUT = 2
-STATUS_STYLE = {Status.OK: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.UNKNOWN: "magenta"}
-SOURCE_WORDS = {"probe": "probe", "operator": "operator", "override": "operator (override)"}
 
 
 def _bad_input(message: str) -> click.exceptions.Exit:
@@ -70,40 +68,6 @@ def _run(runner: ProbeRunner, names: list[str] | None) -> Sweep:
         raise _bad_input(str(exc)) from None
 
 
-def _status_text(status: Status) -> Text:
-    return Text(status.value, style=STATUS_STYLE[status])
-
-
-def _sweep_table(sweep: Sweep, title: str) -> Table:
-    table = Table(title=title, title_justify="left", show_lines=False)
-    table.add_column("Probe", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Summary", overflow="fold")
-    table.add_column("ms", justify="right", no_wrap=True)
-    for result in sweep.results.values():
-        table.add_row(PROBES[result.name].title, _status_text(result.status), result.summary, f"{result.elapsed_ms:.0f}")
-    return table
-
-
-class Hanging:
-    """`label body`, with the body's wrapped lines under its first character, not under column 0."""
-
-    def __init__(self, label: str | Text, body: str | Text, *, indent: int = 0) -> None:
-        self.lead = Text.assemble(" " * indent, label, " ")
-        self.body = Text(body) if isinstance(body, str) else body
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        room = max(20, options.max_width - self.lead.cell_len)
-        for number, line in enumerate(self.body.wrap(console, room, overflow="fold")):
-            line.rstrip()
-            yield Text.assemble(self.lead if number == 0 else " " * self.lead.cell_len, line)
-
-
-def _print_skipped(console: Console, sweep: Sweep) -> None:
-    for name, why in sweep.skipped.items():
-        console.print(Hanging(Text("not run:", style="dim"), Text(f"{PROBES[name].title} — {why}", style="dim")))
-
-
 @click.command()
 @click.argument("names", nargs=-1, type=click.Choice(list(PROBES)), metavar="[PROBE]...")
 @_probe_options
@@ -118,10 +82,14 @@ def probe(runner: ProbeRunner, names: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(sweep.to_dict(), indent=2, ensure_ascii=False))
     else:
+        from rich.console import Console
+
+        from irtui.cli.probe_views import print_skipped, sweep_table
+
         console = Console()
         gw = runner.config.gateway
-        console.print(_sweep_table(sweep, f"irtui probe — {gw.host}, trading port {gw.trading_port} ({sweep.elapsed_ms:.0f} ms)"))
-        _print_skipped(console, sweep)
+        console.print(sweep_table(sweep, f"irtui probe — {gw.host}, trading port {gw.trading_port} ({sweep.elapsed_ms:.0f} ms)"))
+        print_skipped(console, sweep)
     raise click.exceptions.Exit(0 if sweep.all_ok else 1)
 
 
@@ -144,34 +112,10 @@ def _load_tree(name: str) -> Tree:
 
 def tree_probes(tree: Tree) -> list[str]:
     """The probes a tree's questions name, in registry order."""
+    from irtui.trees.model import QuestionNode
+
     named = {node.probe for node in tree.nodes.values() if isinstance(node, QuestionNode) and node.probe}
     return [name for name in PROBES if name in named]
-
-
-def _answer_line(step: Any) -> Text:
-    line = Text(step.answer, style="bold")
-    said = SOURCE_WORDS[step.source.value] + (f": {step.evidence}" if step.evidence else "")
-    line.append(f"  ({said})", style="dim")
-    return line
-
-
-def _print_diagnosis(console: Console, tree: Tree, diagnosis: Diagnosis, sweep: Sweep) -> None:
-    # Text objects, not markup: a probe's evidence may hold brackets. Wrapped lines hang
-    # under their text, so the path reads in an 80-column terminal.
-    console.print(Text.assemble((tree.title, "bold"), f" ({tree.id}, {tree.severity}) — probes took {sweep.elapsed_ms:.0f} ms"))
-    for number, step in enumerate(diagnosis.path, start=1):
-        console.print(Hanging(f"{number:>2}.", step.text, indent=1))
-        console.print(Hanging("→", _answer_line(step), indent=5))
-    node = tree.node(diagnosis.stopped_at)
-    if diagnosis.outcome is not None:
-        outcome = diagnosis.outcome
-        console.print(Hanging(Text("Outcome:", style="bold"), f"{outcome.outcome.value.replace('_', ' ')} — {outcome.summary}"))
-        for item in outcome.follow_ups:
-            console.print(Hanging("•", item, indent=3))
-        return
-    what = node.question if isinstance(node, QuestionNode) else getattr(node, "action", "")
-    console.print(Hanging(Text("Operator needed at", style="bold yellow"), f"{diagnosis.stopped_at}: {what}"))
-    console.print(Hanging(Text("why:", style="dim"), Text(diagnosis.reason, style="dim")))
 
 
 @click.command()
@@ -185,6 +129,8 @@ def diagnose(runner: ProbeRunner, tree_name: str, as_json: bool) -> None:
     person is needed. Exit 0 when an outcome was reached, 1 when a person must
     take over, 2 on bad input.
     """
+    from irtui.session.walk import Walk, advance_with_probes
+
     tree = _load_tree(tree_name)
     sweep = _run(runner, tree_probes(tree))
     diagnosis = advance_with_probes(Walk(tree), sweep.results)
@@ -193,7 +139,11 @@ def diagnose(runner: ProbeRunner, tree_name: str, as_json: bool) -> None:
         data = {**diagnosis.to_dict(), "stopped_at_kind": node.kind, **sweep.to_dict()}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
+        from rich.console import Console
+
+        from irtui.cli.probe_views import print_diagnosis, print_skipped
+
         console = Console()
-        _print_diagnosis(console, tree, diagnosis, sweep)
-        _print_skipped(console, sweep)
+        print_diagnosis(console, tree, diagnosis, sweep)
+        print_skipped(console, sweep)
     raise click.exceptions.Exit(1 if diagnosis.needs_operator else 0)

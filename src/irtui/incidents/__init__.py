@@ -14,8 +14,8 @@ from irtui.incidents.entry import (
 )
 from irtui.incidents.location import DEFAULT_LOG_PATH, resolve_log_path, state_dir_for
 from irtui.incidents.markdown import LOG_HEADER, render_entry
-from irtui.incidents.parser import Damage, LogReadResult, parse_log
-from irtui.incidents.stats import LogStats, compute_stats
+from irtui.incidents.parser import Damage, LogReadResult, Record, parse_log, scan_log
+from irtui.incidents.stats import LogStats, compute_stats, tally_log
 from irtui.incidents.updates import FollowUpChange, FollowUpUpdate, apply_updates, follow_up_changes, render_update
 from irtui.incidents.writer import IncidentLog, LogError
 
@@ -37,6 +37,7 @@ __all__ = [
     "Note",
     "Outcome",
     "PathStep",
+    "Record",
     "apply_updates",
     "compute_stats",
     "follow_up_changes",
@@ -46,5 +47,7 @@ __all__ = [
     "render_entry",
     "render_update",
     "resolve_log_path",
+    "scan_log",
     "state_dir_for",
+    "tally_log",
 ]

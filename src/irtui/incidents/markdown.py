@@ -53,8 +53,9 @@ def encode_data(entry: IncidentEntry) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def checksum(data: str) -> str:
-    return hashlib.sha256(data.encode("ascii")).hexdigest()
+def checksum(data: str | bytes) -> str:
+    """The SHA-256 of an ASCII data line, given as text or as the bytes read back."""
+    return hashlib.sha256(data.encode("ascii") if isinstance(data, str) else data).hexdigest()
 
 
 def heading(entry: IncidentEntry) -> str:

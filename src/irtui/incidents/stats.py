@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any, Iterable, NamedTuple
 
-from irtui.incidents.entry import IncidentEntry
-from irtui.incidents.parser import bulk_objects
+from irtui.incidents.entry import FollowUp, IncidentEntry
+from irtui.incidents.parser import Damage, Record, bulk_objects
+from irtui.incidents.updates import FollowUpUpdate, updated_follow_ups
 
 
 class TreeStats(NamedTuple):
@@ -81,42 +82,79 @@ LIVE = "LIVE"
 
 
 def compute_stats(entries: Iterable[IncidentEntry]) -> LogStats:
+    """Statistics of entries whose follow-ups are current (LogReadResult.current())."""
+    tally = _Tally()
     with bulk_objects():
-        return _compute(entries)
+        for entry in entries:
+            tally.add(entry)
+        return tally.stats()
 
 
-def _compute(entries: Iterable[IncidentEntry]) -> LogStats:
-    stats = LogStats()
-    by_mode: Counter[str] = Counter()
-    durations: dict[tuple[str, str], list[float]] = defaultdict(list)
-    within: Counter[tuple[str, str]] = Counter()
-    facts: dict[tuple[str, str], tuple[str, str, float]] = {}
-    kinds: dict[str, Counter[str]] = defaultdict(Counter)
-    reached: Counter[tuple[str, str, str, str, str]] = Counter()
-    for entry in entries:
-        stats.total += 1
+def tally_log(records: Iterable[Record]) -> tuple[LogStats, list[Damage]]:
+    """Statistics and damage of a log read one record at a time (IncidentLog.scan()).
+
+    Only what the statistics need is kept of each entry, never the whole log: for ten
+    thousand entries that is a third of the memory, and its time to allocate and free.
+    Follow-up updates are applied at the end, as LogReadResult.current() applies them."""
+    tally = _Tally()
+    updates: list[FollowUpUpdate] = []
+    damaged: list[Damage] = []
+    with bulk_objects():
+        for record in records:
+            if isinstance(record, IncidentEntry):
+                tally.add(record)
+            elif isinstance(record, FollowUpUpdate):
+                updates.append(record)
+            else:
+                damaged.append(record)
+        return tally.stats(updates), damaged
+
+
+class _Tally:
+    """The statistics, counted one entry at a time."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.by_mode: Counter[str] = Counter()
+        self.durations: dict[tuple[str, str], list[float]] = defaultdict(list)
+        self.within: Counter[tuple[str, str]] = Counter()
+        self.facts: dict[tuple[str, str], tuple[str, str, float]] = {}
+        self.kinds: dict[str, Counter[str]] = defaultdict(Counter)
+        self.reached: Counter[tuple[str, str, str, str, str]] = Counter()
+        # Live incidents only: a drill's follow-ups were practice, not work still to do.
+        self.live_follow_ups: list[tuple[str, str, list[FollowUp]]] = []  # entry id, tree, follow-ups
+
+    def add(self, entry: IncidentEntry) -> None:
+        self.total += 1
         mode = entry.mode.value
-        by_mode[mode] += 1
+        self.by_mode[mode] += 1
         key = (entry.tree_id, mode)
-        durations[key].append(entry.duration.total_seconds())
-        within[key] += entry.met_target
-        facts[key] = (entry.tree_title, entry.severity.value, entry.target_s)  # the newest wins
+        self.durations[key].append(entry.duration.total_seconds())
+        self.within[key] += entry.met_target
+        self.facts[key] = (entry.tree_title, entry.severity.value, entry.target_s)  # the newest wins
         outcome = entry.outcome
         kind = outcome.kind if outcome else NO_OUTCOME
-        kinds[mode][kind] += 1
-        reached[(entry.tree_id, mode, outcome.node if outcome else "", kind, outcome.summary if outcome else "")] += 1
+        self.kinds[mode][kind] += 1
+        self.reached[(entry.tree_id, mode, outcome.node if outcome else "", kind, outcome.summary if outcome else "")] += 1
         if mode == LIVE:
-            stats.open_follow_ups.extend(
-                OpenFollowUp(entry.id, entry.tree_id, mode, item.text) for item in entry.follow_ups if not item.done
+            self.live_follow_ups.append((entry.id, entry.tree_id, entry.follow_ups))
+
+    def stats(self, updates: Iterable[FollowUpUpdate] = ()) -> LogStats:
+        stats = LogStats(total=self.total, by_mode=dict(sorted(self.by_mode.items())))
+        for (tree_id, mode), spent in sorted(self.durations.items()):
+            title, severity, target_s = self.facts[(tree_id, mode)]
+            stats.trees.append(
+                TreeStats(tree_id, title, severity, mode, len(spent), target_s, median(spent), max(spent), self.within[(tree_id, mode)])
             )
-    stats.by_mode = dict(sorted(by_mode.items()))
-    for (tree_id, mode), spent in sorted(durations.items()):
-        title, severity, target_s = facts[(tree_id, mode)]
-        stats.trees.append(
-            TreeStats(tree_id, title, severity, mode, len(spent), target_s, median(spent), max(spent), within[(tree_id, mode)])
-        )
-    stats.outcome_kinds = {mode: dict(counts.most_common()) for mode, counts in sorted(kinds.items())}
-    stats.outcomes = [
-        OutcomeStats(*key, count) for key, count in sorted(reached.items(), key=lambda kv: (kv[0][0], kv[0][1] != LIVE, -kv[1]))
-    ]
-    return stats
+        stats.outcome_kinds = {mode: dict(counts.most_common()) for mode, counts in sorted(self.kinds.items())}
+        stats.outcomes = [
+            OutcomeStats(*key, count)
+            for key, count in sorted(self.reached.items(), key=lambda kv: (kv[0][0], kv[0][1] != LIVE, -kv[1]))
+        ]
+        later: dict[str, list[FollowUpUpdate]] = defaultdict(list)
+        for update in updates:
+            later[update.entry_id].append(update)
+        for entry_id, tree_id, items in self.live_follow_ups:
+            current = updated_follow_ups(items, later[entry_id]) if entry_id in later else items
+            stats.open_follow_ups.extend(OpenFollowUp(entry_id, tree_id, LIVE, item.text) for item in current if not item.done)
+        return stats

@@ -9,7 +9,7 @@ the log applies the updates, in order, to the entries they name.
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from pydantic import AwareDatetime, Field
 
@@ -67,9 +67,15 @@ def follow_up_changes(entry: IncidentEntry, numbers: Iterable[int], done: bool) 
 
 def apply_updates(entry: IncidentEntry, updates: Iterable[FollowUpUpdate]) -> IncidentEntry:
     """The entry with its follow-ups as the later updates left them."""
-    items = list(entry.follow_ups)
+    items = updated_follow_ups(entry.follow_ups, updates)
+    return entry if items == entry.follow_ups else entry.model_copy(update={"follow_ups": items})
+
+
+def updated_follow_ups(follow_ups: Sequence[FollowUp], updates: Iterable[FollowUpUpdate]) -> list[FollowUp]:
+    """An entry's follow-ups as the later updates left them."""
+    items = list(follow_ups)
     for update in updates:
         for change in update.changes:
             if change.index < len(items) and items[change.index].text == change.text:
                 items[change.index] = FollowUp(text=change.text, done=change.done, kind=items[change.index].kind)
-    return entry if items == entry.follow_ups else entry.model_copy(update={"follow_ups": items})
+    return items

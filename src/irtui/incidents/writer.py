@@ -14,11 +14,12 @@ import fcntl
 import os
 import time
 from pathlib import Path
+from typing import Iterator
 
 from irtui.durable import fsync_dir, write_all
 from irtui.incidents.entry import IncidentEntry
 from irtui.incidents.markdown import LOG_HEADER, render_entry
-from irtui.incidents.parser import LogReadResult, parse_log
+from irtui.incidents.parser import LogReadResult, Record, parse_log, scan_log
 from irtui.incidents.updates import FollowUpUpdate, render_update
 
 LOCK_TIMEOUT_S = 30.0
@@ -94,6 +95,10 @@ class IncidentLog:
     def read(self) -> LogReadResult:
         """Every intact entry and every damaged spot; an absent log reads as empty."""
         return parse_log(self._content())
+
+    def scan(self) -> Iterator[Record]:
+        """The same, one record at a time in file order (entries, follow-up updates, damage)."""
+        return scan_log(self._content())
 
     def contains(self, entry_id: str) -> bool:
         """Whether an intact entry with this id is in the log (parses only that entry)."""

@@ -7,11 +7,12 @@ outcome is one of the registry's stages:
   refused           nothing listening (or the TCP connect itself failed/timed out)
   closed            accepted, then closed by the peer (socat with no Gateway behind it,
                     "allow connections from localhost only"); or something that is not
-                    the TWS API answers (its first message is no version answer), and
-                    the probe hangs up at once
+                    the TWS API answers (its first message claims more than 64 KiB),
+                    and the probe hangs up at once
   silent            accepted, no version answer (not logged in, 2FA pending, API hung,
                     an untrusted client IP waiting on the "accept connection" dialog)
-  not_ready         version answered but no nextValidId/accounts
+  not_ready         version answered but no nextValidId/accounts, or answered with
+                    something that is no version number
   client_id_in_use  error 326, reported as soon as it arrives, not after the deadline
   ready             nextValidId and accounts arrived
 """

@@ -28,7 +28,6 @@ from irtui.probes.orders import ExecutionRow, NewOrders, OpenOrderRow, OpenOrder
 from irtui.probes.positions import BrokerHolding, SourceError, assess_positions, read_system_positions, system_unreadable
 from irtui.probes.result import ProbeResult, Status
 
-API_PROBES = ("api", "positions", "orders", "market_data")
 CONNECTIVITY_LOST, CONNECTIVITY_BACK = {1100, 2110}, {1101, 1102}
 BROKEN_FARMS = {2103, 2105, 2157}
 SLOW_MS = 1000.0

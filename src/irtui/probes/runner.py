@@ -13,11 +13,10 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
 
 from irtui.config import Config
 from irtui.probes.api_gate import API_GATE, ApiGate
-from irtui.probes.api_session import API_PROBES, ApiSession
 from irtui.probes.clock import probe_reset_window
 from irtui.probes.common import Stopwatch, unknown
 from irtui.probes.files import probe_heartbeat, probe_kill_switch
@@ -28,6 +27,9 @@ from irtui.probes.process import probe_gateway_process
 from irtui.probes.registry import PROBES
 from irtui.probes.result import ProbeResult, Status
 
+if TYPE_CHECKING:
+    from irtui.probes.api_session import ApiSession
+
 HostProbe = Callable[[Config, HostFacts], ProbeResult]
 HOST_PROBES: dict[str, HostProbe] = {
     "gateway_process": probe_gateway_process,
@@ -36,6 +38,7 @@ HOST_PROBES: dict[str, HostProbe] = {
     "system_log": probe_system_log,
     "reset_window": probe_reset_window,
 }
+API_PROBES = tuple(name for name, spec in PROBES.items() if spec.touches_api)  # they share one API session
 CANCEL_GRACE_S = 2.0
 WORKERS = 4
 
@@ -61,6 +64,14 @@ class Sweep:
             "elapsed_ms": round(self.elapsed_ms, 1),
             "skipped": [{"name": name, "reason": why} for name, why in self.skipped.items()],
         }
+
+
+def _api_session_type() -> type[ApiSession]:
+    """ApiSession, imported on first use rather than at the top: ib_async takes ~0.2 s to
+    import, once. The console starts without it; its first sweep, in a worker thread, pays."""
+    from irtui.probes.api_session import ApiSession
+
+    return ApiSession
 
 
 def not_configured(config: Config, name: str) -> str | None:
@@ -96,19 +107,21 @@ class ProbeRunner:
         return asyncio.run(self.run_async(names))
 
     async def run_async(self, names: Iterable[str] | None = None) -> Sweep:
-        watch = Stopwatch()
         selected = self._select(names)
         skipped = {name: why for name in selected if (why := not_configured(self.config, name))}
         runnable = [name for name in selected if name not in skipped]
+        wanted = {name for name in runnable if name in API_PROBES}
+        session_type = _api_session_type() if wanted else None  # before the clock starts
+        watch = Stopwatch()
         executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="irtui-probe")
         tasks: dict[asyncio.Task[dict[str, ProbeResult]], list[str]] = {}
         try:
             for name in runnable:
                 if name not in API_PROBES:
                     tasks[asyncio.ensure_future(self._host_probe(name, executor))] = [name]
-            wanted = {name for name in runnable if name in API_PROBES}
-            if wanted:
-                tasks[asyncio.ensure_future(self._api_probes(wanted, executor))] = sorted(wanted)
+            if session_type is not None:
+                session = session_type(self.config, self.host, executor, self.gate)
+                tasks[asyncio.ensure_future(self._api_probes(wanted, session))] = sorted(wanted)
             results = await self._collect(tasks)
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
@@ -166,10 +179,9 @@ class ProbeRunner:
             result = unknown(name, f"Probe failed ({describe(exc)})", watch, error=type(exc).__name__)
         return {name: result}
 
-    async def _api_probes(self, wanted: set[str], executor: ThreadPoolExecutor) -> dict[str, ProbeResult]:
+    async def _api_probes(self, wanted: set[str], session: ApiSession) -> dict[str, ProbeResult]:
         gw = self.config.gateway
         budget = gw.api_timeout_s + gw.request_timeout_s + self.config.orders.sample_s + self.config.positions.command_timeout_s + 1.0
-        session = ApiSession(self.config, self.host, executor, self.gate)
 
         def bounded() -> Awaitable[dict[str, ProbeResult]]:
             return asyncio.wait_for(session.run(wanted), budget)
