@@ -6,13 +6,14 @@ the report before committing.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import textual
 from textual.pilot import Pilot
 
-from datetime import timedelta
-
 from irtui.app.factory import Briefing
+from irtui.app.widgets.clocks import WalkClock
 from irtui.session.store import SessionStore
 
 from .conftest import LOG
@@ -135,6 +136,10 @@ def test_evidence_from_before_the_action_waits_for_a_fresh_probe(build, snap_com
     check = LoginCheck(build)
 
     async def run_before(pilot: Pilot) -> None:
-        await check.log_in(pilot, stage="ready", gate_wait_s=6.0)
+        walk = await check.log_in(pilot, stage="ready", gate_wait_s=6.0)
+        # The walk clock redraws on a 1 s timer; draw it now, at the test's clock, so the
+        # picture never depends on whether that timer fired first.
+        walk.query_one(WalkClock).tick()
+        await pilot.pause()
 
     assert snap_compare(check.app, terminal_size=SIZE, run_before=run_before)
