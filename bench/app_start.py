@@ -15,10 +15,9 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from irtui.sim import running_gateway
-
 from bench.common import CHILDREN, PYTHON, Contender, Progress, Row, Timing, ms, ratio, spread, time_side_by_side
 from bench.probe_sweep import write_config
+from irtui.sim import running_gateway
 
 REPEATS = 9
 START_TARGET_S = 1.0

@@ -14,10 +14,9 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from irtui.sim import running_gateway
-
 from bench.common import IRTUI, Contender, Progress, Row, ms, spread, time_side_by_side
 from bench.probe_sweep import write_config
+from irtui.sim import running_gateway
 
 REPEATS = 5
 API_DEADLINE_S = 2.0

@@ -17,9 +17,8 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from irtui.sim import running_gateway
-
 from bench.common import CHILDREN, IRTUI, PYTHON, Contender, Progress, Row, Timing, ms, ratio, spread, time_side_by_side
+from irtui.sim import running_gateway
 
 REPEATS = 9
 PAUSE_S = 0.3  # between runs: the probe's own rule against rapid reconnects, and a calm simulator

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import statistics
 
-from irtui.sim import running_gateway
-
 from bench.common import CHILDREN, PYTHON, Progress, Row, percentile, run_measured
+from irtui.sim import running_gateway
 
 PRESSES = 200
 RUNS = 3

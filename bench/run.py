@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import app_start, hung_gateway, probe_sweep, responsiveness, scale  # noqa: E402
-from bench.common import RESULTS, Row, machine, now_utc, results_markdown  # noqa: E402
+from bench import app_start, hung_gateway, probe_sweep, responsiveness, scale
+from bench.common import RESULTS, Row, machine, now_utc, results_markdown
 
 BENCHMARKS = {
     "probe_sweep": (probe_sweep.run, {"repeats": 3}),

@@ -14,21 +14,30 @@ import json
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from irtui.incidents import LOG_HEADER, FollowUp, IncidentEntry, Note, Outcome, PathStep, new_entry_id, post_incident_follow_ups, render_entry
+from bench.common import IRTUI, Contender, Progress, Row, ms, spread, time_side_by_side
+from irtui.incidents import (
+    LOG_HEADER,
+    FollowUp,
+    IncidentEntry,
+    Note,
+    Outcome,
+    PathStep,
+    new_entry_id,
+    post_incident_follow_ups,
+    render_entry,
+)
 from irtui.trees.loader import load_tree
 from irtui.trees.render import render_tree
-
-from bench.common import IRTUI, Contender, Progress, Row, ms, spread, time_side_by_side
 
 TREE_NODES = 1000
 LOG_ENTRIES = 10_000
 REPEATS = 7
 TREE_TARGET_S = 0.5
 STATS_TARGET_S = 1.0
-T0 = datetime(2026, 1, 5, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
 RULES = [
     ("ports", {"trading_port_state": "open"}, {"trading_port_state": ["refused", "timeout", "error"]}),
     ("api", {"stage": "ready"}, {"stage": {"not": "ready"}}),

@@ -1,8 +1,8 @@
-"""Suite-wide safety check: irtui never sends an order-modifying message.
+"""Suite-wide fixtures, and the safety check: irtui never sends an order-modifying message.
 
 Every SimulatedGateway created anywhere in the run is remembered with the test that
 created it; when the session ends, any order message one of them recorded fails the
-run. Tests under tests/sim/ are exempt: they drive the simulator with their own
+run. Tests of the simulator (tests/sim/, and its verb in tests/cli/test_sim_cli.py) are exempt: they drive the simulator with their own
 ib_async clients and send orders on purpose, to prove the simulator refuses them.
 (Simulators run in child processes, such as `irtui demo`, are not seen here.)
 """
@@ -10,13 +10,18 @@ ib_async clients and send orders on purpose, to prove the simulator refuses them
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
+from irtui.probes.api_gate import API_GATE
+from irtui.probes.host import FakeHost
 from irtui.sim.server import ReceivedMessage, SimulatedGateway
+from tests.support.gateway import QUIET_NOW, PlainServer
+from tests.trees.paths import FIXTURE_RUNBOOKS
 
-SAFETY_EXEMPT = ("tests/sim/",)
+SAFETY_EXEMPT = ("tests/sim/", "tests/cli/test_sim_cli.py")
 # (test that created the gateway, that gateway's order_messages list): the list only, so
 # the gateways themselves are freed as usual.
 SIMULATOR_ORDER_LOGS: list[tuple[str, list[ReceivedMessage]]] = []
@@ -29,6 +34,45 @@ def order_violations() -> list[str]:
         if not test.startswith(SAFETY_EXEMPT)
         for message in messages
     ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_gate() -> Iterator[None]:
+    """Every test starts with a fresh API gate, so its sweeps really connect."""
+    API_GATE.forget()
+    yield
+    API_GATE.forget()
+
+
+@pytest.fixture
+def plain_server() -> Iterator[Callable[[str], PlainServer]]:
+    servers: list[PlainServer] = []
+
+    def start(behaviour: str) -> PlainServer:
+        server = PlainServer(behaviour)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def host() -> FakeHost:
+    return FakeHost(QUIET_NOW)
+
+
+@pytest.fixture
+def log_path(tmp_path: Path) -> Path:
+    return tmp_path / "incident_log" / "INCIDENT_LOG.md"
+
+
+@pytest.fixture
+def fixture_runbooks(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the runbook lookup at the test runbooks, for code that reads IRTUI_RUNBOOKS."""
+    monkeypatch.setenv("IRTUI_RUNBOOKS", str(FIXTURE_RUNBOOKS))
+    return FIXTURE_RUNBOOKS
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from irtui.config import Config, ConfigError, load_config, parse_config
 
@@ -126,7 +127,7 @@ def test_bad_override_names_the_key() -> None:
 
 
 def test_config_is_frozen() -> None:
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         Config().gateway.host = "elsewhere"  # type: ignore[misc]
 
 

@@ -13,7 +13,7 @@ from irtui.incidents import IncidentLog
 from irtui.session import store as store_module
 from irtui.session.store import SessionStore
 from irtui.trees.loader import load_trees
-from .fakes import API_SILENT, FixedRunner, frozen_clock
+from tests.support.fakes import API_SILENT, FixedRunner, frozen_clock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,8 +12,7 @@ from irtui.app.screens.walk import WalkScreen
 from irtui.app.widgets.quick_reference import QuickReference
 from irtui.app.widgets.suspect import SuspectIncident
 from irtui.probes.runner import Sweep
-
-from .fakes import API_SILENT, FixedRunner, probe, screen_text, settle
+from tests.support.fakes import API_SILENT, FixedRunner, probe, screen_text, settle
 
 
 def text_of(widget) -> str:
@@ -54,7 +53,7 @@ async def test_a_reset_window_the_probe_finds_on_a_staged_clock_is_warned_of_too
         assert "Inside the IBKR North America daily reset (00:15–01:45 ET): a connection loss now may be expected" in text_of(warning)
 
 
-NORTH_AMERICA_RESET = datetime(2026, 3, 3, 5, 30, tzinfo=timezone.utc)  # 00:30 ET on a Tuesday
+NORTH_AMERICA_RESET = datetime(2026, 3, 3, 5, 30, tzinfo=UTC)  # 00:30 ET on a Tuesday
 
 
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])

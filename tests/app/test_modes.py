@@ -18,9 +18,9 @@ from irtui.app.screens.runbook import RunbookScreen
 from irtui.app.screens.walk import WalkScreen
 from irtui.app.widgets.clocks import WalkClock
 from irtui.session.store import SessionStore
+from tests.support.fakes import from_palette, screen_text, settle
 
 from .conftest import LOG
-from .fakes import from_palette, screen_text, settle
 
 DEMO_BANNER = "DEMO · nothing here is real · simulated Gateway on 127.0.0.1:4002 (api_silent)"
 BRIEFING = Briefing("DRILL · The Gateway hangs", "Tuesday 10:00 ET. The heartbeat alert fires.")

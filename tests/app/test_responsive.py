@@ -13,8 +13,7 @@ from irtui.probes.api_gate import ApiGate
 from irtui.probes.host import FakeHost
 from irtui.probes.runner import ProbeRunner
 from irtui.sim import running_gateway
-
-from .fakes import settle
+from tests.support.fakes import settle
 
 API_TIMEOUT_S = 2.0
 

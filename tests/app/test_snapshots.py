@@ -15,9 +15,9 @@ from textual.pilot import Pilot
 from irtui.app.factory import Briefing
 from irtui.app.widgets.clocks import WalkClock
 from irtui.session.store import SessionStore
+from tests.support.fakes import frozen_clock, settle
 
 from .conftest import LOG
-from .fakes import frozen_clock, settle
 from .test_modes import DEMO_BANNER
 from .test_walk_freshness import LoginCheck
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from irtui.app.screens.confirm_danger import ConfirmDangerScreen
 from irtui.app.screens.finish import FinishScreen
 from irtui.app.screens.override import OverrideScreen
 from irtui.app.screens.walk import WalkScreen
+from irtui.diagnosis.walk import AnswerSource
 from irtui.incidents import IncidentLog
-from irtui.session.walk import AnswerSource
 from irtui.trees.loader import load_trees
 from irtui.trees.model import ActionNode, OutcomeNode, QuestionNode, Tree
 from irtui.trees.validate import all_paths
+from tests.support.fakes import settle
 
 from .conftest import LOG, REPO
-from .fakes import settle
 
 SHIPPED = load_trees([REPO / "trees"], runbooks_dir=REPO / "runbooks")
 TREE_IDS = sorted(SHIPPED.trees)
@@ -46,7 +48,7 @@ async def test_walk_to_an_outcome_and_log_it(build, tree_id):
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         overrides = 0
-        for here, there in zip(path, path[1:]):
+        for here, there in itertools.pairwise(path):
             assert isinstance(app.screen, WalkScreen) and app.screen.walk.current_id == here
             node = tree.node(here)
             if isinstance(node, QuestionNode):

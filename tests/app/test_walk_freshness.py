@@ -10,11 +10,11 @@ from irtui.app.screens.override import OverrideScreen
 from irtui.app.screens.walk import WalkScreen
 from irtui.app.widgets.evidence_view import EvidenceView
 from irtui.app.widgets.question_view import AnswerList
-from irtui.session.walk import AnswerSource
+from irtui.diagnosis.walk import AnswerSource
 from irtui.trees.loader import load_trees
+from tests.support.fakes import FROZEN, GatedApiRunner, settle
 
 from .conftest import FIXTURES
-from .fakes import FROZEN, GatedApiRunner, settle
 
 TREES = load_trees([FIXTURES / "freshness"])
 

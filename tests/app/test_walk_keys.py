@@ -14,12 +14,12 @@ from irtui.app.screens.walk import WalkScreen
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.command_list import CommandList
 from irtui.app.widgets.question_view import AnswerList
+from irtui.diagnosis.walk import AnswerSource
 from irtui.incidents import IncidentLog
 from irtui.session.store import SessionStore
-from irtui.session.walk import AnswerSource
+from tests.support.fakes import API_SILENT, FROZEN, FixedRunner, from_palette, probe, settle
 
 from .conftest import LOG
-from .fakes import API_SILENT, FROZEN, FixedRunner, from_palette, probe, settle
 
 
 async def test_accepting_the_probe_records_it_as_the_probe_answer(build):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -21,8 +22,7 @@ from irtui.drills import DrillRun, DrillStore, DrillWorld
 from irtui.incidents import IncidentLog, Mode, state_dir_for
 from irtui.trees.loader import TreeSet
 from irtui.trees.model import ActionNode, QuestionNode
-
-from .conftest import DRILLS, QUICK, REPO, TREES
+from tests.support.shipped_drills import DRILLS, QUICK, REPO, TREES
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -72,7 +72,7 @@ async def test_a_drill_played_with_keys_is_scored_and_logged(drill_id, log_path)
             clock = str(app.screen.query_one(WalkClock).render())
             assert clock.endswith(f"of {clock_text(drill.target(tree))}")
             path = drill.expected.path
-            for here, there in zip(path, path[1:]):
+            for here, there in itertools.pairwise(path):
                 screen = app.screen
                 assert isinstance(screen, WalkScreen) and screen.walk.current_id == here
                 assert drill_marked(app)

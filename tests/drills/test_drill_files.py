@@ -8,8 +8,7 @@ import pytest
 
 from irtui.drills import coverage, load_drill
 from irtui.trees.model import OutcomeNode
-
-from .conftest import DRILL_IDS, DRILLS, TREES
+from tests.support.shipped_drills import DRILL_IDS, DRILLS, TREES
 
 
 def test_every_shipped_drill_validates():

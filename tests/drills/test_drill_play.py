@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from irtui.diagnosis.walk import AnswerSource
 from irtui.drills import DrillStore, DrillWorld, Player, play_expected
 from irtui.incidents import IncidentLog, Mode
-from irtui.session.walk import AnswerSource
 from irtui.trees.model import QuestionNode
-
-from .conftest import DRILL_IDS, DRILLS, QUICK, TREES
+from tests.support.shipped_drills import DRILL_IDS, DRILLS, QUICK, TREES
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from irtui.diagnosis.walk import AnswerSource, Walk
 from irtui.drills import Drill, moves_from_journal, score_run
 from irtui.drills.scoring import MAX_TIME_PENALTY, WRONG_TURN_POINTS
 from irtui.probes.result import ProbeResult, Status
-from irtui.session.walk import AnswerSource, Walk
 from irtui.trees.model import Tree
 
-START = datetime(2026, 1, 27, 15, 0, tzinfo=timezone.utc)
+START = datetime(2026, 1, 27, 15, 0, tzinfo=UTC)
 
 # port --open--> api --ready--> done
 #   \--closed--> restart --> again --yes--> done / --no--> halted

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from irtui.incidents import FollowUp, IncidentEntry, Note, Outcome, PathStep, new_entry_id, post_incident_follow_ups
 from irtui.trees.model import Contact
 
-T0 = datetime(2026, 11, 21, 7, 52, 3, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 21, 7, 52, 3, tzinfo=UTC)
 
 TREES = [
     ("connection_loss", "Connection lost to IBKR", "P2", 300.0),
@@ -39,26 +39,26 @@ def make_entry(number: int = 0, **overrides: Any) -> IncidentEntry:
         ),
     ]
     escalated = number % 2 == 1
-    data: dict[str, Any] = dict(
-        id=new_entry_id(mode, started),
-        mode=mode,
-        tree_id=tree_id,
-        tree_title=title,
-        severity=severity,
-        target_s=target,
-        operator="alice" if number % 3 else "bob",
-        started_at=started,
-        ended_at=started + took,
-        path=path,
-        action="Restart IB Gateway and log in",
-        outcome=Outcome(node="call_support", kind="escalate", summary="Call IBKR API support")
+    data: dict[str, Any] = {
+        "id": new_entry_id(mode, started),
+        "mode": mode,
+        "tree_id": tree_id,
+        "tree_title": title,
+        "severity": severity,
+        "target_s": target,
+        "operator": "alice" if number % 3 else "bob",
+        "started_at": started,
+        "ended_at": started + took,
+        "path": path,
+        "action": "Restart IB Gateway and log in",
+        "outcome": Outcome(node="call_support", kind="escalate", summary="Call IBKR API support")
         if escalated
         else Outcome(node="resolved", kind="resolved", summary="Connection restored after restart"),
-        follow_ups=[FollowUp(text="Do not resume trading today", done=number % 5 == 0, kind="outcome"), *post_incident_follow_ups()],
-        root_cause="Gateway's nightly restart hung the API thread.",
-        notes=[Note(at=started + timedelta(seconds=10), text=f"Noticed at open, run {number}.")],
-        contact=Contact(who="IBKR API support", phone="1-877-442-2757") if escalated else None,
-        drill={"name": "hung_handshake", "score": 80} if mode == "DRILL" else None,
-    )
+        "follow_ups": [FollowUp(text="Do not resume trading today", done=number % 5 == 0, kind="outcome"), *post_incident_follow_ups()],
+        "root_cause": "Gateway's nightly restart hung the API thread.",
+        "notes": [Note(at=started + timedelta(seconds=10), text=f"Noticed at open, run {number}.")],
+        "contact": Contact(who="IBKR API support", phone="1-877-442-2757") if escalated else None,
+        "drill": {"name": "hung_handshake", "score": 80} if mode == "DRILL" else None,
+    }
     data.update(overrides)
     return IncidentEntry(**data)

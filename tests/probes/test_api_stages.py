@@ -13,7 +13,7 @@ import pytest
 from irtui.probes.result import Status
 from irtui.probes.runner import ProbeRunner
 from irtui.sim import running_gateway
-from .helpers import free_port, quick_config
+from tests.support.gateway import free_port, quick_config
 
 pytestmark = pytest.mark.timeout(60)
 

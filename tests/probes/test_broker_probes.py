@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 
 from irtui.config import Config, PositionsConfig
+from irtui.probes.api_gate import ApiGate
 from irtui.probes.common import Stopwatch
 from irtui.probes.host import FakeHost
 from irtui.probes.market_data import Notice, SymbolSnapshot, assess_market_data, farm_status
-from irtui.probes.api_gate import ApiGate
 from irtui.probes.orders import (
     ExecutionRow,
     NewOrders,
@@ -35,8 +35,7 @@ from irtui.probes.positions import (
 from irtui.probes.result import Status
 from irtui.probes.runner import ProbeRunner
 from irtui.sim import Scenario, load_scenario, running_gateway
-
-from .helpers import QUIET_NOW, quick_config
+from tests.support.gateway import QUIET_NOW, quick_config
 
 pytestmark = pytest.mark.timeout(60)
 SETTINGS = PositionsConfig(price_tolerance_pct=0.5)

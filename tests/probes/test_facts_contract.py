@@ -14,8 +14,7 @@ from irtui.probes.registry import PROBES
 from irtui.probes.result import ProbeResult, Status
 from irtui.probes.runner import ProbeRunner
 from irtui.sim import running_gateway
-
-from .helpers import GATEWAY_CMDLINE, QUIET_NOW, free_port, quick_config
+from tests.support.gateway import GATEWAY_CMDLINE, QUIET_NOW, free_port, quick_config
 
 pytestmark = pytest.mark.timeout(120)
 

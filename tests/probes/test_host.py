@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from irtui.probes.host import FakeHost, FakeHostError, RealHost
-
-from .helpers import QUIET_NOW
+from tests.support.gateway import QUIET_NOW
 
 
 def test_tail_reads_only_the_end(tmp_path: Path) -> None:

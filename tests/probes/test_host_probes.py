@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,8 +17,7 @@ from irtui.probes.logscan import probe_system_log
 from irtui.probes.network import probe_ports
 from irtui.probes.process import probe_gateway_process
 from irtui.probes.result import Status
-
-from .helpers import GATEWAY_CMDLINE, free_port, quick_config
+from tests.support.gateway import GATEWAY_CMDLINE, free_port, quick_config
 
 
 def config(**sections: dict) -> Config:
@@ -226,7 +225,7 @@ def test_system_log_missing_is_unknown(host: FakeHost) -> None:
     ],
 )
 def test_reset_windows(utc: str, regions: list[str], window: str, relogin: bool) -> None:
-    host = FakeHost(datetime.fromisoformat(utc).replace(tzinfo=timezone.utc))
+    host = FakeHost(datetime.fromisoformat(utc).replace(tzinfo=UTC))
     result = probe_reset_window(config(reset_window={"regions": regions}), host)
     assert (result.fact("window"), result.fact("sunday_relogin")) == (window, relogin)
     assert result.fact("in_window") is bool(window)

@@ -11,7 +11,6 @@ import logging
 import threading
 import time
 import warnings
-from collections.abc import Callable
 
 import psutil
 import pytest
@@ -19,30 +18,12 @@ import pytest
 from irtui.probes.host import FakeHost
 from irtui.probes.runner import ProbeRunner
 from irtui.sim import running_gateway
-
-from .helpers import QUIET_NOW, quick_config
+from tests.support.gateway import QUIET_NOW, connections_on, quick_config, settled
 
 pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]
 
 API_AND_NETWORK = ["ports", "api", "positions", "orders", "market_data"]
 FD_SLACK = 4
-
-
-def connections_on(port: int) -> list[psutil._common.pconn]:
-    return [
-        c
-        for c in psutil.Process().net_connections(kind="tcp")
-        if (c.laddr and c.laddr.port == port) or (c.raddr and c.raddr.port == port)
-    ]
-
-
-def settled(condition: Callable[[], bool], within: float = 3.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 def only_the_listener(port: int) -> bool:

@@ -15,8 +15,7 @@ from irtui.probes.registry import PROBES
 from irtui.probes.result import Status
 from irtui.probes.runner import ProbeRunner, Sweep
 from irtui.sim import running_gateway
-
-from .helpers import QUIET_NOW, free_port, quick_config
+from tests.support.gateway import QUIET_NOW, free_port, quick_config
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -33,7 +32,7 @@ class HangingHost(FakeHost):
 
     def stat(self, path: Path):
         self.release.wait(10)
-        return None
+        return
 
 
 def test_a_failing_probe_becomes_unknown_with_the_reason() -> None:

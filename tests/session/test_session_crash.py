@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from irtui.diagnosis.walk import Walk
 from irtui.incidents import IncidentLog
 from irtui.session.store import SessionError, SessionStore
-from irtui.session.walk import Walk
 
 from .sample_tree import SCRIPT, gateway_down, sample_tree
 

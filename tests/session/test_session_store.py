@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from irtui.diagnosis.walk import AnswerSource
 from irtui.incidents import FollowUp, IncidentLog
 from irtui.session.journal import read_journal
 from irtui.session.store import SessionError, SessionStore
-from irtui.session.walk import AnswerSource
 from irtui.trees.model import Tree
 
 from .sample_tree import TREE_DATA, gateway_down, sample_tree
 
-T0 = datetime(2026, 11, 21, 14, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 21, 14, 30, tzinfo=UTC)
 
 
 class FakeClock:

@@ -27,7 +27,7 @@ async def test_notices_arrive_as_error_events_in_time_order(start_gateway: Start
 
     assert [code for _, code, _ in seen] == [2104, 1100, 2110, 1102]
     assert all(req_id == -1 for req_id, _, _ in seen)
-    texts = dict((code, text) for _, code, text in seen)
+    texts = {code: text for _, code, text in seen}
     assert texts[1100] == "Connectivity between IB and Trader Workstation has been lost."
     assert texts[2110] == "Gateway to IBKR broken (drill)"
 

@@ -109,9 +109,8 @@ def test_async_gateway_stop_after_ib_async_sessions_leaves_nothing() -> None:
 
 
 def test_refusing_a_non_loopback_host() -> None:
-    with pytest.raises(ValueError, match="loopback"):
-        with running_gateway("healthy", host="0.0.0.0"):
-            pass
+    with pytest.raises(ValueError, match="loopback"), running_gateway("healthy", host="0.0.0.0"):
+        pass
     assert wait_until(lambda: sim_threads() == [])
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
-from irtui.session.walk import Walk
+from irtui.diagnosis.walk import Walk
 from irtui.trees.loader import load_tree
 from irtui.trees.model import ActionNode, OutcomeNode, QuestionNode, Tree
 from irtui.trees.validate import all_paths
@@ -22,7 +24,7 @@ def _fixture() -> Tree:
 def walk_path(tree: Tree, path: list[str]) -> Walk:
     """Drive a Walk along `path` by choosing, at each node, the answer or action that leads on."""
     walk = Walk(tree)
-    for here, there in zip(path, path[1:]):
+    for here, there in itertools.pairwise(path):
         assert walk.current_id == here
         node = walk.current
         if isinstance(node, QuestionNode):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Mapping, Sequence
 
 from textual import on, work
 from textual.app import App
@@ -13,9 +13,9 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from irtui.app.commands import ScreenCommands
-from irtui.app.evidence import merge_newest
 from irtui.app.factory import Services
 from irtui.app.messages import ProbesFailed, ProbesFinished
+from irtui.diagnosis.evidence import merge_newest
 from irtui.probes.result import ProbeResult
 from irtui.session.store import OpenSession, Session, SessionError
 from irtui.trees.model import Tree

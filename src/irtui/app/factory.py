@@ -7,13 +7,14 @@ the log and the session store at temporary directories.
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from irtui.config import Config
-from irtui.session.walk import utc_now
+from irtui.diagnosis.walk import utc_now
 
 if TYPE_CHECKING:
     from irtui.app.app import IncidentConsole

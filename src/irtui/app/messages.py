@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from irtui.probes.runner import Sweep
 
 
 class ProbesFinished(Message):
@@ -15,7 +18,7 @@ class ProbesFinished(Message):
     the world earlier than that, except results the API gate handed out again.
     """
 
-    def __init__(self, sweep: Any, names: tuple[str, ...] | None, requested_at: datetime) -> None:
+    def __init__(self, sweep: Sweep, names: tuple[str, ...] | None, requested_at: datetime) -> None:
         super().__init__()
         self.sweep = sweep
         self.names = names

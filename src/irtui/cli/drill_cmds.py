@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from irtui.cli.common import friendly, stdout_console, warn
-
 from irtui.cli.drill_views import banner, briefing, briefing_body, briefing_title, check_table, drills_table, report_view, score_card
 
 _drills_option = click.option(

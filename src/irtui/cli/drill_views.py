@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -21,12 +21,12 @@ from irtui.trees.severity import format_duration
 def clock(seconds: float | None) -> str:
     if seconds is None:
         return "-"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     return f"{seconds // 60}m {seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
 def _when(at: datetime | None) -> str:
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if at else "never"
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if at else "never"
 
 
 def _rate(rate: float | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,6 @@ import click
 import pydantic_core
 
 from irtui.cli.common import friendly, stdout_console, warn
-
 from irtui.cli.log_views import entries_table, entry_view, sessions_table, stats_view
 from irtui.incidents import (
     Damage,
@@ -187,7 +186,7 @@ def tick(entry_id: str, numbers: tuple[int, ...], log_path: Path | None, reopen:
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     update = FollowUpUpdate(
-        entry_id=entry.id, at=datetime.now(timezone.utc), operator=operator if operator is not None else _operator(), changes=changes, note=note
+        entry_id=entry.id, at=datetime.now(UTC), operator=operator if operator is not None else _operator(), changes=changes, note=note
     )
     log_file.append_update(update)
     verb = "Reopened" if reopen else "Ticked"

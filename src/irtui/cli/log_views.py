@@ -6,8 +6,9 @@ markup and never sends control characters to the terminal.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -15,10 +16,10 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from irtui.diagnosis.walk import AnswerSource
 from irtui.incidents import FollowUpUpdate, IncidentEntry, LogStats
 from irtui.incidents.markdown import duration_verdict, heading
 from irtui.incidents.text import format_elapsed, format_local, format_utc, visible
-from irtui.session.walk import AnswerSource
 
 if TYPE_CHECKING:
     from irtui.session.store import OpenSession
@@ -31,7 +32,7 @@ def plain(text: str) -> Text:
 
 
 def _stamp(at: datetime) -> str:
-    return f"{at.astimezone(timezone.utc):%Y-%m-%d %H:%M}"
+    return f"{at.astimezone(UTC):%Y-%m-%d %H:%M}"
 
 
 def _outcome_cell(entry: IncidentEntry) -> Text:
@@ -103,7 +104,7 @@ def _path(entry: IncidentEntry) -> Table:
     for number, step in enumerate(entry.path, 1):
         by = {AnswerSource.PROBE: f"probe {step.probe}", AnswerSource.OVERRIDE: f"operator, over probe {step.probe}"}
         line = Text(visible(step.text), style="bold")
-        line.append(f"  {step.at.astimezone(timezone.utc):%H:%M:%S}", style="dim")
+        line.append(f"  {step.at.astimezone(UTC):%H:%M:%S}", style="dim")
         line.append("\n→ " + visible(step.answer))
         line.append(f"  ({by.get(step.source, 'operator')})", style="dim" if step.source is not AnswerSource.OVERRIDE else "yellow")
         if step.evidence:
@@ -208,7 +209,7 @@ def sessions_table(sessions: Sequence[OpenSession]) -> Table:
     table.add_column("Steps", justify="right", no_wrap=True)
     table.add_column("Last step", no_wrap=True)
     table.add_column("State")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for session in sessions:
         if session.in_use:
             state = Text("open in another irtui", style="yellow")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -55,7 +56,7 @@ def _probe_options(command: F) -> F:
             return command(runner=ProbeRunner(config, facts), **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except Exception as exc:  # noqa: BLE001 - an operator mid-incident never gets a traceback
+        except Exception as exc:
             raise click.ClickException(f"unexpected error: {type(exc).__name__}: {exc}") from None
 
     return wrapper  # type: ignore[return-value]
@@ -129,7 +130,7 @@ def diagnose(runner: ProbeRunner, tree_name: str, as_json: bool) -> None:
     person is needed. Exit 0 when an outcome was reached, 1 when a person must
     take over, 2 on bad input.
     """
-    from irtui.session.walk import Walk, advance_with_probes
+    from irtui.diagnosis.walk import Walk, advance_with_probes
 
     tree = _load_tree(tree_name)
     sweep = _run(runner, tree_probes(tree))

@@ -16,8 +16,8 @@ from irtui.probes.result import Status
 from irtui.trees.model import QuestionNode
 
 if TYPE_CHECKING:
+    from irtui.diagnosis.walk import Diagnosis
     from irtui.probes.runner import Sweep
-    from irtui.session.walk import Diagnosis
     from irtui.trees.model import Tree
 
 STATUS_STYLE = {Status.OK: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.UNKNOWN: "magenta"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -26,7 +27,7 @@ def _no_traceback(command: F) -> F:
             return command(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
-        except Exception as error:  # noqa: BLE001 - the user must never see a traceback
+        except Exception as error:
             raise click.ClickException(f"unexpected error: {type(error).__name__}: {error}") from None
 
     return wrapper  # type: ignore[return-value]

@@ -7,8 +7,9 @@ first time in a real incident.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from irtui.drills.model import Drill
 from irtui.trees.model import OutcomeNode, Tree

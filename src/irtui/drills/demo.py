@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from irtui.config import Config, GatewayConfig
+from irtui.diagnosis.walk import utc_now
 from irtui.drills.model import Heartbeat, HostWorld
 from irtui.drills.staging import Deadlines, broker_positions, fake_host, simulator_config
 from irtui.probes.host import FakeHost
-from irtui.session.walk import utc_now
 from irtui.sim.scenario import Scenario
 
 # The API gate keeps its real spacing: the demo shows the console as it behaves live.

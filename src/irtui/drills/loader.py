@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -56,9 +57,7 @@ def _yaml_path(loc: Sequence[Any], data: Any) -> tuple[str | int, ...]:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and part not in node and not _is_tag(part):
             path.append(part)  # a missing or unknown key: keep it for the message
@@ -99,7 +98,7 @@ def load_drill(path: Path | str, trees: TreeSet | None = None) -> tuple[Drill | 
     path = Path(path)
     try:
         return _load_drill(path, trees if trees is not None else load_trees())
-    except Exception as error:  # noqa: BLE001 - one odd file must not stop the others being checked
+    except Exception as error:
         return None, [Problem(str(path), 1, 1, f"could not check this file ({type(error).__name__}: {error})")]
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from irtui.diagnosis.walk import Clock, Step, utc_now
 from irtui.drills.model import Drill
 from irtui.drills.scoring import Score, moves_from_journal, score_run
 from irtui.drills.staging import INTERACTIVE, Deadlines
@@ -22,7 +23,6 @@ from irtui.incidents import IncidentEntry, IncidentLog, Mode
 from irtui.probes.result import ProbeResult
 from irtui.session.journal import JOURNAL_SUFFIX, read_journal
 from irtui.session.store import Session
-from irtui.session.walk import Clock, Step, utc_now
 from irtui.trees.model import ActionNode, QuestionNode, Tree
 
 

@@ -3,10 +3,11 @@ next to what the shipped drills cover. Live incidents are never counted here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
-from typing import Any, Iterable
+from typing import Any
 
 from irtui.drills.coverage import TreeCoverage, coverage
 from irtui.drills.model import Drill

@@ -14,13 +14,15 @@ each wrong turn, minus up to 40 for time over the target (in proportion, the ful
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
+from irtui.diagnosis.walk import AnswerSource, Step, suggest
 from irtui.drills.model import Drill
 from irtui.probes.result import ProbeResult
-from irtui.session.walk import AnswerSource, Step, suggest
 from irtui.trees.model import QuestionNode, Tree
 
 WRONG_TURN_POINTS = 15
@@ -138,7 +140,7 @@ def can_reach(tree: Tree, target: str) -> set[str]:
 
 def wrong_turns(drill: Drill, tree: Tree, moves: Sequence[Move]) -> list[WrongTurn]:
     expected_path = drill.expected.path
-    expected_next = dict(zip(expected_path, expected_path[1:])) if expected_path else None
+    expected_next = dict(itertools.pairwise(expected_path)) if expected_path else None
     reach = can_reach(tree, drill.expected.outcome)
 
     def on_track(node_id: str, next_id: str) -> bool | None:

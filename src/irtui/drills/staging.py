@@ -9,10 +9,11 @@ Drills (`world.py`) and `irtui demo` (`demo.py`) both stage their worlds here.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 

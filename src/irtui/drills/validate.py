@@ -9,7 +9,8 @@ produces the evidence the expected path needs is checked by playing the drill
 from __future__ import annotations
 
 import difflib
-from datetime import datetime, timezone
+import itertools
+from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
@@ -23,7 +24,7 @@ from irtui.trees.model import ActionNode, OutcomeNode, QuestionNode, Tree
 from irtui.trees.validate import Finding, PathPart
 
 _PLACEHOLDER_PORT = 4002
-_PLACEHOLDER_NOW = datetime(2026, 1, 27, 15, 0, tzinfo=timezone.utc)
+_PLACEHOLDER_NOW = datetime(2026, 1, 27, 15, 0, tzinfo=UTC)
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
@@ -97,7 +98,7 @@ def _check_expected(drill: Drill, tree: Tree) -> list[Finding]:
             return findings
         if node_id in path[:index]:
             findings.append(Finding((*where, index), f"path: {node_id!r} appears twice; a drill's path visits each node once"))
-    for index, (here, there) in enumerate(zip(path, path[1:]), start=1):
+    for index, (here, there) in enumerate(itertools.pairwise(path), start=1):
         if there not in tree.nodes[here].successors():
             options = ", ".join(tree.nodes[here].successors()) or "none: it is an outcome"
             findings.append(Finding((*where, index), f"path: {here!r} does not lead to {there!r} (it leads to: {options})"))

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import datetime
-from typing import Callable, Sequence
 
 from irtui.config import Config
+from irtui.diagnosis.walk import Clock, Step, utc_now
 from irtui.drills.model import Drill, World
 from irtui.drills.staging import INTERACTIVE, Deadlines, fake_host, simulator_config
 from irtui.probes.api_gate import API_GATE
 from irtui.probes.runner import ProbeRunner, Sweep
 from irtui.session.store import Session, SessionStore
-from irtui.session.walk import Clock, Step, utc_now
 from irtui.sim import running_gateway
 from irtui.sim.scenario import Scenario
 from irtui.sim.server import SimulatedGateway

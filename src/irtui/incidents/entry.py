@@ -7,13 +7,13 @@ what the machine block of each entry parses back to, exactly.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from irtui.session.walk import AnswerSource, Step
+from irtui.diagnosis.walk import AnswerSource, Step
 from irtui.trees.model import NODE_ID, Contact
 from irtui.trees.severity import Severity
 
@@ -29,7 +29,7 @@ class Mode(StrEnum):
 def new_entry_id(mode: Mode | str, at: datetime) -> str:
     """`INC-20261121-0752-9f3a1c2e` (DRL- for drills): sorts by start, unique across writers."""
     prefix = "DRL" if Mode(mode) is Mode.DRILL else "INC"
-    return f"{prefix}-{at.astimezone(timezone.utc):%Y%m%d-%H%M}-{secrets.token_hex(4)}"
+    return f"{prefix}-{at.astimezone(UTC):%Y%m%d-%H%M}-{secrets.token_hex(4)}"
 
 
 class _Model(BaseModel):
@@ -52,7 +52,7 @@ class PathStep(_Model):
 
     @classmethod
     def from_step(cls, step: Step) -> "PathStep":
-        return cls.model_validate({**step.to_dict(), "at": step.at.astimezone(timezone.utc)})
+        return cls.model_validate({**step.to_dict(), "at": step.at.astimezone(UTC)})
 
     def to_step(self) -> Step:
         return Step.from_dict(self.model_dump(mode="json"))

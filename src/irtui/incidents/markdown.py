@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+from irtui.diagnosis.walk import AnswerSource
 from irtui.incidents.entry import FollowUp, IncidentEntry, PathStep
 from irtui.incidents.text import code_span, format_elapsed, format_local, format_utc, inline, quoted_block
-from irtui.session.walk import AnswerSource
 from irtui.trees.severity import SEVERITIES, format_duration
 
 FORMAT_VERSION = 1
@@ -95,7 +95,7 @@ def _facts(entry: IncidentEntry) -> list[str]:
 
 
 def _step_line(number: int, step: PathStep) -> str:
-    time = f"{step.at.astimezone(timezone.utc):%H:%M:%S}"
+    time = f"{step.at.astimezone(UTC):%H:%M:%S}"
     if step.kind == "action":
         return f"{number}. {time} · Action: **{inline(step.text)}** → {inline(step.answer)}"
     probe = code_span(step.probe) if step.probe else "a probe"

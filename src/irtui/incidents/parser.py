@@ -12,9 +12,9 @@ from __future__ import annotations
 import gc
 import json
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from pydantic import ValidationError
 

@@ -4,9 +4,10 @@ and the follow-ups nobody has ticked yet."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from irtui.incidents.entry import FollowUp, IncidentEntry
 from irtui.incidents.parser import Damage, Record, bulk_objects

@@ -8,7 +8,7 @@ escape sequences to a terminal. The machine block keeps the exact text.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Unicode categories Cc (controls), Cs (surrogates), Zl and Zp (line and paragraph
@@ -74,7 +74,7 @@ def format_elapsed(delta: timedelta) -> str:
 
 
 def format_utc(at: datetime) -> str:
-    return f"{at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+    return f"{at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
 
 
 def format_local(at: datetime, tz_name: str | None) -> str | None:
@@ -86,6 +86,6 @@ def format_local(at: datetime, tz_name: str | None) -> str | None:
     except (ZoneInfoNotFoundError, ValueError):
         return None
     local = at.astimezone(zone)
-    same_day = local.date() == at.astimezone(timezone.utc).date()
+    same_day = local.date() == at.astimezone(UTC).date()
     stamp = f"{local:%H:%M:%S %Z}" if same_day else f"{local:%Y-%m-%d %H:%M:%S %Z}"
     return f"{stamp} ({tz_name})"

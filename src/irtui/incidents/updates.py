@@ -9,7 +9,7 @@ the log applies the updates, in order, to the entries they name.
 from __future__ import annotations
 
 import json
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from pydantic import AwareDatetime, Field
 

@@ -13,10 +13,10 @@ import errno
 import fcntl
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
-from irtui.durable import fsync_dir, write_all
+from irtui.boundary.durable import fsync_dir, write_all
 from irtui.incidents.entry import IncidentEntry
 from irtui.incidents.markdown import LOG_HEADER, render_entry
 from irtui.incidents.parser import LogReadResult, Record, parse_log, scan_log

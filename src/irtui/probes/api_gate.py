@@ -15,8 +15,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Awaitable, Callable
 
 from irtui.probes.common import unknown
 from irtui.probes.orders import OpenOrdersReading

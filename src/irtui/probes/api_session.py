@@ -12,7 +12,7 @@ import asyncio
 import math
 import time
 from concurrent.futures import Executor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ib_async import IB, Contract, Ticker
@@ -119,7 +119,7 @@ class ApiSession:
         watch = Stopwatch()
         try:
             server = await asyncio.wait_for(ib.reqCurrentTimeAsync(), self.config.gateway.request_timeout_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None, None, time.monotonic()
         return watch.ms(), server.isoformat() if server else None, time.monotonic()
 
@@ -183,13 +183,13 @@ class ApiSession:
         timeout = self.config.gateway.request_timeout_s
         try:
             broker = await asyncio.wait_for(ib.reqPositionsAsync(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return unknown("positions", f"Broker positions did not arrive within {timeout:g}s (startup sync hang?)", watch)
         try:
             held, source = await asyncio.wait_for(asyncio.shield(system), max(0.1, self.config.positions.command_timeout_s))
         except SourceError as exc:
             return system_unreadable(str(exc), watch)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return system_unreadable("the source did not answer in time", watch)
         rows = [
             BrokerHolding(
@@ -218,7 +218,7 @@ class ApiSession:
                 sampled = _all_ids(trades)
                 await asyncio.sleep(min(settings.sample_s, left()))
                 trades = await asyncio.wait_for(ib.reqAllOpenOrdersAsync(), left())
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return unknown("orders", f"Open orders or executions did not arrive within {timeout:g}s", watch)
         read_at = time.monotonic()
         working = [t for t in trades if t.orderStatus.status not in OrderStatus.DoneStates]
@@ -238,7 +238,7 @@ class ApiSession:
             for f in fills
         ]
         # Execution times are the Gateway's, so they are compared with the real clock, not the host's.
-        return assess_orders(self.config, open_rows, exec_rows, new_orders, datetime.now(timezone.utc), watch)
+        return assess_orders(self.config, open_rows, exec_rows, new_orders, datetime.now(UTC), watch)
 
     # market data
     async def _market_data(self, ib: IB, watch: SessionWatch) -> ProbeResult:
@@ -247,14 +247,14 @@ class ApiSession:
         deadline = loop.time() + self.config.gateway.request_timeout_s
         specs = self.config.market_data.symbols
         snapshots = await asyncio.gather(*(self._snapshot(ib, spec, deadline) for spec in specs))
-        return assess_market_data(self.config, list(snapshots), list(watch.notices), datetime.now(timezone.utc), clock)
+        return assess_market_data(self.config, list(snapshots), list(watch.notices), datetime.now(UTC), clock)
 
     async def _snapshot(self, ib: IB, spec: Any, deadline: float) -> SymbolSnapshot:
         loop = asyncio.get_running_loop()
         wanted = Contract(symbol=spec.symbol, secType=spec.sec_type, exchange=spec.exchange, currency=spec.currency, primaryExchange=spec.primary_exchange)
         try:
             details = await asyncio.wait_for(ib.reqContractDetailsAsync(wanted), max(0.01, deadline - loop.time()))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return SymbolSnapshot(spec.symbol, -1, False, 0, None, None, False, note="contract lookup got no answer")
         if not details:
             return SymbolSnapshot(spec.symbol, -1, False, 0, None, None, False, note="no such contract (check the symbol)")
@@ -266,7 +266,7 @@ class ApiSession:
         try:
             await asyncio.wait_for(asyncio.shield(future), max(0.01, deadline - loop.time()))
             finished = True
-        except asyncio.TimeoutError:
+        except TimeoutError:
             finished = False
             if ib.client.isConnected():
                 ib.client.cancelMktData(req_id)
@@ -314,5 +314,5 @@ def _multiplier(value: str) -> float:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 

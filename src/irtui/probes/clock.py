@@ -43,7 +43,7 @@ class Window:
 
     def next_start(self, now: datetime) -> datetime:
         local = now.astimezone(self.zone)
-        for offset in range(0, 9):
+        for offset in range(9):
             day = local.date() + timedelta(days=offset)
             if self.start_day is not None and day.weekday() != self.start_day:
                 continue

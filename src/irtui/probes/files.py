@@ -7,7 +7,7 @@ accepts both) or, for the flag, just a line of text giving the reason.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +41,11 @@ def _parse_content(text: str) -> dict[str, Any] | str:
 
 def _as_time(value: Any) -> datetime | None:
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
-        return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, timezone.utc)
+        return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, UTC)
     if isinstance(value, str):
         try:
             return _as_time(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 import psutil
 
@@ -71,7 +72,7 @@ class RealHost:
     """The machine irtui runs on."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def processes(self) -> list[ProcessInfo]:
         own = os.getpid()
@@ -86,7 +87,7 @@ class RealHost:
                     pid=info["pid"],
                     name=info.get("name") or "",
                     cmdline=tuple(info.get("cmdline") or ()),
-                    started_at=datetime.fromtimestamp(created, timezone.utc) if created else None,
+                    started_at=datetime.fromtimestamp(created, UTC) if created else None,
                 )
             )
         return found
@@ -108,7 +109,7 @@ class RealHost:
             result = Path(path).stat()
         except FileNotFoundError:
             return None
-        return FileInfo(size=result.st_size, modified_at=datetime.fromtimestamp(result.st_mtime, timezone.utc))
+        return FileInfo(size=result.st_size, modified_at=datetime.fromtimestamp(result.st_mtime, UTC))
 
     def read_text(self, path: Path) -> str:
         with open(path, "rb") as handle:
@@ -179,7 +180,7 @@ class FakeHost:
     """
 
     def __init__(self, now: datetime | None = None) -> None:
-        self.clock = now or datetime.now(timezone.utc)
+        self.clock = now or datetime.now(UTC)
         self.procs: list[FakeProcess] = []
         self.files: dict[Path, FakeFile] = {}
         self.commands: dict[tuple[str, ...], CommandResult | None] = {}

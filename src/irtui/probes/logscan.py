@@ -9,8 +9,8 @@ TWS error code, else unknown.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from irtui.config import Config, SystemLogConfig
 from irtui.probes.common import Stopwatch, make_result, unknown

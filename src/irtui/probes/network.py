@@ -22,7 +22,7 @@ async def port_state(host: str, port: int, timeout: float) -> tuple[str, str]:
         _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     except ConnectionRefusedError:
         return "refused", "connection refused"
-    except (asyncio.TimeoutError, TimeoutError):
+    except TimeoutError:
         return "timeout", f"no answer within {timeout:g}s"
     except OSError as exc:
         if exc.errno == errno.ECONNREFUSED:
@@ -31,7 +31,7 @@ async def port_state(host: str, port: int, timeout: float) -> tuple[str, str]:
     writer.close()
     try:
         await asyncio.wait_for(writer.wait_closed(), CLOSE_WAIT_S)
-    except (asyncio.TimeoutError, OSError):
+    except (TimeoutError, OSError):
         pass
     return "open", "accepts TCP"
 

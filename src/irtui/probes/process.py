@@ -9,8 +9,8 @@ compared without regard to case.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from fnmatch import fnmatchcase
-from typing import Iterable
 
 from irtui.config import Config
 from irtui.probes.common import Stopwatch, format_age, make_result, unknown

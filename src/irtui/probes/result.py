@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 
 class Status(StrEnum):
@@ -45,7 +46,7 @@ class ProbeResult:
     summary: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
     elapsed_ms: float = 0.0
-    at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))
@@ -75,5 +76,5 @@ class ProbeResult:
             summary=data.get("summary", ""),
             evidence=data.get("evidence", {}),
             elapsed_ms=float(data.get("elapsed_ms", 0.0)),
-            at=datetime.fromisoformat(at) if at else datetime.now(timezone.utc),
+            at=datetime.fromisoformat(at) if at else datetime.now(UTC),
         )

@@ -11,9 +11,10 @@ listed as such, rather than reported as unknown on every sweep.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from irtui.config import Config
 from irtui.probes.api_gate import API_GATE, ApiGate
@@ -173,7 +174,7 @@ class ProbeRunner:
             else:
                 work = asyncio.get_running_loop().run_in_executor(executor, HOST_PROBES[name], self.config, self.host)
                 result = await asyncio.wait_for(work, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             result = unknown(name, f"No answer within {timeout:g}s", watch)
         except Exception as exc:  # a probe's bug or an unreadable host must not end the sweep
             result = unknown(name, f"Probe failed ({describe(exc)})", watch, error=type(exc).__name__)
@@ -188,7 +189,7 @@ class ProbeRunner:
 
         try:
             return await self.gate.run((gw.host, gw.trading_port), wanted, gw.min_api_interval_s, budget, bounded)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return {name: unknown(name, f"API session did not finish within {budget:g}s") for name in wanted}
         except Exception as exc:
             return {name: unknown(name, f"API probe failed ({describe(exc)})", error=type(exc).__name__) for name in wanted}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from irtui.durable import fsync_dir, write_all
+from irtui.boundary.durable import fsync_dir, write_all
 
 JOURNAL_SUFFIX = ".jsonl"
 

@@ -6,15 +6,16 @@ how finishing writes the log entry exactly once.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
+from irtui.diagnosis.walk import Clock, Diagnosis, Step, Walk, advance_with_probes
 from irtui.incidents.entry import FollowUp, IncidentEntry, Mode, Note, Outcome, PathStep, post_incident_follow_ups
 from irtui.incidents.writer import IncidentLog, LogError
 from irtui.probes.result import ProbeResult
 from irtui.session.journal import Journal, JournalError
-from irtui.session.walk import Clock, Diagnosis, Step, Walk, advance_with_probes
 from irtui.trees.model import Contact, Tree
 
 Retire = Callable[[Journal, dict[str, Any]], None]

@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from irtui.diagnosis.walk import Clock, Step, Walk, WalkError
 from irtui.incidents.entry import IncidentEntry, Note
 from irtui.probes.result import ProbeResult
-from irtui.session.walk import Clock, Step, Walk, WalkError
 from irtui.trees.model import Tree
 
 STEP_RECORDS = ("answer", "action")

@@ -21,13 +21,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from irtui.diagnosis.walk import Clock, Walk, utc_now
 from irtui.incidents.entry import DEFAULT_EXCHANGE_TZ, ENTRY_ID, IncidentEntry, Mode, new_entry_id
 from irtui.incidents.location import state_dir_for
 from irtui.incidents.writer import IncidentLog
 from irtui.session.journal import JOURNAL_SUFFIX, Journal, JournalBusy, is_locked, read_journal
 from irtui.session.live import Session, SessionError
 from irtui.session.replay import journal_state, replay, tree_hash
-from irtui.session.walk import Clock, Walk, utc_now
 from irtui.trees.model import Tree
 
 

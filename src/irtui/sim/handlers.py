@@ -1,7 +1,7 @@
 """Answers to the read-only requests a client may send, keyed by incoming message id.
 
 Field positions follow ib_async 2.1.0's Client request methods. Order-changing
-requests never reach this table: the session refuses them first.
+requests never reach this table: the client refuses them first.
 """
 
 from __future__ import annotations
@@ -16,114 +16,114 @@ from irtui.sim import book, order_replies, replies
 from irtui.sim.scenario import Instrument, Scenario, derived_con_id
 
 if TYPE_CHECKING:
-    from irtui.sim.session import Session
+    from irtui.sim.connection import ClientConnection
 
-Handler = Callable[["Session", tuple[str, ...]], None]
+Handler = Callable[["ClientConnection", tuple[str, ...]], None]
 _FILTER_TIME = re.compile(r"^(\d{8})[ -]+(\d{2}):(\d{2}):(\d{2})")
 
 
-def _withheld(session: Session, marker: str) -> bool:
-    return marker in session.scenario.withheld
+def _withheld(client: ClientConnection, marker: str) -> bool:
+    return marker in client.scenario.withheld
 
 
 def _account(scenario: Scenario, account: str) -> str:
     return account or scenario.accounts[0]
 
 
-def current_time(session: Session, fields: tuple[str, ...]) -> None:
-    session.reply(replies.current_time(time.time()))
+def current_time(client: ClientConnection, fields: tuple[str, ...]) -> None:
+    client.reply(replies.current_time(time.time()))
 
 
-def managed_accounts(session: Session, fields: tuple[str, ...]) -> None:
-    session.reply(replies.managed_accounts(session.scenario.accounts))
+def managed_accounts(client: ClientConnection, fields: tuple[str, ...]) -> None:
+    client.reply(replies.managed_accounts(client.scenario.accounts))
 
 
-def next_ids(session: Session, fields: tuple[str, ...]) -> None:
-    session.reply(replies.next_valid_id(session.scenario.next_valid_id))
+def next_ids(client: ClientConnection, fields: tuple[str, ...]) -> None:
+    client.reply(replies.next_valid_id(client.scenario.next_valid_id))
 
 
-def positions(session: Session, fields: tuple[str, ...]) -> None:
-    scenario = session.scenario
+def positions(client: ClientConnection, fields: tuple[str, ...]) -> None:
+    scenario = client.scenario
     for spec in scenario.positions:
-        session.reply(replies.position(_account(scenario, spec.account), spec, spec.quantity, spec.avg_cost))
-    if not _withheld(session, "positions"):
-        session.reply(replies.position_end())
+        client.reply(replies.position(_account(scenario, spec.account), spec, spec.quantity, spec.avg_cost))
+    if not _withheld(client, "positions"):
+        client.reply(replies.position_end())
 
 
-def positions_multi(session: Session, fields: tuple[str, ...]) -> None:
+def positions_multi(client: ClientConnection, fields: tuple[str, ...]) -> None:
     req_id, account = int(fields[2]), fields[3]
-    scenario = session.scenario
+    scenario = client.scenario
     for spec in scenario.positions:
         owner = _account(scenario, spec.account)
         if account in ("", "All", owner):
-            session.reply(replies.position_multi(req_id, owner, spec, spec.quantity, spec.avg_cost))
-    session.reply(replies.position_multi_end(req_id))
+            client.reply(replies.position_multi(req_id, owner, spec, spec.quantity, spec.avg_cost))
+    client.reply(replies.position_multi_end(req_id))
 
 
-def open_orders(session: Session, fields: tuple[str, ...]) -> None:
-    for row in book.open_orders(session.scenario):
-        session.reply(order_replies.open_order(session.server_version, row))
+def open_orders(client: ClientConnection, fields: tuple[str, ...]) -> None:
+    for row in book.open_orders(client.scenario):
+        client.reply(order_replies.open_order(client.server_version, row))
         remaining = max(0.0, row.quantity - row.filled)
-        session.reply(
+        client.reply(
             replies.order_status(row.order_id, row.status, row.filled, remaining, row.perm_id, row.client_id)
         )
-    if not _withheld(session, "open_orders"):
-        session.reply(replies.open_order_end())
+    if not _withheld(client, "open_orders"):
+        client.reply(replies.open_order_end())
 
 
-def completed_orders(session: Session, fields: tuple[str, ...]) -> None:
-    for row in book.completed_orders(session.scenario, time.time()):
-        session.reply(order_replies.completed_order(session.server_version, row))
-    if not _withheld(session, "completed_orders"):
-        session.reply(replies.completed_orders_end())
+def completed_orders(client: ClientConnection, fields: tuple[str, ...]) -> None:
+    for row in book.completed_orders(client.scenario, time.time()):
+        client.reply(order_replies.completed_order(client.server_version, row))
+    if not _withheld(client, "completed_orders"):
+        client.reply(replies.completed_orders_end())
 
 
-def account_updates(session: Session, fields: tuple[str, ...]) -> None:
+def account_updates(client: ClientConnection, fields: tuple[str, ...]) -> None:
     subscribe, account = fields[2] == "1", fields[3]
     if not subscribe:
         return
-    scenario = session.scenario
+    scenario = client.scenario
     account = account or scenario.accounts[0]
     for key, value in scenario.account_values.items():
-        session.reply(replies.account_value(key, value, scenario.base_currency, account))
+        client.reply(replies.account_value(key, value, scenario.base_currency, account))
     for spec in scenario.positions:
         if _account(scenario, spec.account) != account:
             continue
         price = spec.market_price if spec.market_price is not None else book.market_price(
             scenario, spec, spec.avg_cost
         )
-        session.reply(replies.portfolio_value(spec, spec.quantity, price, spec.avg_cost, account))
-    session.reply(replies.account_time(time.time()))
-    if not _withheld(session, "account_updates"):
-        session.reply(replies.account_download_end(account))
+        client.reply(replies.portfolio_value(spec, spec.quantity, price, spec.avg_cost, account))
+    client.reply(replies.account_time(time.time()))
+    if not _withheld(client, "account_updates"):
+        client.reply(replies.account_download_end(account))
 
 
-def account_updates_multi(session: Session, fields: tuple[str, ...]) -> None:
+def account_updates_multi(client: ClientConnection, fields: tuple[str, ...]) -> None:
     req_id, account = int(fields[2]), fields[3]
-    scenario = session.scenario
+    scenario = client.scenario
     account = account or scenario.accounts[0]
     for key, value in scenario.account_values.items():
-        session.reply(replies.account_update_multi(req_id, account, key, value, scenario.base_currency))
-    if not _withheld(session, "account_updates"):
-        session.reply(replies.account_update_multi_end(req_id))
+        client.reply(replies.account_update_multi(req_id, account, key, value, scenario.base_currency))
+    if not _withheld(client, "account_updates"):
+        client.reply(replies.account_update_multi_end(req_id))
 
 
-def account_summary(session: Session, fields: tuple[str, ...]) -> None:
+def account_summary(client: ClientConnection, fields: tuple[str, ...]) -> None:
     req_id, tags = int(fields[2]), fields[4]
-    scenario = session.scenario
+    scenario = client.scenario
     wanted = {tag.strip() for tag in tags.split(",") if tag.strip()}
     for account in scenario.accounts:
         for key, value in scenario.account_values.items():
             if not wanted or key in wanted:
-                session.reply(replies.account_summary(req_id, account, key, value, scenario.base_currency))
-    session.reply(replies.account_summary_end(req_id))
+                client.reply(replies.account_summary(req_id, account, key, value, scenario.base_currency))
+    client.reply(replies.account_summary_end(req_id))
 
 
-def executions(session: Session, fields: tuple[str, ...]) -> None:
+def executions(client: ClientConnection, fields: tuple[str, ...]) -> None:
     req_id = int(fields[2])
     client_filter, account, since, symbol, sec_type, _exchange, side = fields[3:10]
     since_epoch = _filter_time(since)
-    for row in book.executions(session.scenario, time.time()):
+    for row in book.executions(client.scenario, time.time()):
         if client_filter not in ("", "0") and str(row.client_id) != client_filter:
             continue
         if (account and row.account != account) or (symbol and row.instrument.symbol != symbol):
@@ -132,10 +132,10 @@ def executions(session: Session, fields: tuple[str, ...]) -> None:
             continue
         if since_epoch is not None and row.at < since_epoch:
             continue
-        session.reply(replies.exec_details(session.server_version, req_id, row))
-        session.reply(replies.commission_report(row, row.instrument.currency))
-    if not _withheld(session, "executions"):
-        session.reply(replies.exec_details_end(req_id))
+        client.reply(replies.exec_details(client.server_version, req_id, row))
+        client.reply(replies.commission_report(row, row.instrument.currency))
+    if not _withheld(client, "executions"):
+        client.reply(replies.exec_details_end(req_id))
 
 
 def _filter_time(value: str) -> float | None:
@@ -164,7 +164,7 @@ def _resolve_symbol(scenario: Scenario, symbol: str, con_id: str) -> str:
     return ""
 
 
-def market_data(session: Session, fields: tuple[str, ...]) -> None:
+def market_data(client: ClientConnection, fields: tuple[str, ...]) -> None:
     req_id, con_id, symbol, sec_type = int(fields[2]), fields[3], fields[4], fields[5]
     index = 15
     if sec_type == "BAG":
@@ -172,21 +172,21 @@ def market_data(session: Session, fields: tuple[str, ...]) -> None:
     if fields[index] == "1":  # delta-neutral contract follows
         index += 3
     snapshot = fields[index + 2] == "1"
-    session.feed.subscribe(req_id, _resolve_symbol(session.scenario, symbol, con_id), snapshot)
+    client.feed.subscribe(req_id, _resolve_symbol(client.scenario, symbol, con_id), snapshot)
 
 
-def cancel_market_data(session: Session, fields: tuple[str, ...]) -> None:
-    session.feed.cancel(int(fields[2]))
+def cancel_market_data(client: ClientConnection, fields: tuple[str, ...]) -> None:
+    client.feed.cancel(int(fields[2]))
 
 
-def market_data_type(session: Session, fields: tuple[str, ...]) -> None:
-    session.feed.requested_type = int(fields[2])
+def market_data_type(client: ClientConnection, fields: tuple[str, ...]) -> None:
+    client.feed.requested_type = int(fields[2])
 
 
-def contract_details(session: Session, fields: tuple[str, ...]) -> None:
+def contract_details(client: ClientConnection, fields: tuple[str, ...]) -> None:
     req_id, con_id, symbol, sec_type = int(fields[2]), fields[3], fields[4], fields[5]
     exchange, primary, currency = fields[10], fields[11], fields[12]
-    scenario = session.scenario
+    scenario = client.scenario
     symbol = _resolve_symbol(scenario, symbol, con_id)
     known = book.known_instruments(scenario).get(symbol)
     if known is None and symbol and scenario.market_spec(symbol) is not None:
@@ -198,16 +198,16 @@ def contract_details(session: Session, fields: tuple[str, ...]) -> None:
             currency=currency or "USD",
         )
     if known is None:
-        session.reply_error(req_id, 200, "No security definition has been found for the request")
+        client.reply_error(req_id, 200, "No security definition has been found for the request")
         return
-    session.reply(replies.contract_details(req_id, known))
-    session.reply(replies.contract_details_end(req_id))
+    client.reply(replies.contract_details(req_id, known))
+    client.reply(replies.contract_details_end(req_id))
 
 
-def historical_data(session: Session, fields: tuple[str, ...]) -> None:
+def historical_data(client: ClientConnection, fields: tuple[str, ...]) -> None:
     req_id, con_id, symbol = int(fields[1]), fields[2], fields[3]
     bar_size, format_date = fields[16], fields[20]
-    session.feed.historical(req_id, _resolve_symbol(session.scenario, symbol, con_id), bar_size, format_date)
+    client.feed.historical(req_id, _resolve_symbol(client.scenario, symbol, con_id), bar_size, format_date)
 
 
 HANDLERS: dict[int, Handler] = {

@@ -1,4 +1,4 @@
-"""Market data for one client session: reqMktData (streaming and snapshot) and small
+"""Market data for one client client: reqMktData (streaming and snapshot) and small
 historical requests, each following the symbol's `behaviour` in the scenario.
 
 Behaviours, as a client sees them:
@@ -24,14 +24,14 @@ from irtui.sim import replies
 from irtui.sim.scenario import NOTICE_TEXTS, MarketDataSpec
 
 if TYPE_CHECKING:
-    from irtui.sim.session import Session
+    from irtui.sim.connection import ClientConnection
 
 MSG_NOT_SUBSCRIBED = "Requested market data is not subscribed. Delayed market data is not available."
 MSG_DELAYED = "Requested market data is not subscribed. Displaying delayed market data."
 MSG_NO_DEFINITION = "No security definition has been found for the request"
 MSG_HMDS_NO_PERMISSION = "Historical Market Data Service error message:No market data permissions for ISLAND STK"
 MSG_HMDS_COMPETING = (
-    "Historical Market Data Service error message:Trading TWS session is connected from a different IP address"
+    "Historical Market Data Service error message:Trading TWS client is connected from a different IP address"
 )
 
 # Tick types: (bid, ask, last, close, last timestamp) live and delayed.
@@ -49,18 +49,18 @@ class Subscription:
 
 
 class MarketFeed:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    def __init__(self, client: ClientConnection) -> None:
+        self._client = client
         self._streams: dict[int, Subscription] = {}
         self.requested_type: int | None = None
 
     def _spec(self, symbol: str) -> MarketDataSpec | None:
-        return self._session.scenario.market_spec(symbol)
+        return self._client.scenario.market_spec(symbol)
 
     def subscribe(self, req_id: int, symbol: str, snapshot: bool) -> None:
         spec = self._spec(symbol) if symbol else None
         if spec is None:
-            self._session.reply_error(req_id, 200, MSG_NO_DEFINITION)
+            self._client.reply_error(req_id, 200, MSG_NO_DEFINITION)
             return
         sub = Subscription(req_id, symbol, snapshot, spec.price)
         if not snapshot:
@@ -69,68 +69,68 @@ class MarketFeed:
 
     def cancel(self, req_id: int) -> None:
         self._streams.pop(req_id, None)
-        self._session.cancel_tasks(("ticks", req_id))
+        self._client.cancel_tasks(("ticks", req_id))
 
     def reapply(self) -> None:
         """The scenario changed: every open stream follows its symbol's new behaviour."""
         for req_id, sub in list(self._streams.items()):
-            self._session.cancel_tasks(("ticks", req_id))
+            self._client.cancel_tasks(("ticks", req_id))
             spec = self._spec(sub.symbol)
             if spec is None:
                 self._streams.pop(req_id)
-                self._session.reply_error(req_id, 200, MSG_NO_DEFINITION)
+                self._client.reply_error(req_id, 200, MSG_NO_DEFINITION)
             else:
                 self._start(sub, spec)
 
     def _start(self, sub: Subscription, spec: MarketDataSpec) -> None:
-        session, req_id = self._session, sub.req_id
+        client, req_id = self._client, sub.req_id
         behaviour = spec.behaviour
         if behaviour in ("not_subscribed", "competing"):
             self._streams.pop(req_id, None)
             code, text = (354, MSG_NOT_SUBSCRIBED) if behaviour == "not_subscribed" else (
                 10197, NOTICE_TEXTS[10197]
             )
-            session.reply_error(req_id, code, text)
+            client.reply_error(req_id, code, text)
             return
         if behaviour in ("absent", "farm_broken"):
             if behaviour == "farm_broken":
-                session.reply_notice(-1, 2103, NOTICE_TEXTS[2103])
+                client.reply_notice(-1, 2103, NOTICE_TEXTS[2103])
             if sub.snapshot and spec.snapshot_end_after_s is not None:
-                session.spawn(("ticks", req_id), self._end_later(req_id, spec.snapshot_end_after_s))
+                client.spawn(("ticks", req_id), self._end_later(req_id, spec.snapshot_end_after_s))
             return
-        session.reply(replies.tick_req_params(req_id))
+        client.reply(replies.tick_req_params(req_id))
         if behaviour == "delayed":
-            session.reply(replies.market_data_type(req_id, 3))
-            session.reply_error(req_id, 10167, MSG_DELAYED)
+            client.reply(replies.market_data_type(req_id, 3))
+            client.reply_error(req_id, 10167, MSG_DELAYED)
         elif self.requested_type is not None:
-            session.reply(replies.market_data_type(req_id, 1))
+            client.reply(replies.market_data_type(req_id, 1))
         now = time.time()
         if behaviour == "stale":
             last, close, stamp = LIVE_TICKS[2], LIVE_TICKS[3], LIVE_TICKS[4]
-            session.reply(replies.tick_price(req_id, last, sub.price, 100))
-            session.reply(replies.tick_price(req_id, close, sub.price))
-            session.reply(replies.tick_string(req_id, stamp, str(int(now - spec.stale_age_s))))
+            client.reply(replies.tick_price(req_id, last, sub.price, 100))
+            client.reply(replies.tick_price(req_id, close, sub.price))
+            client.reply(replies.tick_string(req_id, stamp, str(int(now - spec.stale_age_s))))
         else:
             types = DELAYED_TICKS if behaviour == "delayed" else LIVE_TICKS
             delay = spec.delay_s if behaviour == "delayed" else 0.0
             self._send_quote(sub, spec, types, now - delay)
-            session.reply(replies.tick_price(req_id, types[3], round(sub.price * 0.99, 2)))
+            client.reply(replies.tick_price(req_id, types[3], round(sub.price * 0.99, 2)))
             if not sub.snapshot:
                 rng = random.Random(f"{sub.symbol}:{req_id}")
-                session.spawn(("ticks", req_id), self._stream(sub, spec, types, delay, rng))
+                client.spawn(("ticks", req_id), self._stream(sub, spec, types, delay, rng))
         if sub.snapshot:
-            session.reply(replies.tick_snapshot_end(req_id))
+            client.reply(replies.tick_snapshot_end(req_id))
 
     def _send_quote(
         self, sub: Subscription, spec: MarketDataSpec, types: tuple[int, ...], stamp: float
     ) -> None:
         bid, ask, last, _close, last_time = types
         half = spec.spread / 2
-        session = self._session
-        session.reply(replies.tick_price(sub.req_id, bid, sub.price - half, 300))
-        session.reply(replies.tick_price(sub.req_id, ask, sub.price + half, 200))
-        session.reply(replies.tick_price(sub.req_id, last, sub.price, 100))
-        session.reply(replies.tick_string(sub.req_id, last_time, str(int(stamp))))
+        client = self._client
+        client.reply(replies.tick_price(sub.req_id, bid, sub.price - half, 300))
+        client.reply(replies.tick_price(sub.req_id, ask, sub.price + half, 200))
+        client.reply(replies.tick_price(sub.req_id, last, sub.price, 100))
+        client.reply(replies.tick_string(sub.req_id, last_time, str(int(stamp))))
 
     async def _stream(
         self,
@@ -148,20 +148,20 @@ class MarketFeed:
 
     async def _end_later(self, req_id: int, after_s: float) -> None:
         await asyncio.sleep(after_s)
-        self._session.reply(replies.tick_snapshot_end(req_id))
+        self._client.reply(replies.tick_snapshot_end(req_id))
 
     def historical(self, req_id: int, symbol: str, bar_size: str, format_date: str) -> None:
         """A handful of bars ending at the feed's last data; or the feed's failure."""
-        session = self._session
+        client = self._client
         spec = self._spec(symbol) if symbol else None
         if spec is None:
-            session.reply_error(req_id, 200, MSG_NO_DEFINITION)
+            client.reply_error(req_id, 200, MSG_NO_DEFINITION)
             return
         if spec.behaviour == "not_subscribed":
-            session.reply_error(req_id, 162, MSG_HMDS_NO_PERMISSION)
+            client.reply_error(req_id, 162, MSG_HMDS_NO_PERMISSION)
             return
         if spec.behaviour == "competing":
-            session.reply_error(req_id, 162, MSG_HMDS_COMPETING)
+            client.reply_error(req_id, 162, MSG_HMDS_COMPETING)
             return
         if spec.behaviour in ("absent", "farm_broken"):
             return  # HMDS never answers; the client's deadline decides
@@ -174,7 +174,7 @@ class MarketFeed:
             base = spec.price * (1 + 0.001 * ((index % 3) - 1))
             high, low, close = round(base * 1.002, 2), round(base * 0.998, 2), round(base * 1.001, 2)
             bars.append((_bar_date(at, step, format_date), round(base, 2), high, low, close, 1000.0))
-        session.reply(replies.historical_data(req_id, bars))
+        client.reply(replies.historical_data(req_id, bars))
 
 
 def _bar_seconds(bar_size: str) -> int:

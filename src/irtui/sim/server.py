@@ -28,8 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from irtui.sim import protocol
+from irtui.sim.connection import ClientConnection
 from irtui.sim.scenario import Scenario
-from irtui.sim.session import Session
 
 log = logging.getLogger("irtui.sim")
 
@@ -73,8 +73,8 @@ class SimulatedGateway:
         self.port = 0
         self.received: list[ReceivedMessage] = []
         self.order_messages: list[ReceivedMessage] = []
-        self._sessions: set[Session] = set()
-        self._session_tasks: set[asyncio.Task[None]] = set()
+        self._clients: set[ClientConnection] = set()
+        self._client_tasks: set[asyncio.Task[None]] = set()
         self._server: asyncio.Server | None = None
         self._pending_listen: asyncio.Task[None] | None = None
         self._port_holder: socket.socket | None = None
@@ -95,7 +95,7 @@ class SimulatedGateway:
 
     @property
     def connections(self) -> int:
-        return len(self._sessions)
+        return len(self._clients)
 
     @property
     def listening(self) -> bool:
@@ -138,10 +138,10 @@ class SimulatedGateway:
             await asyncio.wait([self._pending_listen], timeout=STOP_TIMEOUT_S)
         self._stop_listening()
         self._release_port()
-        for session in list(self._sessions):
-            session.close()
-        if self._session_tasks:
-            await asyncio.wait(list(self._session_tasks), timeout=STOP_TIMEOUT_S)
+        for client in list(self._clients):
+            client.close()
+        if self._client_tasks:
+            await asyncio.wait(list(self._client_tasks), timeout=STOP_TIMEOUT_S)
         log.info("sim: gateway on %s:%d stopped", self.host, self.port)
 
     def _listen(self) -> None:
@@ -197,34 +197,34 @@ class SimulatedGateway:
             log.info("sim: accepted %s and closed it (mode %s)", writer.get_extra_info("peername"), self._mode)
             writer.close()
             return
-        session = Session(self, reader, writer)
-        self._sessions.add(session)
+        client = ClientConnection(self, reader, writer)
+        self._clients.add(client)
         task = asyncio.current_task()
         if task is not None:
-            self._session_tasks.add(task)
-            task.add_done_callback(self._session_tasks.discard)
-        log.info("sim: client connected from %s (mode %s)", session.peer, self._mode)
+            self._client_tasks.add(task)
+            task.add_done_callback(self._client_tasks.discard)
+        log.info("sim: client connected from %s (mode %s)", client.peer, self._mode)
         if self._mode == "drop_after":
-            session.arm_drop(self._scenario.drop_after_s)
-        await session.run()
+            client.arm_drop(self._scenario.drop_after_s)
+        await client.run()
 
-    def _session_closed(self, session: Session) -> None:
-        if session in self._sessions:
-            self._sessions.discard(session)
-            log.info("sim: client %s disconnected", session.client_id)
+    def _client_closed(self, client: ClientConnection) -> None:
+        if client in self._clients:
+            self._clients.discard(client)
+            log.info("sim: client %s disconnected", client.client_id)
 
-    def _client_id_taken(self, session: Session) -> bool:
+    def _client_id_taken(self, client: ClientConnection) -> bool:
         return any(
-            other is not session and other.api_started and other.client_id == session.client_id
-            for other in self._sessions
+            other is not client and other.api_started and other.client_id == client.client_id
+            for other in self._clients
         )
 
-    def _record(self, session: Session, msg_id: int, fields: tuple[str, ...], refused: bool = False) -> None:
-        message = ReceivedMessage(session.client_id, msg_id, fields, time.time())
+    def _record(self, client: ClientConnection, msg_id: int, fields: tuple[str, ...], refused: bool = False) -> None:
+        message = ReceivedMessage(client.client_id, msg_id, fields, time.time())
         self.received.append(message)
         if refused:
             self.order_messages.append(message)
-        log.info("sim: client %s -> %s (%d)%s", session.client_id, message.name, msg_id,
+        log.info("sim: client %s -> %s (%d)%s", client.client_id, message.name, msg_id,
                  " REFUSED" if refused else "")
         for observer in self._observers:
             try:
@@ -239,7 +239,7 @@ class SimulatedGateway:
         self._call(lambda: self._apply(self._scenario.with_mode(mode)))
 
     def set_scenario(self, scenario: Scenario) -> None:
-        """Replace the whole world, including the mode; open sessions follow it."""
+        """Replace the whole world, including the mode; open connections follow it."""
         self._call(lambda: self._apply(scenario))
 
     def _call(self, change: Callable[[], None]) -> None:
@@ -266,17 +266,17 @@ class SimulatedGateway:
                 self._port_holder = self._bind()
         elif self._server is None and self._pending_listen is None:
             self._listen()
-        for session in list(self._sessions):
-            self._apply_to_session(session)
+        for client in list(self._clients):
+            self._apply_to_client(client)
 
-    def _apply_to_session(self, session: Session) -> None:
+    def _apply_to_client(self, client: ClientConnection) -> None:
         if self._mode in ("refuse", "close"):
-            session.close()
+            client.close()
             return
         if self._mode == "drop_after":
-            session.arm_drop(self._scenario.drop_after_s)
+            client.arm_drop(self._scenario.drop_after_s)
         else:
-            session.disarm_drop()
-        if session.api_started and not session.ready and self._mode in ("healthy", "drop_after", "client_id_in_use"):
-            session.send_ready()
-        session.scenario_changed()
+            client.disarm_drop()
+        if client.api_started and not client.ready and self._mode in ("healthy", "drop_after", "client_id_in_use"):
+            client.send_ready()
+        client.scenario_changed()

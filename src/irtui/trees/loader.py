@@ -8,9 +8,9 @@ returned only when it has no problem at all, so a walk never meets a broken one.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from pydantic import ValidationError
 from yaml.nodes import MappingNode
@@ -121,7 +121,7 @@ def load_tree(path: Path | str, *, runbooks_dir: Path | None = None) -> tuple[Tr
     path = Path(path)
     try:
         return _load_tree(path, runbooks_dir)
-    except Exception as error:  # noqa: BLE001 - one odd file must not stop the others being checked
+    except Exception as error:
         return None, [Problem(str(path), 1, 1, f"could not check this file ({type(error).__name__}: {error})")]
 
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
@@ -151,11 +151,7 @@ def _node_kind(value: Any) -> str | None:
 
 
 Node = Annotated[
-    Union[
-        Annotated[QuestionNode, Tag("question")],
-        Annotated[ActionNode, Tag("action")],
-        Annotated[OutcomeNode, Tag("outcome")],
-    ],
+    Annotated[QuestionNode, Tag("question")] | Annotated[ActionNode, Tag("action")] | Annotated[OutcomeNode, Tag("outcome")],
     Discriminator(
         _node_kind,
         custom_error_type="node_kind",

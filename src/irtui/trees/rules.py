@@ -11,7 +11,8 @@ A rule is a mapping of fact name to matcher. Every fact must match:
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from irtui.probes.registry import PROBES, Fact
 from irtui.probes.result import ProbeResult

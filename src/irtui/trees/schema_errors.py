@@ -7,7 +7,8 @@ union tags so it can be located in the YAML node graph.
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import Node

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Mapping, Sequence, cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -21,9 +22,9 @@ from irtui.app.widgets.clocks import WallClock
 from irtui.app.widgets.quick_reference import QuickReference
 from irtui.app.widgets.status_panel import StatusPanel
 from irtui.app.widgets.suspect import SuspectIncident
+from irtui.diagnosis.triage import rank_incidents
 from irtui.probes.clock import WINDOWS, applicable, sunday_relogin
 from irtui.probes.result import ProbeResult
-from irtui.session.triage import rank_incidents
 
 if TYPE_CHECKING:
     from irtui.app.app import IncidentConsole

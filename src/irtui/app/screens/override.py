@@ -12,7 +12,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from irtui.app.widgets.marks import OK, mark, summary
-from irtui.session.walk import Suggestion
+from irtui.diagnosis.walk import Suggestion
 from irtui.trees.model import QuestionNode
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on
@@ -21,8 +22,8 @@ from irtui.app.widgets.path_view import PathView
 from irtui.app.widgets.question_pane import QuestionPane
 from irtui.app.widgets.question_view import QuestionView
 from irtui.app.widgets.quick_reference import severity_tag
+from irtui.diagnosis.walk import Suggestion, Walk
 from irtui.session.store import Session, SessionError
-from irtui.session.walk import Suggestion, Walk
 from irtui.trees.model import ActionNode, QuestionNode
 from irtui.trees.runbooks import find_runbook
 

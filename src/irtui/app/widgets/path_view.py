@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
 from irtui.app.widgets.marks import OK, WARN
-from irtui.session.walk import AnswerSource, Step
-
+from irtui.diagnosis.walk import AnswerSource, Step
 
 SHOWN_STEPS = 6  # the newest steps; the full path is in the log entry
 

@@ -8,8 +8,9 @@ API gate allows, counting down meanwhile, and suggests from the fresh result.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,15 +18,15 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import OptionList
 
-from irtui.app.evidence import EvidenceBook
 from irtui.app.factory import Services
 from irtui.app.messages import ProbesFailed, ProbesFinished
 from irtui.app.widgets.evidence_view import EvidenceView, Freshness
 from irtui.app.widgets.question_view import AnswerList
+from irtui.diagnosis.evidence import EvidenceBook
+from irtui.diagnosis.walk import Step, Suggestion
 from irtui.probes.registry import PROBES
 from irtui.probes.result import ProbeResult
 from irtui.session.store import Session, SessionError
-from irtui.session.walk import Step, Suggestion
 from irtui.trees.model import ActionNode, QuestionNode, parse_duration
 
 if TYPE_CHECKING:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
 from irtui.app.widgets.marks import FAIL, INFO, WARN
-from irtui.session.triage import Suspect
+from irtui.diagnosis.triage import Suspect
 from irtui.trees.model import Tree
 from irtui.trees.severity import format_duration
 

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from irtui.app.widgets.marks import FAIL, OK
-from irtui.session.triage import Suspect
+from irtui.diagnosis.triage import Suspect
 
 
 class SuspectIncident(Static):

@@ -20,8 +20,7 @@ from click.testing import CliRunner
 
 from irtui.cli.main import main
 from irtui.sim import running_gateway
-
-from .helpers import GATEWAY_CMDLINE, QUIET_NOW
+from tests.support.gateway import GATEWAY_CMDLINE, QUIET_NOW
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -83,7 +82,7 @@ def test_process_running_port_closed(tmp_path: Path) -> None:
 
 def test_port_open_api_not_answering(tmp_path: Path) -> None:
     args = write_inputs(tmp_path, gateway_running=True, broker_connected=False, log="")
-    code, data = diagnose("api_silent", args)
+    _code, data = diagnose("api_silent", args)
     steps = answered(data)
     assert steps["trading_port_open"].startswith("Yes")
     assert "silent" in steps["api_handshake"]

@@ -7,10 +7,11 @@ suggest (or, in `diagnose`, take) an answer through the answers' rules.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from irtui.probes.result import ProbeResult
 from irtui.trees.model import ActionNode, OutcomeNode, QuestionNode, Tree
@@ -20,7 +21,7 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class AnswerSource(StrEnum):

@@ -1,11 +1,11 @@
 """The walk state machine the app, `diagnose` and drills share."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from irtui.diagnosis.walk import AnswerSource, Step, Walk, WalkError, advance_with_probes
 from irtui.probes.result import ProbeResult
-from irtui.session.walk import AnswerSource, Step, Walk, WalkError, advance_with_probes
 from irtui.trees.model import Tree
 
 TREE = Tree.model_validate(
@@ -38,7 +38,7 @@ TREE = Tree.model_validate(
 
 class Clock:
     def __init__(self):
-        self.now = datetime(2026, 11, 21, 14, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 11, 21, 14, 0, tzinfo=UTC)
 
     def __call__(self):
         return self.now

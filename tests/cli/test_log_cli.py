@@ -11,8 +11,7 @@ from click.testing import CliRunner
 from irtui.cli.log_cmds import log as log_group
 from irtui.cli.log_cmds import resume
 from irtui.incidents import FollowUp, IncidentLog, Note, render_entry
-
-from .samples import T0, make_entry
+from tests.incidents.samples import T0, make_entry
 
 
 @pytest.fixture
@@ -135,8 +134,7 @@ def test_a_missing_log_is_said_plainly(runner, tmp_path):
 
 def test_resume_lists_open_incidents_and_points_to_the_app(runner, tmp_path):
     from irtui.session.store import SessionStore
-
-    from session.sample_tree import sample_tree  # type: ignore[import-not-found]
+    from tests.session.sample_tree import sample_tree
 
     log_path = tmp_path / "incident_log" / "INCIDENT_LOG.md"
     none = runner.invoke(resume, ["--log", str(log_path)])

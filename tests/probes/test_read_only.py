@@ -11,11 +11,10 @@ import time
 
 import pytest
 
-import conftest
 from irtui.probes.runner import ProbeRunner
 from irtui.sim import ORDER_MESSAGE_IDS, ReceivedMessage, running_gateway, scenario_names
-
-from .helpers import full_config, staged_host
+from tests import conftest
+from tests.support.gateway import full_config, staged_host
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -31,7 +30,7 @@ def test_a_simulator_started_in_a_test_is_watched() -> None:
     with running_gateway("healthy") as gateway:
         test, messages = conftest.SIMULATOR_ORDER_LOGS[-1]
     assert messages is gateway.order_messages
-    assert test.endswith("test_safety.py::test_a_simulator_started_in_a_test_is_watched")
+    assert test.endswith("test_read_only.py::test_a_simulator_started_in_a_test_is_watched")
 
 
 def test_an_order_message_outside_the_simulator_tests_fails_the_run() -> None:

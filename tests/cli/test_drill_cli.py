@@ -14,8 +14,7 @@ from irtui.cli.main import main
 from irtui.drills import DrillStore, DrillWorld, play_expected
 from irtui.incidents import IncidentLog, Mode, compute_stats, state_dir_for
 from irtui.trees.model import QuestionNode
-
-from .conftest import DRILL_IDS, DRILLS, QUICK, TREES
+from tests.support.shipped_drills import DRILL_IDS, DRILLS, QUICK, TREES
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -13,8 +13,7 @@ from click.testing import CliRunner
 from irtui import __version__
 from irtui.cli import tree_cmds
 from irtui.cli.main import main
-
-from .paths import BROKEN, FIXTURE_RUNBOOKS, FIXTURE_TREES
+from tests.trees.paths import BROKEN, FIXTURE_RUNBOOKS, FIXTURE_TREES
 
 
 def run(*args: str) -> click.testing.Result:

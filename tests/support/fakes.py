@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from irtui.probes.result import ProbeResult, Status
 from irtui.probes.runner import Sweep
 
-FROZEN = datetime(2026, 3, 3, 14, 30, 0, tzinfo=timezone.utc)  # a Tuesday, 09:30 ET
+FROZEN = datetime(2026, 3, 3, 14, 30, 0, tzinfo=UTC)  # a Tuesday, 09:30 ET
 
 
 def frozen_clock() -> datetime:

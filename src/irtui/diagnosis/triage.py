@@ -8,8 +8,9 @@ at risk before trading halted), then by how strong the evidence is.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from irtui.probes.result import ProbeResult
 from irtui.trees.model import Tree

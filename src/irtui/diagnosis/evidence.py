@@ -10,8 +10,8 @@ console's clock: the moment its sweep was asked for, less the age of a reused re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Mapping
 
 from irtui.probes.result import ProbeResult
 

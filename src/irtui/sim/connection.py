@@ -1,7 +1,7 @@
 """One client connection to the simulated Gateway: handshake, gating by mode, replies.
 
-The gateway's current mode decides, at every reply, whether this session answers:
-  silent      the session never answers again (its handshake is lost, as in a hung API),
+The gateway's current mode decides, at every reply, whether this connection answers:
+  silent      the connection never answers again (its handshake is lost, as in a hung API),
               but keeps reading so that it closes when the client goes away;
   not_ready   only the version answer and notices go out: no nextValidId/managedAccounts
               and no answers to requests;
@@ -37,7 +37,7 @@ MSG_READ_ONLY = (
 )
 
 
-class Session:
+class ClientConnection:
     def __init__(
         self,
         gateway: SimulatedGateway,
@@ -100,7 +100,7 @@ class Session:
                 task.cancel()
         self._tasks.clear()
         self._writer.close()
-        self.gateway._session_closed(self)
+        self.gateway._client_closed(self)
 
     def arm_drop(self, after_s: float) -> None:
         self.disarm_drop()

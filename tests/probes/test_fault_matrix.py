@@ -21,8 +21,7 @@ from irtui.probes.registry import PROBES
 from irtui.probes.result import ProbeResult, Status
 from irtui.probes.runner import ProbeRunner
 from irtui.sim import MODES, load_scenario, running_gateway
-
-from .helpers import connections_on, full_config, settled, staged_host, threads_back_to
+from tests.support.gateway import connections_on, full_config, settled, staged_host, threads_back_to
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -95,9 +94,9 @@ def mismatches(mode: str, result: ProbeResult) -> list[str]:
             found.append(f"{fact}={result.fact(fact)!r}, expected {value!r}")
     if phrase and phrase not in result.summary:
         found.append(f"summary {result.summary!r} lacks {phrase!r}")
-    if status == Status.UNKNOWN and result.name != "api" and API_STAGE[mode] != "ready":
-        if result.evidence.get("stage") != API_STAGE[mode]:
-            found.append(f"evidence stage {result.evidence.get('stage')!r}, expected {API_STAGE[mode]!r}")
+    stage_differs = result.evidence.get("stage") != API_STAGE[mode]
+    if status == Status.UNKNOWN and result.name != "api" and API_STAGE[mode] != "ready" and stage_differs:
+        found.append(f"evidence stage {result.evidence.get('stage')!r}, expected {API_STAGE[mode]!r}")
     if "failed (" in result.summary or "Traceback" in result.summary:
         found.append(f"an exception reached the result: {result.summary!r}")
     bound = SWEEP_BOUND_S * 1000 if PROBES[result.name].touches_api or result.name == "ports" else HOST_PROBE_BOUND_MS

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from irtui.session.triage import rank_incidents
-
-from .fakes import API_SILENT, probe
+from irtui.diagnosis.triage import rank_incidents
+from irtui.trees.loader import load_trees
+from tests.app.conftest import FIXTURES
+from tests.support.fakes import API_SILENT, probe
 
 
 @pytest.fixture
-def trees(fixture_trees):
-    return fixture_trees.trees
+def trees():
+    return load_trees([FIXTURES / "trees"], runbooks_dir=FIXTURES / "runbooks").trees
 
 
 def test_api_silent_points_to_connection_loss_with_the_port_and_the_wait(trees):
@@ -65,5 +66,5 @@ def test_triage_is_core_and_never_loads_textual():
     import subprocess
     import sys
 
-    code = "import sys, irtui.session.triage, irtui.drills.demo; print('textual' in sys.modules)"
+    code = "import sys, irtui.diagnosis.triage, irtui.drills.demo; print('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

@@ -10,8 +10,7 @@ from click.testing import CliRunner
 
 from irtui.cli.main import main
 from irtui.sim import running_gateway
-
-from .helpers import GATEWAY_CMDLINE, QUIET_NOW, free_port
+from tests.support.gateway import GATEWAY_CMDLINE, QUIET_NOW, free_port
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -1,0 +1,73 @@
+"""The one door outside text goes through before anything shows or prints it.
+
+Outside text is anything irtui did not write itself: what a Gateway sends (error
+messages, symbols, account names), files and command output (positions, heartbeat,
+kill switch, the trading system's log, journals, the incident log read back), trees
+and runbooks, and what an operator typed. Such text is data. On its way to a terminal
+it must not be able to move the cursor, set the title or the clipboard (OSC 52), open
+a hyperlink (OSC 8), or be read as Rich markup (`[/]` crashes a renderer;
+`[link=…]` would make a link).
+
+- `plain(text)` removes escape sequences and control characters (C0 but newline and
+  tab, DEL, C1, and the bidirectional overrides that reorder what a reader sees).
+- `markup(text)` is `plain` escaped for Rich/Textual markup: the only way outside
+  text may enter a markup string.
+- `rich_text(text, style)` is a Rich `Text` holding the plain text, never parsed as
+  markup: the preferred way to put outside text into a widget.
+
+Rich is imported on first use only, so the command line's fast paths stay fast.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.style import Style
+    from rich.text import Text
+
+# Escape sequences first (so their parameters go with them), then lone controls.
+_SEQUENCES = re.compile(
+    r"""
+      (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?          # CSI ... final byte
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])                       # OSC, DCS, SOS, PM, APC ...
+      [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?                         # ... up to BEL or ST
+    | \x1b[\x20-\x2f]*[\x30-\x7e]?                                  # any other ESC sequence
+    """,
+    re.VERBOSE,
+)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NEWLINES = re.compile(r"\r\n?|[\n\x0b\x0c\x85\u2028\u2029]")
+
+
+def plain(text: object, *, one_line: bool = False, limit: int | None = None) -> str:
+    """`text` as str with no escape sequence and no control character left.
+
+    `one_line` turns line breaks into spaces (for table cells and single-line
+    fields); `limit` cuts the result to that many characters, ending with `…`.
+    """
+    value = text if isinstance(text, str) else str(text)
+    value = _NEWLINES.sub(" " if one_line else "\n", value)
+    value = _SEQUENCES.sub("", value)
+    value = _CONTROLS.sub("", value.replace("\t", " "))
+    if limit is not None and len(value) > limit:
+        value = value[: max(limit - 1, 0)] + "…"
+    return value
+
+
+def markup(text: object, *, one_line: bool = False, limit: int | None = None) -> str:
+    """`plain(text)` escaped so that Rich and Textual markup shows it literally."""
+    from rich.markup import escape
+
+    return escape(plain(text, one_line=one_line, limit=limit))
+
+
+def rich_text(text: object, style: str | Style = "", *, one_line: bool = False, limit: int | None = None) -> Text:
+    """A Rich Text of `plain(text)`: shown as it is, never parsed as markup."""
+    from rich.text import Text
+
+    return Text(plain(text, one_line=one_line, limit=limit), style=style)
+
+
+__all__ = ["markup", "plain", "rich_text"]

@@ -1,0 +1,1 @@
+"""What decides answers: evidence, the walk state machine, triage. Never imports Textual."""
