@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import app_start, hung_gateway, probe_sweep, responsiveness, scale
+from bench import app_start, hung_gateway, probe_sweep, responsiveness, scale, watch_cpu
 from bench.common import RESULTS, Row, machine, now_utc, results_markdown
 
 BENCHMARKS = {
@@ -27,6 +27,7 @@ BENCHMARKS = {
     "app_start": (app_start.run, {"repeats": 3}),
     "responsiveness": (responsiveness.run, {"runs": 1, "presses": 100}),
     "scale": (scale.run, {"repeats": 3}),
+    "watch_cpu": (watch_cpu.run, {"minutes": 2.0}),
 }
 
 

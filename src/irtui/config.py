@@ -218,6 +218,22 @@ class AppConfig(_Section):
         return value
 
 
+class WatchConfig(_Section):
+    """`irtui watch`: how often it sweeps and whom it tells."""
+
+    interval_s: Seconds = 30.0  # never closer than gateway.min_api_interval_s
+    hold_sweeps: Annotated[int, Field(ge=1, le=100)] = 2  # a new state must hold this many sweeps before it alerts
+    on_alert: tuple[str, ...] = ()  # a command and its arguments, run without a shell; the alert as JSON on stdin
+    hook_timeout_s: Seconds = 10.0
+
+    @field_validator("on_alert", mode="before")
+    @classmethod
+    def _split_hook(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return shlex.split(value)
+        return value
+
+
 class Config(_Section):
     gateway: GatewayConfig = GatewayConfig()
     probes: ProbesConfig = ProbesConfig()
@@ -231,6 +247,7 @@ class Config(_Section):
     log: LogConfig = LogConfig()
     reset_window: ResetWindowConfig = ResetWindowConfig()
     app: AppConfig = AppConfig()
+    watch: WatchConfig = WatchConfig()
 
     source: str = Field("defaults", exclude=True, description="Where this configuration came from")
 

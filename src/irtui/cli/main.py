@@ -72,6 +72,7 @@ def _register() -> None:
         "irtui.cli.probe_cmds": ("probe", "diagnose"),
         "irtui.cli.app_cmds": ("home", "run", "demo"),
         "irtui.cli.drill_cmds": ("drill",),
+        "irtui.cli.watch_cmd": ("watch",),
     }
     for module, names in verbs.items():
         for name in names:
