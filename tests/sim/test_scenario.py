@@ -47,7 +47,7 @@ def test_a_file_path_loads(tmp_path: Path) -> None:
         ("market_data:\n  AAPL: {behaviour: lively}\n", "market_data.AAPL.behaviour"),
         ("mode: sleepy\n", "mode: Input should be"),
         ("positions:\n  - {symbol: AAPL}\n", "positions.0.quantity: Field required"),
-        ("server_version: 150\n", "server_version"),
+        ("server_version: 99\n", "server_version"),
         ("positions:\n  - {symbol: AAPL, quantity: 1, account: U1234567}\n", "positions.0.account"),
         ("order_bursts:\n  - {symbol: TSLA, count: 3, working: 5}\n", "working (5) cannot exceed count (3)"),
         ("notices:\n  - {code: 1100, after: 2}\n", "notices.0.after: unknown key"),

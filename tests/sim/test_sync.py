@@ -83,7 +83,7 @@ async def test_runaway_burst_shows_recent_order_rate(start_gateway: StartGateway
     assert len(completed) == 110
 
 
-@pytest.mark.parametrize("server_version", [164, 166, 170, 176, 177, 178])
+@pytest.mark.parametrize("server_version", [157, 159, 160, 162, 163, 164, 166, 170, 176, 177, 178])
 async def test_every_supported_server_version_decodes_cleanly(
     start_gateway: StartGateway, new_ib, server_version: int
 ) -> None:

@@ -1,6 +1,7 @@
 """A simulated IB Gateway on loopback that speaks the TWS API well enough for ib_async 2.1.0.
 
-It handshakes (server version 176 by default, 164..178 allowed), finishes ib_async's
+It handshakes as a Gateway does (its own top 176 by default, 100..178 allowed; a client
+gets min(its top, the simulator's)), finishes ib_async's
 startup sync read-only or not, answers positions, open/completed orders, executions,
 account updates and summaries, current time, contract details, small historical
 requests and market data (streaming, snapshot, reqMarketDataType), and fails on

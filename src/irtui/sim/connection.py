@@ -83,10 +83,14 @@ class ClientConnection:
         greeting = await self._reader.readexactly(len(protocol.GREETING))
         if greeting != protocol.GREETING:
             raise protocol.ProtocolError(f"expected API greeting, got {greeting!r}")
-        _low, high = protocol.parse_version_range(await protocol.read_frame(self._reader))
+        low, high = protocol.parse_version_range(await protocol.read_frame(self._reader))
         if high < MIN_SERVER_VERSION:
-            raise protocol.ProtocolError(f"client speaks up to version {high}; the simulator needs {MIN_SERVER_VERSION}+")
+            raise protocol.ProtocolError(f"client speaks up to version {high}; a Gateway needs {MIN_SERVER_VERSION}+")
+        # As a Gateway does: the lower of the two tops. A client whose floor is above that
+        # closes the connection itself, with its own message.
         self.server_version = min(self.scenario.server_version, high, MAX_SERVER_VERSION)
+        if low > self.server_version:
+            log.info("sim: client %s needs version %d+, the simulator speaks %d", self.peer, low, self.server_version)
         self.reply(replies.version_answer(self.server_version, time.time()), kind="handshake")
         return True
 

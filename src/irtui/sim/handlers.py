@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from irtui.sim import book, order_replies, replies
+from irtui.sim import book, order_replies, replies, versions
 from irtui.sim.scenario import Instrument, Scenario, derived_con_id
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def open_orders(client: ClientConnection, fields: tuple[str, ...]) -> None:
         client.reply(order_replies.open_order(client.server_version, row))
         remaining = max(0.0, row.quantity - row.filled)
         client.reply(
-            replies.order_status(row.order_id, row.status, row.filled, remaining, row.perm_id, row.client_id)
+            replies.order_status(client.server_version, row.order_id, row.status, row.filled, remaining, row.perm_id, row.client_id)
         )
     if not _withheld(client, "open_orders"):
         client.reply(replies.open_order_end())
@@ -200,11 +200,13 @@ def contract_details(client: ClientConnection, fields: tuple[str, ...]) -> None:
     if known is None:
         client.reply_error(req_id, 200, "No security definition has been found for the request")
         return
-    client.reply(replies.contract_details(req_id, known))
+    client.reply(replies.contract_details(client.server_version, req_id, known))
     client.reply(replies.contract_details_end(req_id))
 
 
 def historical_data(client: ClientConnection, fields: tuple[str, ...]) -> None:
+    if client.server_version < versions.SYNT_REALTIME_BARS:
+        fields = fields[:1] + fields[2:]  # older clients send a message version first
     req_id, con_id, symbol = int(fields[1]), fields[2], fields[3]
     bar_size, format_date = fields[16], fields[20]
     client.feed.historical(req_id, _resolve_symbol(client.scenario, symbol, con_id), bar_size, format_date)

@@ -174,7 +174,7 @@ class MarketFeed:
             base = spec.price * (1 + 0.001 * ((index % 3) - 1))
             high, low, close = round(base * 1.002, 2), round(base * 0.998, 2), round(base * 1.001, 2)
             bars.append((_bar_date(at, step, format_date), round(base, 2), high, low, close, 1000.0))
-        client.reply(replies.historical_data(req_id, bars))
+        client.reply(replies.historical_data(client.server_version, req_id, bars))
 
 
 def _bar_seconds(bar_size: str) -> int:

@@ -1,13 +1,15 @@
 """Encoders for the Gateway's outgoing messages (everything except orders).
 
-Each function returns the field tuple of one message, in the layout ib_async 2.1.0's
-decoder expects for server versions 164..178. Framing is protocol.encode_fields.
+Each function returns the field tuple of one message in the layout of the negotiated
+server version (100..178): ibapi 9.81's decoder is the reference up to 157, ib_async
+2.1.0's above it; versions.py names the thresholds. Framing is protocol.encode_fields.
 """
 
 from __future__ import annotations
 
 import time
 
+from irtui.sim import versions as v
 from irtui.sim.book import ExecRow
 from irtui.sim.scenario import Instrument
 
@@ -50,7 +52,7 @@ def managed_accounts(accounts: tuple[str, ...]) -> Fields:
 
 def error(server_version: int, req_id: int, code: int, message: str) -> Fields:
     fields: Fields = (4, 2, req_id, code, message)
-    return fields + ("",) if server_version >= 166 else fields
+    return fields + ("",) if server_version >= v.ADVANCED_ORDER_REJECT else fields
 
 
 def current_time(now: float) -> Fields:
@@ -131,8 +133,8 @@ def account_summary_end(req_id: int) -> Fields:
 
 
 def exec_details(server_version: int, req_id: int, row: ExecRow) -> Fields:
-    fields: Fields = (
-        11,
+    head: Fields = (11,) if server_version >= v.LAST_LIQUIDITY else (11, v.EXEC_DETAILS_MESSAGE_VERSION)
+    fields: Fields = head + (
         req_id,
         row.order_id,
         *contract_fields(row.instrument),
@@ -151,10 +153,12 @@ def exec_details(server_version: int, req_id: int, row: ExecRow) -> Fields:
         row.order_ref,
         "",  # evRule
         "",  # evMultiplier
-        "",  # modelCode
-        1,  # lastLiquidity: added liquidity
     )
-    return fields + (0,) if server_version >= 178 else fields
+    if server_version >= v.MODELS_SUPPORT:
+        fields += ("",)  # modelCode
+    if server_version >= v.LAST_LIQUIDITY:
+        fields += (1,)  # lastLiquidity: added liquidity
+    return fields + (0,) if server_version >= v.PENDING_PRICE_REVISION else fields
 
 
 def commission_report(row: ExecRow, currency: str) -> Fields:
@@ -166,9 +170,19 @@ def exec_details_end(req_id: int) -> Fields:
 
 
 def order_status(
-    order_id: int, status: str, filled: float, remaining: float, perm_id: int, client_id: int
+    server_version: int,
+    order_id: int,
+    status: str,
+    filled: float,
+    remaining: float,
+    perm_id: int,
+    client_id: int,
+    avg_price: float = 0.0,
 ) -> Fields:
-    return (3, order_id, status, filled, remaining, 0, perm_id, 0, 0, client_id, "", "")
+    body: Fields = (order_id, status, filled, remaining, avg_price, perm_id, 0, avg_price, client_id, "")
+    if server_version >= v.MARKET_CAP_PRICE:
+        return (3, *body, "")  # mktCapPrice
+    return (3, 6, *body)
 
 
 def open_order_end() -> Fields:
@@ -203,9 +217,14 @@ def tick_snapshot_end(req_id: int) -> Fields:
     return (57, 1, req_id)
 
 
-def contract_details(req_id: int, item: Instrument) -> Fields:
-    return (
-        10,
+def contract_details(server_version: int, req_id: int, item: Instrument) -> Fields:
+    head: Fields = (10,) if server_version >= v.SIZE_RULES else (10, v.CONTRACT_DETAILS_MESSAGE_VERSION)
+    return head + _contract_details_body(server_version, req_id, item)
+
+
+def _contract_details_body(sv: int, req_id: int, item: Instrument) -> Fields:
+    size_multiplier: Fields = (1,) if v.MD_SIZE_MULTIPLIER <= sv < v.SIZE_RULES else ()
+    start: Fields = (
         req_id,
         item.symbol,
         item.sec_type,
@@ -219,6 +238,7 @@ def contract_details(req_id: int, item: Instrument) -> Fields:
         item.trading_class or item.symbol,
         item.contract_id,
         0.01,  # minTick
+        *size_multiplier,
         item.multiplier,
         "ACTIVETIM,LMT,MKT,STP",  # orderTypes
         "SMART,ISLAND,NYSE",  # validExchanges
@@ -236,25 +256,34 @@ def contract_details(req_id: int, item: Instrument) -> Fields:
         "",  # evRule
         "",  # evMultiplier
         0,  # numSecIds
-        1,  # aggGroup
-        "",  # underSymbol
-        "",  # underSecType
-        "26",  # marketRuleIds
-        "",  # realExpirationDate
-        "COMMON" if item.sec_type == "STK" else "",
-        1,  # minSize
-        1,  # sizeIncrement
-        100,  # suggestedSizeIncrement
     )
+    later: list[tuple[int, Fields]] = [
+        (v.AGG_GROUP, (1,)),  # aggGroup
+        (v.UNDERLYING_INFO, ("", "")),  # underSymbol, underSecType
+        (v.MARKET_RULES, ("26",)),  # marketRuleIds
+        (v.REAL_EXPIRATION_DATE, ("",)),  # realExpirationDate
+        (v.STOCK_TYPE, ("COMMON" if item.sec_type == "STK" else "",)),
+    ]
+    fields = start + tuple(value for since, values in later if sv >= since for value in values)
+    if sv == v.SIZE_RULES - 1:
+        return fields + (100,)  # 163 sent suggestedSizeIncrement alone
+    if sv >= v.SIZE_RULES:
+        return fields + (1, 1, 100)  # minSize, sizeIncrement, suggestedSizeIncrement
+    return fields
 
 
 def contract_details_end(req_id: int) -> Fields:
     return (52, 1, req_id)
 
 
-def historical_data(req_id: int, bars: list[tuple[str, float, float, float, float, float]]) -> Fields:
+def historical_data(
+    server_version: int, req_id: int, bars: list[tuple[str, float, float, float, float, float]]
+) -> Fields:
     """bars: (date, open, high, low, close, volume)."""
-    fields: list[object] = [17, req_id, bars[0][0] if bars else "", bars[-1][0] if bars else "", len(bars)]
+    old = server_version < v.SYNT_REALTIME_BARS  # a version field, and hasGaps in each bar
+    fields: list[object] = [17, *([v.HISTORICAL_DATA_MESSAGE_VERSION] if old else [])]
+    fields += [req_id, bars[0][0] if bars else "", bars[-1][0] if bars else "", len(bars)]
     for date, open_, high, low, close, volume in bars:
-        fields += [date, open_, high, low, close, volume, round((high + low + close) / 3, 4), 10]
+        fields += [date, open_, high, low, close, volume, round((high + low + close) / 3, 4)]
+        fields += ["false", 10] if old else [10]
     return tuple(fields)

@@ -32,8 +32,9 @@ MarketBehaviour = Literal[
 ]
 EndMarker = Literal["positions", "open_orders", "completed_orders", "executions", "account_updates"]
 
-# Oldest and newest server versions whose message layouts the encoders implement.
-MIN_SERVER_VERSION = 164
+# Oldest and newest server versions whose message layouts the encoders implement
+# (a Gateway accepts any client whose range reaches 100 and speaks the lower top).
+MIN_SERVER_VERSION = 100
 MAX_SERVER_VERSION = 178
 
 # The texts TWS sends with each notice code, so a scenario may give the code alone.
