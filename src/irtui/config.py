@@ -63,6 +63,13 @@ class GatewayConfig(_Section):
         return value
 
     @property
+    def request_wait_s(self) -> float:
+        """How long any one request of an API session (positions, orders, the market-data
+        snapshot, the clock) may wait: never longer than the handshake deadline, so that
+        `--timeout` bounds every wait of a sweep, not only the handshake."""
+        return min(self.request_timeout_s, self.api_timeout_s)
+
+    @property
     def all_ports(self) -> tuple[int, ...]:
         """The configured ports, plus the trading port if it is not among them."""
         return self.ports if self.trading_port in self.ports else (*self.ports, self.trading_port)
@@ -277,7 +284,7 @@ class Config(_Section):
             gateway["probe_client_id"] = client_id
         if timeout is not None:
             gateway["api_timeout_s"] = timeout
-            needed = timeout + gateway["request_timeout_s"] + 2.0
+            needed = timeout + min(timeout, gateway["request_timeout_s"]) + 2.0
             probes["sweep_timeout_s"] = max(probes["sweep_timeout_s"], needed)
         data = self.model_dump(exclude={"gateway", "probes"})
         data.update(gateway=gateway, probes=probes, source=self.source)

@@ -26,6 +26,7 @@ from irtui.incidents import (
     resolve_log_path,
     tally_log,
 )
+from irtui.incidents.listing import newest_entries
 
 _log_option = click.option(
     "--log",
@@ -42,9 +43,10 @@ _log_option = click.option(
 
 
 
-def _open_log(log_path: Path | None) -> tuple[IncidentLog, LogReadResult]:
+def _open_log(log_path: Path | None, wanted_id: str) -> tuple[IncidentLog, LogReadResult]:
+    """The log's entries whose id starts with `wanted_id` (the others are skipped unread)."""
     log = IncidentLog(resolve_log_path(log_path))
-    result = log.read()
+    result = log.read(lambda entry_id: entry_id.startswith(wanted_id))
     _report_damage(log, result.damaged)
     return log, result
 
@@ -83,18 +85,19 @@ def log() -> None:
 @friendly
 def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, limit: int, as_json: bool) -> None:
     """List the log's entries, oldest first."""
-    log_file, result = _open_log(log_path)
-    entries = [
-        e for e in result.current() if (mode is None or e.mode.value == mode.upper()) and (tree_id is None or e.tree_id == tree_id)
-    ]
-    shown = entries[-limit:] if limit else entries
+    log_file = IncidentLog(resolve_log_path(log_path))
+    listing = newest_entries(  # one pass holding only the entries shown
+        log_file.scan(), limit, lambda e: (mode is None or e.mode.value == mode.upper()) and (tree_id is None or e.tree_id == tree_id)
+    )
+    _report_damage(log_file, listing.damaged)
+    shown, total = listing.shown, listing.total
     if as_json:
         _dump(
             {
                 "log": str(log_file.path),
-                "total": len(entries),
+                "total": total,
                 "entries": [e.to_json_dict() for e in shown],
-                "damaged": [{"line": d.line, "reason": d.reason, "entry_id": d.entry_id} for d in result.damaged],
+                "damaged": [{"line": d.line, "reason": d.reason, "entry_id": d.entry_id} for d in listing.damaged],
             }
         )
         return
@@ -102,13 +105,13 @@ def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, l
     if not log_file.exists():
         console.print(f"No incident log at {log_file.path} yet.", markup=False)
         return
-    if not entries:
+    if not total:
         console.print(f"No matching entries in {log_file.path}.", markup=False)
         return
-    title = f"{log_file.path}: {len(shown)} of {len(entries)} entries" if len(shown) < len(entries) else f"{log_file.path}: {len(entries)} entries"
+    title = f"{log_file.path}: {len(shown)} of {total} entries" if len(shown) < total else f"{log_file.path}: {total} entries"
     console.print(entries_table(shown, title))
-    if len(shown) < len(entries):
-        console.print(f"Older entries are not shown; use --limit 0 to list all {len(entries)}.", markup=False)
+    if len(shown) < total:
+        console.print(f"Older entries are not shown; use --limit 0 to list all {total}.", markup=False)
 
 
 def _find(entries: list[IncidentEntry], wanted: str) -> IncidentEntry:
@@ -130,7 +133,7 @@ def _find(entries: list[IncidentEntry], wanted: str) -> IncidentEntry:
 @friendly
 def show(entry_id: str, log_path: Path | None, as_json: bool) -> None:
     """Show one entry in full (ID, or enough of its start to be unique)."""
-    _, result = _open_log(log_path)
+    _, result = _open_log(log_path, entry_id)
     entry = _find(result.current(), entry_id)
     if as_json:
         _dump(entry.to_json_dict())
@@ -179,7 +182,7 @@ def tick(entry_id: str, numbers: tuple[int, ...], log_path: Path | None, reopen:
 
     The entry itself is never edited: a short update is appended to the log.
     """
-    log_file, result = _open_log(log_path)
+    log_file, result = _open_log(log_path, entry_id)
     entry = _find(result.current(), entry_id)
     try:
         changes = follow_up_changes(entry, numbers, done=not reopen)

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 from typing import Any
 
 import click
 
-from irtui import __version__
+
+def collect_garbage_again() -> None:
+    """Undo `irtui.cli.entry`'s start-up `gc.disable()` once the verb's modules are in,
+    with everything imported so far frozen out of the collector's way."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class LazyVerbs(click.Group):
     """Imports a verb's module only when that verb runs, so `irtui probe` does not pay for
-    the simulator, the tree loader or the log reader at every start.
+    the simulator, the tree loader or the log reader at every start, and `irtui --help`
+    lists the verbs from their summaries without importing any of them.
 
-    Reading `commands` directly (help listings, tests) imports every verb.
+    Reading `commands` directly (tests) imports every verb.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._pending: dict[str, str] = {}
+        self._summaries: dict[str, str] = {}
         super().__init__(*args, **kwargs)
 
     @property
@@ -31,8 +40,9 @@ class LazyVerbs(click.Group):
     def commands(self, value: dict[str, click.Command]) -> None:
         self._commands = value
 
-    def add_lazy(self, name: str, module: str) -> None:
+    def add_lazy(self, name: str, module: str, summary: str) -> None:
         self._pending[name] = module
+        self._summaries[name] = summary
 
     def _load(self, name: str) -> None:
         module = self._pending.pop(name, None)
@@ -46,9 +56,30 @@ class LazyVerbs(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self._commands, *self._pending})
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The verb list of `irtui --help`, as click writes it, from the summaries."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            loaded = self._commands.get(name)
+            if loaded is not None and loaded.hidden:
+                continue
+            stand_in = loaded or click.Command(name, help=self._summaries[name])  # the same wrapping, without the import
+            rows.append((name, stand_in.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        resolved = super().resolve_command(ctx, args)
+        collect_garbage_again()
+        return resolved
+
 
 @click.group(cls=LazyVerbs, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
-@click.version_option(__version__, prog_name="irtui")
+@click.version_option(package_name="irtui", prog_name="irtui")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """irtui: walk an Interactive Brokers incident from symptom to action.
@@ -60,23 +91,26 @@ def main(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is None:
         from irtui.cli.app_cmds import home
 
+        collect_garbage_again()
         ctx.invoke(home)
 
 
-def _register() -> None:
-    # Each verb's module is named here and imported only when the verb is used.
-    verbs = {
-        "irtui.cli.tree_cmds": ("validate", "render"),
-        "irtui.cli.sim_cmd": ("sim",),
-        "irtui.cli.log_cmds": ("log", "resume"),
-        "irtui.cli.probe_cmds": ("probe", "diagnose"),
-        "irtui.cli.app_cmds": ("home", "run", "demo"),
-        "irtui.cli.drill_cmds": ("drill",),
-        "irtui.cli.watch_cmd": ("watch",),
-    }
-    for module, names in verbs.items():
-        for name in names:
-            main.add_lazy(name, module)
+# Each verb: the module that defines it (imported only when the verb is used) and the
+# first paragraph of its help, which `irtui --help` shows (tests/cli keep the two equal).
+VERBS: dict[str, tuple[str, str]] = {
+    "validate": ("irtui.cli.tree_cmds", "Check tree files: YAML, schema, references, reachability, probe rules."),
+    "render": ("irtui.cli.tree_cmds", "Render trees for review: Markdown with a Mermaid flowchart, or a terminal drawing."),
+    "sim": ("irtui.cli.sim_cmd", "Run a simulated IB Gateway that fails on command (no IB account needed)."),
+    "log": ("irtui.cli.log_cmds", "Read the incident log: list entries, show one, see statistics, tick follow-ups."),
+    "resume": ("irtui.cli.log_cmds", "List incidents left open when irtui stopped (the app resumes them)."),
+    "probe": ("irtui.cli.probe_cmds", "Run the probes once and print what they found."),
+    "diagnose": ("irtui.cli.probe_cmds", "Run the probes a tree needs and walk it as far as they can answer."),
+    "home": ("irtui.cli.app_cmds", "Open the incident console (what plain `irtui` does)."),
+    "run": ("irtui.cli.app_cmds", "Start walking one incident tree at once, such as connection_loss."),
+    "demo": ("irtui.cli.app_cmds", "Try irtui with no IB account: a simulated, failing Gateway and the console pointed at it."),
+    "drill": ("irtui.cli.drill_cmds", "Practise the trees against a simulated Gateway that fails on purpose, timed and scored."),
+    "watch": ("irtui.cli.watch_cmd", "Watch the Gateway and the trading system; alert when the state changes."),
+}
 
-
-_register()
+for _name, (_module, _summary) in VERBS.items():
+    main.add_lazy(_name, _module, _summary)

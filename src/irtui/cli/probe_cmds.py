@@ -42,7 +42,7 @@ def _probe_options(command: F) -> F:
     @click.option("--host", help="Gateway/TWS host (overrides gateway.host).")
     @click.option("--port", "ports", type=click.IntRange(1, 65535), multiple=True, help="Port to probe; repeatable (overrides gateway.ports; the first becomes the trading port unless it is among them).")
     @click.option("--client-id", type=int, help="Client id for the API probe (overrides gateway.probe_client_id; never 0).")
-    @click.option("--timeout", type=click.FloatRange(0.1, 600), help="API handshake deadline in seconds (overrides gateway.api_timeout_s).")
+    @click.option("--timeout", type=click.FloatRange(0.1, 600), help="API deadline in seconds: the handshake and each request after it (overrides gateway.api_timeout_s).")
     @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
     @click.option("--host-facts", type=click.Path(path_type=Path), help="For drills and tests: read processes, files and commands from this JSON file instead of this machine.")
     @functools.wraps(command)

@@ -1,8 +1,10 @@
 """Reading the log back: only the machine lines, never the prose.
 
-A log of ten thousand entries is read with one scan for the marker over the
-bytes; each entry costs one checksum and one JSON validation, both over the data
-line's bytes as read (never decoded or copied again). Damage (an entry cut off by
+The log is read in chunks of a mebibyte, each scanned for the marker over its
+bytes, so memory stays flat however long the log grows; each entry costs one
+checksum and one JSON validation, both over the data line's bytes as read (never
+decoded or copied again), and a reader after one entry (`irtui log show`) skips the
+others' validation altogether. Damage (an entry cut off by
 a crash, an edited data line, a stray marker) is reported with its line number and
 skipped; every intact entry before and after it is kept.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import gc
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -28,6 +30,8 @@ _CLOSE = b" -->"
 _START = re.compile(rb"(entry|followups) id=(\S+) v=(\d+)")
 _MODELS: dict[bytes, type[IncidentEntry] | type[FollowUpUpdate]] = {b"entry": IncidentEntry, b"followups": FollowUpUpdate}
 _END = re.compile(rb"end id=(\S+) sha256=([0-9a-f]{64})")
+# No line irtui writes comes near this; a longer one is damage, not a reason to hold it all.
+MAX_LINE_BYTES = 16 * 2**20
 
 
 @dataclass(frozen=True)
@@ -108,9 +112,10 @@ def _finish(pending: _Pending, end_id: str, digest: bytes, line: int) -> Inciden
     return record
 
 
-def _machine_lines(content: bytes) -> Iterator[tuple[int, bytes]]:
-    """(line number, text after the marker) for every line that starts with the marker."""
-    line, counted_to = 1, 0
+def _machine_lines(content: bytes, first_line: int = 1) -> Iterator[tuple[int, bytes]]:
+    """(line number, text after the marker) for every line of `content` (which starts at
+    a line's start) that starts with the marker."""
+    line, counted_to = first_line, 0
     pos = 0 if content.startswith(_MARKER) else content.find(_NEWLINE_MARKER)
     if pos > 0:
         pos += 1
@@ -124,6 +129,33 @@ def _machine_lines(content: bytes) -> Iterator[tuple[int, bytes]]:
         pos = content.find(_NEWLINE_MARKER, end)
         if pos >= 0:
             pos += 1
+
+
+def _chunked_machine_lines(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    """The same over a file read in chunks: only whole lines are scanned, and the part
+    line at a chunk's end is carried into the next. A line longer than MAX_LINE_BYTES
+    is dropped (a machine line that long is reported as garbled) instead of held."""
+    line, tail, dropping = 1, b"", False
+    for chunk in chunks:
+        if dropping:
+            newline = chunk.find(b"\n")
+            if newline < 0:
+                continue
+            line, chunk, dropping = line + 1, chunk[newline + 1 :], False
+        buffer = tail + chunk if tail else chunk
+        last = buffer.rfind(b"\n")
+        if last >= 0:
+            yield from _machine_lines(buffer[:last], line)
+            line += buffer.count(b"\n", 0, last + 1)
+            tail = buffer[last + 1 :]
+        else:
+            tail = buffer
+        if len(tail) > MAX_LINE_BYTES:
+            if tail.startswith(_MARKER):
+                yield line, b"(a line too long to read)"
+            tail, dropping = b"", True
+    if tail:
+        yield from _machine_lines(tail, line)
 
 
 @contextmanager
@@ -148,11 +180,15 @@ def bulk_objects() -> Iterator[None]:
 Record = IncidentEntry | FollowUpUpdate | Damage
 
 
-def parse_log(content: bytes) -> LogReadResult:
-    """Every intact entry in `content`, in file order, and what was damaged."""
+Content = bytes | Iterable[bytes]  # the whole log, or its chunks in order
+Wanted = Callable[[str], bool]  # which entry ids to read; the rest are only framed
+
+
+def parse_log(content: Content, wanted: Wanted | None = None) -> LogReadResult:
+    """Every intact entry in `content` (of those `wanted`), in file order, and what was damaged."""
     result = LogReadResult()
     with bulk_objects():
-        for record in scan_log(content):
+        for record in scan_log(content, wanted):
             if isinstance(record, IncidentEntry):
                 result.entries.append(record)
             elif isinstance(record, FollowUpUpdate):
@@ -162,12 +198,16 @@ def parse_log(content: bytes) -> LogReadResult:
     return result
 
 
-def scan_log(content: bytes) -> Iterator[Record]:
+def scan_log(content: Content, wanted: Wanted | None = None) -> Iterator[Record]:
     """The log's records in file order, one at a time: intact entries, follow-up updates,
     and every damaged spot as it is found. A reader that only tallies (`irtui log stats`)
-    never holds all the entries at once."""
+    never holds all the entries at once.
+
+    With `wanted`, only the entries (and follow-up updates) whose id it accepts are
+    checked and validated; the others are skipped unread, damage in them included."""
     pending: _Pending | None = None
-    for line, raw in _machine_lines(content):
+    chunks = (content,) if isinstance(content, bytes) else content
+    for line, raw in _chunked_machine_lines(chunks):
         # Slices of `raw` are taken by position, so that a data line is copied once.
         raw = raw.rstrip(b"\r") if raw.isascii() else b""
         if not raw.endswith(_CLOSE):
@@ -198,7 +238,7 @@ def scan_log(content: bytes) -> Iterator[Record]:
                 yield Damage(line, "an end line without its entry; skipped")
             elif ended is None:
                 yield _cut_off(pending)
-            else:
+            elif wanted is None or wanted(pending.entry_id):
                 yield _finish(pending, ended.group(1).decode("ascii"), ended.group(2), line)
             pending = None
         elif kind != b"log":

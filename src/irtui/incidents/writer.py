@@ -19,10 +19,11 @@ from pathlib import Path
 from irtui.boundary.durable import fsync_dir, write_all
 from irtui.incidents.entry import IncidentEntry
 from irtui.incidents.markdown import LOG_HEADER, render_entry
-from irtui.incidents.parser import LogReadResult, Record, parse_log, scan_log
+from irtui.incidents.parser import LogReadResult, Record, Wanted, parse_log, scan_log
 from irtui.incidents.updates import FollowUpUpdate, render_update
 
 LOCK_TIMEOUT_S = 30.0
+READ_CHUNK_BYTES = 2**20
 
 
 class LogError(OSError):
@@ -92,43 +93,35 @@ class IncidentLog:
         finally:
             os.close(fd)  # closing releases the lock
 
-    def read(self) -> LogReadResult:
-        """Every intact entry and every damaged spot; an absent log reads as empty."""
-        return parse_log(self._content())
+    def read(self, wanted: Wanted | None = None) -> LogReadResult:
+        """Every intact entry (of those `wanted`) and every damaged spot; an absent log
+        reads as empty. Holds the entries, never the file."""
+        return parse_log(self._chunks(), wanted)
 
-    def scan(self) -> Iterator[Record]:
+    def scan(self, wanted: Wanted | None = None) -> Iterator[Record]:
         """The same, one record at a time in file order (entries, follow-up updates, damage)."""
-        return scan_log(self._content())
+        return scan_log(self._chunks(), wanted)
 
     def contains(self, entry_id: str) -> bool:
-        """Whether an intact entry with this id is in the log (parses only that entry)."""
-        content = self._content()
-        start = f"\n<!-- irtui:entry id={entry_id} ".encode("ascii")
-        end = f"\n<!-- irtui:end id={entry_id} ".encode("ascii")
-        pos = content.find(start)
-        while pos >= 0:
-            stop = content.find(end, pos)
-            if stop < 0:
-                return False
-            line_end = content.find(b"\n", stop + 1)
-            if entry_id in parse_log(content[pos : line_end if line_end >= 0 else len(content)]).ids():
-                return True
-            pos = content.find(start, pos + 1)
-        return False
+        """Whether an intact entry with this id is in the log (validates only that entry)."""
+        return any(isinstance(record, IncidentEntry) for record in self.scan(entry_id.__eq__))
 
     def exists(self) -> bool:
         return self.path.exists()
 
-    def _content(self) -> bytes:
+    def _chunks(self) -> Iterator[bytes]:
+        """The file in chunks of READ_CHUNK_BYTES, read under a shared lock (never half an
+        append) that is held until the last chunk has been taken or the reader stops."""
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
         except FileNotFoundError:
-            return b""
+            return
         except OSError as error:
             raise LogError(f"cannot read the incident log {self.path}: {error.strerror}") from error
         try:
-            _lock(fd, self.path, self.lock_timeout_s, shared=True)  # never see half an append
-            with os.fdopen(os.dup(fd), "rb") as stream:
-                return stream.read()
+            _lock(fd, self.path, self.lock_timeout_s, shared=True)
+            with os.fdopen(os.dup(fd), "rb", buffering=0) as stream:
+                while chunk := stream.read(READ_CHUNK_BYTES):
+                    yield chunk
         finally:
             os.close(fd)

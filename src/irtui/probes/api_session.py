@@ -118,7 +118,7 @@ class ApiSession:
         """(round trip ms or None, server time, when it ended): the stale-connection test."""
         watch = Stopwatch()
         try:
-            server = await asyncio.wait_for(ib.reqCurrentTimeAsync(), self.config.gateway.request_timeout_s)
+            server = await asyncio.wait_for(ib.reqCurrentTimeAsync(), self.config.gateway.request_wait_s)
         except TimeoutError:
             return None, None, time.monotonic()
         return watch.ms(), server.isoformat() if server else None, time.monotonic()
@@ -180,7 +180,7 @@ class ApiSession:
     # positions
     async def _positions(self, ib: IB, system: Any) -> ProbeResult:
         watch = Stopwatch()
-        timeout = self.config.gateway.request_timeout_s
+        timeout = self.config.gateway.request_wait_s
         try:
             broker = await asyncio.wait_for(ib.reqPositionsAsync(), timeout)
         except TimeoutError:
@@ -203,7 +203,7 @@ class ApiSession:
     # orders
     async def _orders(self, ib: IB, accounts: tuple[str, ...]) -> ProbeResult:
         watch = Stopwatch()
-        settings, timeout = self.config.orders, self.config.gateway.request_timeout_s
+        settings, timeout = self.config.orders, self.config.gateway.request_wait_s
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout + settings.sample_s
 
@@ -244,7 +244,7 @@ class ApiSession:
     async def _market_data(self, ib: IB, watch: SessionWatch) -> ProbeResult:
         clock = Stopwatch()
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.config.gateway.request_timeout_s
+        deadline = loop.time() + self.config.gateway.request_wait_s
         specs = self.config.market_data.symbols
         snapshots = await asyncio.gather(*(self._snapshot(ib, spec, deadline) for spec in specs))
         return assess_market_data(self.config, list(snapshots), list(watch.notices), datetime.now(UTC), clock)

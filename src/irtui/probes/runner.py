@@ -182,7 +182,7 @@ class ProbeRunner:
 
     async def _api_probes(self, wanted: set[str], session: ApiSession) -> dict[str, ProbeResult]:
         gw = self.config.gateway
-        budget = gw.api_timeout_s + gw.request_timeout_s + self.config.orders.sample_s + self.config.positions.command_timeout_s + 1.0
+        budget = gw.api_timeout_s + gw.request_wait_s + self.config.orders.sample_s + self.config.positions.command_timeout_s + 1.0
 
         def bounded() -> Awaitable[dict[str, ProbeResult]]:
             return asyncio.wait_for(session.run(wanted), budget)

@@ -1,0 +1,57 @@
+"""The newest entries of a log that match a filter, read in one pass that holds only
+those entries (`irtui log list`): memory stays flat however long the log grows."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from irtui.incidents.entry import IncidentEntry
+from irtui.incidents.parser import Damage, Record, bulk_objects
+from irtui.incidents.updates import FollowUpUpdate, apply_updates
+
+
+@dataclass
+class Listing:
+    shown: list[IncidentEntry] = field(default_factory=list)  # oldest first, follow-ups as last updated
+    total: int = 0  # every entry that matched, shown or not
+    damaged: list[Damage] = field(default_factory=list)
+
+
+def newest_entries(records: Iterable[Record], keep: int, accept: Callable[[IncidentEntry], bool]) -> Listing:
+    """The newest `keep` entries that `accept` takes (0: all of them), with the follow-up
+    updates that concern them applied.
+
+    An update always comes after its entry, so an entry still kept when its update is
+    read is the only one that can need it; the updates of entries dropped since are
+    dropped with them."""
+    kept: deque[IncidentEntry] = deque(maxlen=keep or None)
+    kept_ids: dict[str, int] = {}  # how many kept entries carry each id (ids may repeat)
+    updates: dict[str, list[FollowUpUpdate]] = {}
+    listing = Listing()
+    with bulk_objects():
+        for record in records:
+            if isinstance(record, IncidentEntry):
+                if not accept(record):
+                    continue
+                listing.total += 1
+                if len(kept) == kept.maxlen:
+                    _forget(kept.popleft().id, kept_ids, updates)
+                kept.append(record)
+                kept_ids[record.id] = kept_ids.get(record.id, 0) + 1
+            elif isinstance(record, FollowUpUpdate):
+                if record.entry_id in kept_ids:
+                    updates.setdefault(record.entry_id, []).append(record)
+            else:
+                listing.damaged.append(record)
+    listing.shown = [apply_updates(e, updates[e.id]) if e.id in updates else e for e in kept]
+    return listing
+
+
+def _forget(entry_id: str, kept_ids: dict[str, int], updates: dict[str, list[FollowUpUpdate]]) -> None:
+    if kept_ids[entry_id] > 1:
+        kept_ids[entry_id] -= 1
+    else:
+        del kept_ids[entry_id]
+        updates.pop(entry_id, None)

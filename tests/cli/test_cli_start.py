@@ -1,0 +1,76 @@
+"""`irtui --help` and `--version` start without importing any verb's module, and the verb
+list they print is the one click would print from the verbs themselves.
+
+Import checks run in a fresh interpreter, since this test process has imported everything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from irtui.cli.main import VERBS, LazyVerbs, main
+
+pytestmark = pytest.mark.timeout(60)
+
+VERB_MODULES = sorted({module for module, _ in VERBS.values()})
+
+
+def modules_after(argv: list[str]) -> tuple[str, list[str]]:
+    """What `irtui ARGV` printed, and which irtui, pydantic and importlib.metadata modules it loaded."""
+    script = (
+        "import json, sys\n"
+        f"sys.argv = ['irtui', *{argv!r}]\n"
+        "from irtui.cli.entry import run\n"
+        "try:\n"
+        "    run()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "wanted = ('irtui.', 'pydantic', 'importlib.metadata', 'rich', 'yaml')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(wanted))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    *printed, loaded = done.stdout.splitlines()
+    return "\n".join(printed), json.loads(loaded)
+
+
+def test_help_lists_every_verb_without_importing_one() -> None:
+    printed, loaded = modules_after(["--help"])
+    for verb in VERBS:
+        assert f"\n  {verb} " in printed
+    assert [m for m in loaded if m in VERB_MODULES or not m.startswith("irtui.cli")] == []
+
+
+def test_version_without_importing_a_verb() -> None:
+    printed, loaded = modules_after(["--version"])
+    assert printed.startswith("irtui, version ")
+    assert [m for m in loaded if m in VERB_MODULES] == []
+
+
+@pytest.mark.parametrize("width", [40, 80, 120, 200])
+def test_the_lazy_help_is_what_click_prints_from_the_verbs(width: int) -> None:
+    fresh = LazyVerbs(name="main", help=main.help, params=main.params, context_settings=main.context_settings, invoke_without_command=True)
+    for name, (module, summary) in VERBS.items():
+        fresh.add_lazy(name, module, summary)
+    lazy = CliRunner().invoke(fresh, ["--help"], terminal_width=width)
+    assert fresh._pending.keys() == VERBS.keys()  # nothing was imported to print it
+    eager = click.Group(
+        name="main", help=main.help, commands=dict(main.commands), params=main.params, context_settings=main.context_settings, invoke_without_command=True
+    )
+    expected = CliRunner().invoke(eager, ["--help"], terminal_width=width, prog_name=lazy.output.split()[1])
+    assert lazy.exit_code == 0 and lazy.output == expected.output
+
+
+def test_every_summary_is_the_first_paragraph_of_its_verbs_help() -> None:
+    fresh = LazyVerbs(name="fresh")
+    for name, (module, summary) in VERBS.items():
+        fresh.add_lazy(name, module, summary)
+        command = fresh.get_command(click.Context(fresh), name)
+        assert command is not None
+        assert click.Command(name, help=summary).get_short_help_str(1000) == command.get_short_help_str(1000), name
