@@ -2,7 +2,8 @@
 
 Every SimulatedGateway created anywhere in the run is remembered with the test that
 created it; when the session ends, any order message one of them recorded fails the
-run. Tests of the simulator (tests/sim/, and its verb in tests/cli/test_sim_cli.py) are exempt: they drive the simulator with their own
+run. A gateway records (in `order_messages`) the order messages from irtui's probe
+ids only; a trading system's orders on other ids (live drills) are not irtui's. Tests of the simulator (tests/sim/, and its verb in tests/cli/test_sim_cli.py) are exempt: they drive the simulator with their own
 ib_async clients and send orders on purpose, to prove the simulator refuses them.
 (Simulators run in child processes, such as `irtui demo`, are not seen here.)
 """

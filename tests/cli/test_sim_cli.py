@@ -58,6 +58,12 @@ def test_running_prints_each_message_and_shouts_about_orders(monkeypatch: pytest
             deadline = time.monotonic() + 2
             while len(gateway.received) < 3 and time.monotonic() < deadline:
                 time.sleep(0.02)
+            with socket.create_connection(("127.0.0.1", gateway.port), timeout=2) as probe:
+                probe.sendall(protocol.GREETING + protocol.frame(b"v157..178"))
+                probe.sendall(protocol.encode_fields([71, 2, 917, ""]))
+                probe.sendall(protocol.encode_fields([58, 1]))
+                while len(gateway.received) < 5 and time.monotonic() < deadline:
+                    time.sleep(0.02)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(sim_cmd, "_wait_for_ctrl_c", client_then_ctrl_c)
@@ -66,5 +72,6 @@ def test_running_prints_each_message_and_shouts_about_orders(monkeypatch: pytest
     assert "mode drop_after" in result.output
     assert "client 42  startApi (71)" in result.output
     assert "client 42  reqCurrentTime (49)" in result.output
-    assert "REFUSED ORDER MESSAGE reqGlobalCancel (58)" in result.output
-    assert "1 order messages refused" in result.output
+    assert "client 42  ORDER reqGlobalCancel (58) - a trading system's" in result.output
+    assert "client 917  REFUSED ORDER MESSAGE reqGlobalCancel (58)" in result.output
+    assert "1 order messages refused (from irtui's probe ids)" in result.output

@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from irtui.sim import (
     MODES,
+    ORDER_MESSAGE_IDS,
     ReceivedMessage,
     Scenario,
     ScenarioError,
@@ -48,6 +49,8 @@ def _printer(console: Console) -> Callable[[ReceivedMessage, bool], None]:
                 f"[bold white on red]{stamp}  {who}  REFUSED ORDER MESSAGE {message.name} ({message.msg_id})"
                 " - recorded, not acted on[/]"
             )
+        elif message.msg_id in ORDER_MESSAGE_IDS:
+            console.print(f"[bold]{stamp}  {who}  ORDER {message.name} ({message.msg_id}) - a trading system's, answered per the scenario[/]")
         else:
             console.print(f"{stamp}  {who}  {message.name} ({message.msg_id})")
 
@@ -88,11 +91,14 @@ def _wait_for_ctrl_c(gateway: SimulatedGateway, console: Console) -> None:
               help="A shipped scenario (see --list) or a scenario YAML file.")
 @click.option("--mode", type=click.Choice(MODES), default=None, help="Override the scenario's mode.")
 @click.option("--list", "list_only", is_flag=True, help="List the shipped scenarios and exit.")
-def sim(host: str, port: int, scenario_name: str, mode: str | None, list_only: bool) -> None:
+@click.option("--probe-client-id", "probe_ids", type=int, multiple=True, default=(917,), show_default=True,
+              help="irtui's client id(s): read-only here; any order message from one is refused and shouted about.")
+def sim(host: str, port: int, scenario_name: str, mode: str | None, list_only: bool, probe_ids: tuple[int, ...]) -> None:
     """Run a simulated IB Gateway that fails on command (no IB account needed).
 
-    It speaks the TWS API on loopback, prints every message a client sends, and
-    refuses (and shouts about) any order message.
+    It speaks the TWS API on loopback and prints every message a client sends. A
+    trading system's orders are answered as the scenario's `orders` policy says;
+    any order message from irtui's probe id is refused (and shouted about).
     """
     console = Console(highlight=False, soft_wrap=True)
     if list_only:
@@ -110,7 +116,7 @@ def sim(host: str, port: int, scenario_name: str, mode: str | None, list_only: b
         scenario = scenario.with_mode(mode)
     with ExitStack() as stack:
         try:
-            gateway = stack.enter_context(running_gateway(scenario, host=host, port=port))
+            gateway = stack.enter_context(running_gateway(scenario, host=host, port=port, probe_client_ids=frozenset(probe_ids)))
         except OSError as exc:
             raise click.ClickException(
                 f"cannot listen on {host}:{port}: {exc.strerror or exc}. "
@@ -128,5 +134,5 @@ def sim(host: str, port: int, scenario_name: str, mode: str | None, list_only: b
             pass
         console.print(
             f"Stopping. {len(gateway.received)} messages received, "
-            f"{len(gateway.order_messages)} order messages refused."
+            f"{len(gateway.order_messages)} order messages refused (from irtui's probe ids)."
         )

@@ -60,6 +60,8 @@ class DrillWorld:
             self.gateway = self._stack.enter_context(running_gateway(self.scenario))
             self._closed_port = self._stack.enter_context(_closed_port())
             self.config = self._config_for(self.state)
+            # The probes' id is read-only at the simulator: an order from it is a safety failure.
+            self.gateway.probe_client_ids |= {self.config.gateway.probe_client_id}
         except BaseException:
             self._stack.close()
             raise

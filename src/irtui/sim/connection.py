@@ -16,7 +16,7 @@ import time
 from collections.abc import Coroutine, Hashable
 from typing import TYPE_CHECKING, Any, Literal
 
-from irtui.sim import protocol, replies
+from irtui.sim import order_flow, protocol, replies
 from irtui.sim.handlers import HANDLERS
 from irtui.sim.market import MarketFeed
 from irtui.sim.scenario import MAX_SERVER_VERSION, MIN_SERVER_VERSION, Scenario
@@ -55,6 +55,7 @@ class ClientConnection:
         self.ready = False  # nextValidId and managedAccounts were sent
         self.hung = False
         self.closed = False
+        self.positions_subscribed = False  # reqPositions streams later changes too
         self.feed = MarketFeed(self)
         self._tasks: dict[Hashable, set[asyncio.Task[Any]]] = {}
         self._drop_timer: asyncio.TimerHandle | None = None
@@ -180,9 +181,14 @@ class ClientConnection:
         except ValueError:
             log.warning("sim: client %s sent a message without an id: %r", self.client_id, fields[:3])
             return
-        if msg_id in protocol.ORDER_MESSAGE_IDS:
+        if msg_id in protocol.ORDER_MESSAGE_IDS and self.gateway.is_probe(self.client_id):
             self.gateway._record(self, msg_id, fields, refused=True)
             self._refuse_order(msg_id, fields)
+            return
+        if msg_id in protocol.ORDER_MESSAGE_IDS:
+            self.gateway._record(self, msg_id, fields)
+            if self.api_started:
+                self._trade(msg_id, fields)
             return
         if msg_id == 71:
             self._start_api(fields)
@@ -221,10 +227,25 @@ class ClientConnection:
             return
         self.send_ready()
 
+    def next_order_id(self) -> int:
+        return self.gateway.book.next_order_id(self.scenario.next_valid_id)
+
     def send_ready(self) -> None:
-        self.reply(replies.next_valid_id(self.scenario.next_valid_id))
+        self.reply(replies.next_valid_id(self.next_order_id()))
         self.reply(replies.managed_accounts(self.scenario.accounts))
         self.ready = not self.hung and not self.closed
+
+    def _trade(self, msg_id: int, fields: tuple[str, ...]) -> None:
+        """A trading system's order message: acted on as the scenario's order policy says."""
+        action = {3: order_flow.place_order, 4: order_flow.cancel_order, 58: order_flow.global_cancel}.get(msg_id)
+        if action is None:
+            if msg_id == 21:  # options exercise is not simulated
+                self.reply_error(-1, 321, "Error validating request: option exercise is not simulated.")
+            return  # reqAutoOpenOrders: TWS sends nothing back
+        try:
+            action(self, fields)
+        except (IndexError, ValueError) as exc:
+            log.warning("sim: could not read %s from client %s: %s", protocol.request_name(msg_id), self.client_id, exc)
 
     def _refuse_order(self, msg_id: int, fields: tuple[str, ...]) -> None:
         log.warning("sim: REFUSED order message %s (%d) from client %s",

@@ -39,29 +39,33 @@ def managed_accounts(client: ClientConnection, fields: tuple[str, ...]) -> None:
 
 
 def next_ids(client: ClientConnection, fields: tuple[str, ...]) -> None:
-    client.reply(replies.next_valid_id(client.scenario.next_valid_id))
+    client.reply(replies.next_valid_id(client.next_order_id()))
 
 
 def positions(client: ClientConnection, fields: tuple[str, ...]) -> None:
-    scenario = client.scenario
-    for spec in scenario.positions:
-        client.reply(replies.position(_account(scenario, spec.account), spec, spec.quantity, spec.avg_cost))
+    client.positions_subscribed = True
+    for account, item, quantity, avg_cost in client.gateway.account_positions():
+        client.reply(replies.position(account, item, quantity, avg_cost))
     if not _withheld(client, "positions"):
         client.reply(replies.position_end())
 
 
 def positions_multi(client: ClientConnection, fields: tuple[str, ...]) -> None:
     req_id, account = int(fields[2]), fields[3]
-    scenario = client.scenario
-    for spec in scenario.positions:
-        owner = _account(scenario, spec.account)
+    for owner, item, quantity, avg_cost in client.gateway.account_positions():
         if account in ("", "All", owner):
-            client.reply(replies.position_multi(req_id, owner, spec, spec.quantity, spec.avg_cost))
+            client.reply(replies.position_multi(req_id, owner, item, quantity, avg_cost))
     client.reply(replies.position_multi_end(req_id))
 
 
+def cancel_positions(client: ClientConnection, fields: tuple[str, ...]) -> None:
+    client.positions_subscribed = False
+
+
 def open_orders(client: ClientConnection, fields: tuple[str, ...]) -> None:
-    for row in book.open_orders(client.scenario):
+    live = client.gateway.book
+    rows = [row for row in book.open_orders(client.scenario) if row.order_id not in live.cancelled_scenario_orders]
+    for row in rows + list(live.orders.values()):
         client.reply(order_replies.open_order(client.server_version, row))
         remaining = max(0.0, row.quantity - row.filled)
         client.reply(
@@ -86,13 +90,12 @@ def account_updates(client: ClientConnection, fields: tuple[str, ...]) -> None:
     account = account or scenario.accounts[0]
     for key, value in scenario.account_values.items():
         client.reply(replies.account_value(key, value, scenario.base_currency, account))
-    for spec in scenario.positions:
-        if _account(scenario, spec.account) != account:
+    for owner, item, quantity, avg_cost in client.gateway.account_positions():
+        if owner != account:
             continue
-        price = spec.market_price if spec.market_price is not None else book.market_price(
-            scenario, spec, spec.avg_cost
-        )
-        client.reply(replies.portfolio_value(spec, spec.quantity, price, spec.avg_cost, account))
+        market_price = getattr(item, "market_price", None)
+        price = market_price if market_price is not None else book.market_price(scenario, item, avg_cost)
+        client.reply(replies.portfolio_value(item, quantity, price, avg_cost, account))
     client.reply(replies.account_time(time.time()))
     if not _withheld(client, "account_updates"):
         client.reply(replies.account_download_end(account))
@@ -123,7 +126,7 @@ def executions(client: ClientConnection, fields: tuple[str, ...]) -> None:
     req_id = int(fields[2])
     client_filter, account, since, symbol, sec_type, _exchange, side = fields[3:10]
     since_epoch = _filter_time(since)
-    for row in book.executions(client.scenario, time.time()):
+    for row in book.executions(client.scenario, time.time()) + client.gateway.book.executions:
         if client_filter not in ("", "0") and str(row.client_id) != client_filter:
             continue
         if (account and row.account != account) or (symbol and row.instrument.symbol != symbol):
@@ -226,6 +229,7 @@ HANDLERS: dict[int, Handler] = {
     49: current_time,
     59: market_data_type,
     61: positions,
+    64: cancel_positions,
     62: account_summary,
     74: positions_multi,
     76: account_updates_multi,

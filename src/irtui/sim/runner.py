@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from irtui.sim.scenario import Scenario, load_scenario
-from irtui.sim.server import SimulatedGateway
+from irtui.sim.server import DEFAULT_PROBE_CLIENT_IDS, SimulatedGateway
 
 START_TIMEOUT_S = 5.0
 STOP_TIMEOUT_S = 10.0
@@ -18,8 +18,8 @@ STOP_TIMEOUT_S = 10.0
 class GatewayThread:
     """A started gateway plus the thread that runs its loop; stop() ends both."""
 
-    def __init__(self, scenario: Scenario) -> None:
-        self.gateway = SimulatedGateway(scenario)
+    def __init__(self, scenario: Scenario, probe_client_ids: frozenset[int] = DEFAULT_PROBE_CLIENT_IDS) -> None:
+        self.gateway = SimulatedGateway(scenario, probe_client_ids)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run_loop, name="irtui-sim-gateway", daemon=True)
 
@@ -72,11 +72,12 @@ def running_gateway(
     host: str = "127.0.0.1",
     port: int = 0,
     mode: str | None = None,
+    probe_client_ids: frozenset[int] = DEFAULT_PROBE_CLIENT_IDS,
 ) -> Iterator[SimulatedGateway]:
     """A started gateway for the duration of the block.
 
     `scenario` is a Scenario, a shipped name or a YAML path (default "healthy"); `mode`
-    overrides its mode. The gateway's methods (set_mode, set_scenario) may be called
+    overrides its mode; `probe_client_ids` are irtui's read-only ids. The gateway's methods (set_mode, set_scenario) may be called
     from the caller's thread.
     """
     if scenario is None:
@@ -85,7 +86,7 @@ def running_gateway(
         scenario = load_scenario(scenario)
     if mode is not None:
         scenario = scenario.with_mode(mode)
-    runner = GatewayThread(scenario)
+    runner = GatewayThread(scenario, probe_client_ids)
     gateway = runner.start(host, port)
     try:
         yield gateway

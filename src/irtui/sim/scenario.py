@@ -179,6 +179,39 @@ class Notice(_Frozen):
         return self.message or NOTICE_TEXTS.get(self.code, f"Notice {self.code}")
 
 
+# The texts TWS sends with the order answers a scenario may choose.
+ORDER_TEXTS: dict[int, str] = {
+    103: "Duplicate order id",
+    110: "The price does not conform to the minimum price variation for this contract.",
+    201: "Order rejected - reason:YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION "
+    "YOUR EQUITY WITH LOAN VALUE [0.00 USD] MUST EXCEED THE INITIAL MARGIN [5000.00 USD]",
+    202: "Order Canceled - reason:",
+    203: "The security is not available or allowed for this account.",
+    321: "Error validating request.-'bN' : cause - The API interface is currently in Read-Only mode.",
+    399: "Order Message: Warning: your order will not be placed at the exchange until 09:30:00 US/Eastern",
+}
+
+
+class OrderPolicy(_Frozen):
+    """How the simulated broker answers orders from a trading system (never from irtui).
+
+    auto    market orders fill at the simulated price; limit orders fill when marketable,
+            otherwise rest; other order types rest
+    fill    every order fills at once at the simulated price
+    rest    every order is accepted and works, unfilled
+    reject  every order is refused with `reject_code` (201 margin, 321 read-only API, 203...)
+    """
+
+    answer: Literal["auto", "fill", "rest", "reject"] = "auto"
+    reject_code: int = 201
+    reject_message: str = ""  # empty = TWS's text for the code
+    warning_code: int | None = None  # a warning (e.g. 399) sent with each accepted order
+
+    @property
+    def reject_text(self) -> str:
+        return self.reject_message or ORDER_TEXTS.get(self.reject_code, f"Order rejected ({self.reject_code})")
+
+
 def _default_account_values() -> dict[str, str]:
     return {
         "NetLiquidation": "100000.00",
@@ -215,6 +248,7 @@ class Scenario(_Frozen):
     default_market_data: MarketDataSpec | None = MarketDataSpec()
     account_values: Mapping[str, str] = Field(default_factory=_default_account_values)
     base_currency: str = "USD"
+    orders: OrderPolicy = OrderPolicy()  # answers to a trading system's own orders
 
     @field_validator("order_bursts", mode="before")
     @classmethod

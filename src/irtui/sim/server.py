@@ -10,10 +10,12 @@ Modes and what a client sees:
   client_id_in_use  version answered; startApi gets error 326 and the socket closes
   drop_after        healthy, but each connection is closed drop_after_s after it connected
 
-Order-changing messages (placeOrder, cancelOrder, reqGlobalCancel, exerciseOptions,
-reqAutoOpenOrders) are never acted on: they are recorded in `order_messages` and
-answered with error 321 (API in read-only mode), except reqAutoOpenOrders, which TWS
-never answers.
+Orders: irtui's probes are read-only. An order-changing message (placeOrder,
+cancelOrder, reqGlobalCancel, exerciseOptions, reqAutoOpenOrders) from one of
+`probe_client_ids` is never acted on: it is recorded in `order_messages` (a safety
+failure) and answered with error 321 (API in read-only mode), except reqAutoOpenOrders,
+which TWS never answers. Any other client id is a trading system: its orders are
+answered as the scenario's `orders` policy says (order_flow.py) and `book` follows.
 """
 
 from __future__ import annotations
@@ -27,12 +29,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from irtui.config import GatewayConfig
 from irtui.sim import protocol
 from irtui.sim.connection import ClientConnection
-from irtui.sim.scenario import Scenario
+from irtui.sim.scenario import Instrument, Scenario
+from irtui.sim.trading import LiveBook
 
 log = logging.getLogger("irtui.sim")
 
+# irtui's own client id unless a configuration says otherwise: always read-only here.
+DEFAULT_PROBE_CLIENT_IDS = frozenset({GatewayConfig().probe_client_id})
 MODE_CHANGE_TIMEOUT_S = 5.0
 STOP_TIMEOUT_S = 5.0
 
@@ -66,9 +72,11 @@ def check_loopback(host: str) -> str:
 
 
 class SimulatedGateway:
-    def __init__(self, scenario: Scenario | None = None) -> None:
+    def __init__(self, scenario: Scenario | None = None, probe_client_ids: frozenset[int] = DEFAULT_PROBE_CLIENT_IDS) -> None:
         self._scenario = scenario or Scenario(name="healthy")
         self._mode = self._scenario.mode
+        self.probe_client_ids = frozenset(probe_client_ids)
+        self.book = LiveBook()
         self.host = "127.0.0.1"
         self.port = 0
         self.received: list[ReceivedMessage] = []
@@ -96,6 +104,31 @@ class SimulatedGateway:
     @property
     def connections(self) -> int:
         return len(self._clients)
+
+    def clients(self) -> list[ClientConnection]:
+        return list(self._clients)
+
+    def is_probe(self, client_id: int | None) -> bool:
+        """irtui's own id (or a client that has not said who it is): read-only."""
+        return client_id is None or client_id in self.probe_client_ids
+
+    def account_positions(self) -> list[tuple[str, Instrument, float, float]]:
+        """(account, instrument, quantity, average cost): the scenario's, moved by live fills."""
+        rows, seen = [], set()
+        for spec in self._scenario.positions:
+            account = spec.account or self._scenario.accounts[0]
+            seen.add((account, spec.symbol))
+            rows.append((account, spec, *self.book.position_after(account, spec.symbol, spec.quantity, spec.avg_cost)))
+        for (account, symbol), (instrument, _quantity, _cost) in self.book.moves.items():
+            if (account, symbol) not in seen:
+                rows.append((account, instrument, *self.book.position_after(account, symbol, 0.0, 0.0)))
+        return rows
+
+    def position_of(self, account: str, instrument: Instrument) -> tuple[float, float]:
+        for owner, item, quantity, avg_cost in self.account_positions():
+            if owner == account and item.symbol == instrument.symbol:
+                return quantity, avg_cost
+        return 0.0, 0.0
 
     @property
     def listening(self) -> bool:
