@@ -294,13 +294,41 @@ class Config(_Section):
             raise ConfigError(_describe("command line", exc)) from None
 
 
+# What pydantic's error types mean to someone editing a TOML file.
+_PLAIN_ERRORS = {
+    "tuple_type": "must be a list in brackets, e.g. [4001, 4002]",
+    "list_type": "must be a list in brackets, e.g. [4001, 4002]",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be text in quotes",
+    "dict_type": "must be a table, e.g. [section] with key = value lines",
+    "model_type": "must be a table, e.g. [section] with key = value lines",
+    "extra_forbidden": "unknown key",
+}
+
+
+def _given(error: Any) -> str:
+    if "input" not in error or isinstance(error["input"], dict):
+        return ""
+    shown = repr(error["input"])
+    return f" (it is {shown if len(shown) <= 40 else shown[:37] + '...'})"
+
+
 def _describe(origin: str, exc: ValidationError) -> str:
     problems = []
     for error in exc.errors():
         loc = ".".join(str(part) for part in error.get("loc", ()))
         message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-        if error.get("type") == "extra_forbidden":
-            message = "unknown key"
+        kind = str(error.get("type", ""))
+        if kind in _PLAIN_ERRORS:
+            message = _PLAIN_ERRORS[kind] + ("" if kind == "extra_forbidden" else _given(error))
+        elif message.startswith("Input should be"):
+            message = "must be" + message.removeprefix("Input should be") + _given(error)
         problems.append(f"{origin}: {loc}: {message}" if loc else f"{origin}: {message}")
     return "; ".join(problems)
 

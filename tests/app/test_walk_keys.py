@@ -12,12 +12,12 @@ from irtui.app.screens.resume import ResumeScreen
 from irtui.app.screens.runbook import RunbookScreen
 from irtui.app.screens.walk import WalkScreen
 from irtui.app.widgets.clocks import WalkClock
-from irtui.app.widgets.command_list import CommandList
+from irtui.app.widgets.command_list import CommandsToCopy
 from irtui.app.widgets.question_view import AnswerList
 from irtui.diagnosis.walk import AnswerSource
 from irtui.incidents import IncidentLog
 from irtui.session.store import SessionStore
-from tests.support.fakes import API_SILENT, FROZEN, FixedRunner, from_palette, probe, settle
+from tests.support.fakes import API_SILENT, FROZEN, FixedRunner, from_palette, probe, screen_text, settle
 
 from .conftest import LOG
 
@@ -56,7 +56,7 @@ async def test_copy_puts_the_command_on_the_clipboard_and_runs_nothing(build):
         await pilot.press("2")  # → Restart IB Gateway
         await pilot.press("down", "c")
         assert app.clipboard == "/opt/ibc/stop.sh && /opt/ibc/gatewaystart.sh -inline"
-        assert app.screen.query_one(CommandList).highlighted == 1
+        assert app.screen.query_one(CommandsToCopy).highlighted == 1
         assert app.screen.walk.current_id == "restart_gateway"
 
 
@@ -187,3 +187,20 @@ async def test_a_late_probe_moves_the_highlight_to_its_answer_unless_the_operato
         gate.set()
         await settle(pilot)
         assert answers.highlighted == 0
+
+
+async def test_the_commands_stay_visible_after_the_command_palette_was_used(build):
+    # Textual's palette styles its own CommandList hidden; a widget of that name was hidden with it.
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await from_palette(pilot, "keys")
+        await from_palette(pilot, "keys")
+        app.start_tree("connection_loss")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2")  # → Restart IB Gateway, which has commands
+        commands = app.screen.query_one(CommandsToCopy)
+        assert commands.region.height > 0 and commands.visible
+        assert "$ /opt/ibc/stop.sh" in screen_text(app)

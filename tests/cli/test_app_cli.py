@@ -82,3 +82,15 @@ def test_the_default_demo_log_is_not_the_real_log():
 
     assert default_demo_log().name == "DEMO_LOG.md"
     assert "incident_log" not in default_demo_log().parts
+
+
+def test_the_log_and_config_can_be_given_before_the_verb(launched, monkeypatch):
+    # monkeypatch restores what `irtui --log` sets for the verbs after it
+    monkeypatch.setenv("IRTUI_LOG", "")
+    monkeypatch.setenv("IRTUI_CONFIG", "")
+    Path("mine.toml").write_text("[gateway]\ntrading_port = 4001\n")
+    result = CliRunner().invoke(main, ["--log", "elsewhere/LOG.md", "--config", "mine.toml", "--operator", "kim"])
+    assert result.exit_code == 0, result.output
+    services = launched[0]["services"]
+    assert services.log.path.resolve() == Path("elsewhere/LOG.md").resolve()
+    assert (services.gateway, services.operator) == ("127.0.0.1:4001", "kim")

@@ -54,7 +54,7 @@ def test_show_prints_one_entry_and_its_json_is_the_stored_data(runner, log):
     as_json = runner.invoke(log_group, ["show", entry.id, "--log", str(log.path), "--json"])
     assert json.loads(as_json.stdout) == entry.to_json_dict()
     missing = runner.invoke(log_group, ["show", "INC-19990101", "--log", str(log.path)])
-    assert missing.exit_code == 1 and "no entry" in missing.output
+    assert missing.exit_code == 2 and "no entry" in missing.output
 
 
 def test_show_never_sends_control_characters_to_the_terminal(runner, tmp_path):

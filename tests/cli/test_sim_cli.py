@@ -34,7 +34,7 @@ def test_a_bad_scenario_file_is_one_clear_line(tmp_path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("mode: sleepy\n")
     result = CliRunner().invoke(main, ["sim", "--scenario", str(bad)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad input
     assert "mode" in result.output and "Traceback" not in result.output
 
 

@@ -92,7 +92,7 @@ def test_render_out_writes_one_file_per_tree(tmp_path: Path, fixture_runbooks: P
 
 def test_render_unknown_tree_lists_the_known_ones(fixture_runbooks: Path) -> None:
     result = run("render", "--trees", str(FIXTURE_TREES), "gateway_dwn")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad input, as the README says
     assert "unknown tree 'gateway_dwn'; known trees: gateway_down" in result.stderr
 
 
@@ -112,7 +112,7 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch: pytest.Mon
     monkeypatch.setattr(tree_cmds, "load_trees", explode)
     result = run("validate")
     assert result.exit_code == 1
-    assert result.stderr == "Error: unexpected error: RuntimeError: disk on fire\n"
+    assert result.stderr == "irtui: unexpected error: RuntimeError: disk on fire\n"
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 

@@ -323,3 +323,15 @@ def test_a_dropped_connection_mid_session_is_explained() -> None:
         result = ProbeRunner(config).run(["orders"]).results["orders"]
     assert result.status == Status.UNKNOWN
     assert result.summary == "The Gateway closed the API connection — orders not read"
+
+
+def test_one_symbol_reads_in_the_singular():
+    from irtui.config import PositionsConfig
+    from irtui.probes.common import Stopwatch
+    from irtui.probes.positions import Holding, compare, positions_result
+
+    same = {"AAPL": Holding("AAPL", 100)}
+    matching = positions_result(compare(same, same, PositionsConfig()), "system.json", Stopwatch(), ["DU1"])
+    assert matching.summary == "The one symbol matches the broker"
+    differing = positions_result(compare(same, {"AAPL": Holding("AAPL", 90)}, PositionsConfig()), "system.json", Stopwatch(), ["DU1"])
+    assert differing.summary.startswith("1 of 1 symbol differs")

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from irtui.cli import common
 from irtui.cli.common import BadInput, friendly, warn
 from irtui.config import Config, load_config
 
@@ -64,6 +65,7 @@ def _console(
     from irtui.probes.runner import ProbeRunner
     from irtui.session.store import SessionStore
 
+    common.require_terminal()
     trees = _trees()
     if start_tree is not None and trees.get(start_tree) is None:
         raise BadInput(f"no tree named {start_tree!r}; known trees: {', '.join(sorted(trees.trees))}")
@@ -92,7 +94,19 @@ def home(config_path: Path | None, log_path: Path | None, operator: str | None) 
     _console(config, _log_path(config, log_path), operator)
 
 
-@click.command("run")
+class _RunCommand(click.Command):
+    """`irtui run --help` lists the trees there are, read when the help is asked for."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from irtui.trees.loader import default_trees_dir, load_trees
+
+        trees = load_trees()
+        rows = [(t.id, f"{t.severity.value} · {t.title}") for t in sorted(trees.trees.values(), key=lambda t: (t.severity.value, t.id))]
+        with formatter.section(f"Trees (from {default_trees_dir()})"):
+            formatter.write_dl(rows or [("(none)", "no tree could be loaded; set IRTUI_TREES")])
+
+
+@click.command("run", cls=_RunCommand)
 @click.argument("tree_id", metavar="TREE")
 @_options
 @friendly

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -9,11 +10,9 @@ from typing import Any
 import click
 from rich.console import Console
 
+from irtui.cli.errors import BadInput
 
-class BadInput(click.ClickException):
-    """Bad configuration, arguments or input files: exit 2, as the README promises."""
-
-    exit_code = 2
+__all__ = ["BadInput", "friendly", "require_terminal", "stdout_console", "warn"]
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -44,3 +43,17 @@ def stdout_console() -> Console:
 
 def warn(message: str) -> None:
     Console(stderr=True, highlight=False).print(f"[yellow]warning:[/yellow] {message}", markup=True, soft_wrap=True)
+
+
+def has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def require_terminal() -> None:
+    """The console draws on a terminal and reads keys from it; without one it would spin, unseen."""
+    if not has_terminal():
+        which = "stdin" if not sys.stdin.isatty() else "stdout"
+        raise BadInput(
+            f"the console needs a terminal, and {which} is not one. "
+            "In scripts use `irtui probe --json`, `irtui diagnose TREE` or `irtui log list`."
+        )

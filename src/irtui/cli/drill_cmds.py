@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from irtui.cli.common import friendly, stdout_console, warn
+from irtui.cli import common
+from irtui.cli.common import BadInput, friendly, stdout_console, warn
 from irtui.cli.drill_views import banner, briefing, briefing_body, briefing_title, check_table, drills_table, report_view, score_card
 
 _drills_option = click.option(
@@ -47,7 +48,7 @@ def _pick(drills: Any, name: str) -> Any:
     if drill is None:
         close = difflib.get_close_matches(name, list(drills.drills), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise click.ClickException(f"no drill named {name!r}{hint} (irtui drill list shows them all)")
+        raise BadInput(f"no drill named {name!r}{hint} (irtui drill list shows them all)")
     return drill
 
 
@@ -84,6 +85,7 @@ def run(name: str, operator: str | None, config_path: Path | None, log_path: Pat
 
     trees, drills = _load(drills_dir)
     chosen = _pick(drills, name)
+    common.require_terminal()
     tree = trees.get(chosen.tree)
     config = load_config(config_path)
     log = IncidentLog(resolve_log_path(log_path, config_path))

@@ -12,7 +12,7 @@ from typing import Any
 import click
 import pydantic_core
 
-from irtui.cli.common import friendly, stdout_console, warn
+from irtui.cli.common import BadInput, friendly, stdout_console, warn
 from irtui.cli.log_views import entries_table, entry_view, sessions_table, stats_view
 from irtui.incidents import (
     Damage,
@@ -27,6 +27,7 @@ from irtui.incidents import (
     tally_log,
 )
 from irtui.incidents.listing import newest_entries
+from irtui.incidents.text import count
 
 _log_option = click.option(
     "--log",
@@ -43,9 +44,17 @@ _log_option = click.option(
 
 
 
+def _checked_log(log_path: Path | None) -> IncidentLog:
+    """The log to read; a folder that does not exist is a typo, not an empty history."""
+    log = IncidentLog(resolve_log_path(log_path))
+    if not log.path.parent.is_dir():
+        raise BadInput(f"no folder {log.path.parent} for the incident log {log.path}: check --log, $IRTUI_LOG or log.path")
+    return log
+
+
 def _open_log(log_path: Path | None, wanted_id: str) -> tuple[IncidentLog, LogReadResult]:
     """The log's entries whose id starts with `wanted_id` (the others are skipped unread)."""
-    log = IncidentLog(resolve_log_path(log_path))
+    log = _checked_log(log_path)
     result = log.read(lambda entry_id: entry_id.startswith(wanted_id))
     _report_damage(log, result.damaged)
     return log, result
@@ -85,7 +94,7 @@ def log() -> None:
 @friendly
 def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, limit: int, as_json: bool) -> None:
     """List the log's entries, oldest first."""
-    log_file = IncidentLog(resolve_log_path(log_path))
+    log_file = _checked_log(log_path)
     listing = newest_entries(  # one pass holding only the entries shown
         log_file.scan(), limit, lambda e: (mode is None or e.mode.value == mode.upper()) and (tree_id is None or e.tree_id == tree_id)
     )
@@ -103,12 +112,12 @@ def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, l
         return
     console = stdout_console()
     if not log_file.exists():
-        console.print(f"No incident log at {log_file.path} yet.", markup=False)
+        console.print(f"No incident log at {log_file.path} yet: nothing has been logged there (wrong path? see --log).", markup=False)
         return
     if not total:
         console.print(f"No matching entries in {log_file.path}.", markup=False)
         return
-    title = f"{log_file.path}: {len(shown)} of {total} entries" if len(shown) < total else f"{log_file.path}: {total} entries"
+    title = f"{log_file.path}: {len(shown)} of {count(total, 'entry', 'entries')}" if len(shown) < total else f"{log_file.path}: {count(total, 'entry', 'entries')}"
     console.print(entries_table(shown, title))
     if len(shown) < total:
         console.print(f"Older entries are not shown; use --limit 0 to list all {total}.", markup=False)
@@ -122,8 +131,8 @@ def _find(entries: list[IncidentEntry], wanted: str) -> IncidentEntry:
     if len(matches) == 1:
         return next(iter(matches.values()))
     if matches:
-        raise click.ClickException(f"{wanted!r} matches {len(matches)} entries; give more of the id")
-    raise click.ClickException(f"no entry {wanted!r} in the log; `irtui log list` shows the ids")
+        raise BadInput(f"{wanted!r} matches {len(matches)} entries; give more of the id")
+    raise BadInput(f"no entry {wanted!r} in the log; `irtui log list` shows the ids")
 
 
 @log.command("show")
@@ -147,7 +156,7 @@ def show(entry_id: str, log_path: Path | None, as_json: bool) -> None:
 @friendly
 def stats(log_path: Path | None, as_json: bool) -> None:
     """Counts per tree and mode, time to resolve against target, outcomes, open follow-ups."""
-    log_file = IncidentLog(resolve_log_path(log_path))
+    log_file = _checked_log(log_path)
     summary, damaged = tally_log(log_file.scan())  # one pass, never holding every entry at once
     _report_damage(log_file, damaged)
     if as_json:

@@ -19,7 +19,7 @@ from rich.text import Text
 from irtui.diagnosis.walk import AnswerSource
 from irtui.incidents import FollowUpUpdate, IncidentEntry, LogStats
 from irtui.incidents.markdown import duration_verdict, heading
-from irtui.incidents.text import format_elapsed, format_local, format_utc, visible
+from irtui.incidents.text import count, describe_drill, format_elapsed, format_local, format_utc, visible
 
 if TYPE_CHECKING:
     from irtui.session.store import OpenSession
@@ -47,7 +47,7 @@ def _met(met: bool) -> Text:
 def _compact(title: str) -> Table:
     # Fits 80 columns: the id already says the mode (INC/DRL) and when it started.
     table = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
-    table.caption = "INC live, DRL drill or demo; the id holds the start time (UTC)"
+    table.caption = "INC live, DRL drill or demo; the id holds the start time (UTC); Open: follow-ups still to do"
     table.caption_justify = "left"
     table.caption_style = "dim"
     return table
@@ -92,7 +92,7 @@ def _facts(entry: IncidentEntry) -> Table:
     if entry.resumed:
         table.add_row("Resumed", f"{entry.resumed} time(s) after irtui stopped mid-incident")
     if entry.drill:
-        table.add_row("Drill", plain(", ".join(f"{k}: {v}" for k, v in entry.drill.items())))
+        table.add_row("Drill", plain(describe_drill(entry.drill)))
     return table
 
 
@@ -168,14 +168,15 @@ def stats_view(stats: LogStats, open_entries_shown: int = 20) -> RenderableType:
     for item in stats.outcomes:
         outcomes.add_row(item.tree_id, item.mode, plain(item.summary or "(stopped before an outcome)"), Text(item.kind, style=_OUTCOME_STYLES.get(item.kind, "")), str(item.count))
     modes = ", ".join(f"{count} {mode.lower()}" for mode, count in stats.by_mode.items()) or "none"
-    parts: list[RenderableType] = [Text(f"{stats.total} entries ({modes})", style="bold"), by_tree, outcomes]
+    parts: list[RenderableType] = [Text(f"{count(stats.total, 'entry', 'entries')} ({modes})", style="bold"), by_tree, outcomes]
     parts.append(_open_follow_ups(stats, open_entries_shown))
     return Group(*parts)
 
 
 def _open_follow_ups(stats: LogStats, shown: int) -> RenderableType:
     if not stats.open_follow_ups:
-        return Text("No open follow-ups.", style="green")
+        return Text("No open follow-ups on live incidents (drills and demos are not counted here; "
+                    "`irtui log list --mode drill` shows theirs in its Open column).", style="green")
     by_entry: dict[str, list[str]] = {}
     for item in stats.open_follow_ups:
         by_entry.setdefault(item.entry_id, []).append(item.text)
@@ -187,12 +188,12 @@ def _open_follow_ups(stats: LogStats, shown: int) -> RenderableType:
         table.add_row(entry_id, plain("\n".join(texts)))
     parts: list[RenderableType] = [table]
     if len(newest) > shown:
-        parts.append(Text(f"... and {len(newest) - shown} older entries with open follow-ups (all of them: --json)", style="dim"))
+        parts.append(Text(f"... and {count(len(newest) - shown, 'older entry', 'older entries')} with open follow-ups (all of them: --json)", style="dim"))
     counts = Table(title="Open follow-ups, by item", title_justify="left", header_style="bold")
     counts.add_column("Item")
     counts.add_column("Entries", justify="right")
-    for text, count in stats.open_by_text():
-        counts.add_row(plain(text), str(count))
+    for text, entries in stats.open_by_text():
+        counts.add_row(plain(text), str(entries))
     parts.append(counts)
     return Group(*parts)
 

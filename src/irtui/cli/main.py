@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 from typing import Any
 
 import click
@@ -77,22 +78,35 @@ class LazyVerbs(click.Group):
         collect_garbage_again()
         return resolved
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        from irtui.cli.errors import run_standalone
+
+        return run_standalone(super().main, *args, **kwargs)
+
 
 @click.group(cls=LazyVerbs, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(package_name="irtui", prog_name="irtui")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="The configuration (as $IRTUI_CONFIG), for every verb.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="The incident log (as $IRTUI_LOG), for every verb.")
+@click.option("--operator", metavar="NAME", help="Who is at the keyboard, for the console.")
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, config_path: str | None, log_path: str | None, operator: str | None) -> None:
     """irtui: walk an Interactive Brokers incident from symptom to action.
 
     It probes the Gateway, its process and the positions, walks a decision
     tree, and appends what happened to the incident log. It never places,
     modifies or cancels orders. With no command it opens the console.
     """
+    # Before a verb: the same as the environment variables every verb already reads.
+    if config_path:
+        os.environ["IRTUI_CONFIG"] = config_path
+    if log_path:
+        os.environ["IRTUI_LOG"] = log_path
     if ctx.invoked_subcommand is None:
         from irtui.cli.app_cmds import home
 
         collect_garbage_again()
-        ctx.invoke(home)
+        ctx.invoke(home, operator=operator)
 
 
 # Each verb: the module that defines it (imported only when the verb is used) and the

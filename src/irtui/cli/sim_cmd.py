@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from irtui.cli.errors import BadInput
 from irtui.sim import (
     MODES,
     ORDER_MESSAGE_IDS,
@@ -111,7 +112,7 @@ def sim(host: str, port: int, scenario_name: str, mode: str | None, list_only: b
     try:
         scenario: Scenario = load_scenario(scenario_name)
     except ScenarioError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise BadInput(str(exc)) from None
     if mode is not None:
         scenario = scenario.with_mode(mode)
     with ExitStack() as stack:

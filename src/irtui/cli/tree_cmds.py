@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from irtui.cli.errors import BadInput
 from irtui.trees.loader import Problem, TreeSet, load_trees
 from irtui.trees.model import tree_json_schema
 
@@ -111,7 +112,7 @@ def render(tree_ids: tuple[str, ...], out_dir: Path | None, fmt: str, trees_dir:
     unknown = [tree_id for tree_id in tree_ids if tree_id not in result.trees]
     if unknown:
         known = ", ".join(sorted(result.trees)) or "none"
-        raise click.ClickException(f"unknown tree {', '.join(repr(u) for u in unknown)}; known trees: {known}")
+        raise BadInput(f"unknown tree {', '.join(repr(u) for u in unknown)}; known trees: {known}")
     chosen = list(tree_ids) or sorted(result.trees)
     if out_dir is None and fmt == "text":
         from rich.console import Console

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from irtui.diagnosis.walk import AnswerSource
 from irtui.incidents.entry import FollowUp, IncidentEntry, PathStep
-from irtui.incidents.text import code_span, format_elapsed, format_local, format_utc, inline, quoted_block
+from irtui.incidents.text import code_span, describe_drill, format_elapsed, format_local, format_utc, inline, quoted_block
 from irtui.trees.severity import SEVERITIES, format_duration
 
 FORMAT_VERSION = 1
@@ -89,7 +89,7 @@ def _facts(entry: IncidentEntry) -> list[str]:
     if entry.resumed:
         rows.append(("Resumed", f"{entry.resumed} time(s) after irtui stopped mid-incident"))
     if entry.drill:
-        details = ", ".join(f"{inline(str(k))}: {inline(str(v))}" for k, v in entry.drill.items())
+        details = inline(describe_drill(entry.drill))
         rows.append(("Drill", details))
     return ["| | |", "|---|---|", *(f"| **{name}** | {value} |" for name, value in rows)]
 

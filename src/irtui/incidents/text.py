@@ -89,3 +89,29 @@ def format_local(at: datetime, tz_name: str | None) -> str | None:
     same_day = local.date() == at.astimezone(UTC).date()
     stamp = f"{local:%H:%M:%S %Z}" if same_day else f"{local:%Y-%m-%d %H:%M:%S %Z}"
     return f"{stamp} ({tz_name})"
+
+
+_DRILL_LABELS = {"time_s": "took", "target_s": "target", "wrong_turns": "wrong turns", "expected_outcome": "expected", "within_target": "within target"}
+
+
+def describe_drill(info: dict[str, object]) -> str:
+    """A drill's score as a person reads it: `passed`, `score 85`, `took 45s` — never `passed: True`."""
+    parts = []
+    for key, value in info.items():
+        label = _DRILL_LABELS.get(key, key.replace("_", " "))
+        if key == "passed":
+            parts.append("passed" if value else "not passed")
+        elif isinstance(value, bool):
+            parts.append(f"{label}: {'yes' if value else 'no'}")
+        elif key in ("time_s", "target_s") and isinstance(value, int | float):
+            parts.append(f"{label} {format_elapsed(timedelta(seconds=value))}")
+        elif key == "name":
+            parts.append(str(value))
+        else:
+            parts.append(f"{label} {value}")
+    return ", ".join(parts)
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """`1 entry`, `2 entries`, `0 entries`."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"

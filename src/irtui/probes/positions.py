@@ -255,14 +255,14 @@ def positions_result(rows: list[Row], source: str, watch: Stopwatch, accounts: l
     }
     detail = {"source": source, "accounts": accounts, "rows": [r.to_dict() for r in rows]}
     if not mismatched:
-        summary = f"All {len(rows)} symbol{'s' if len(rows) != 1 else ''} match the broker" if rows else "No positions on either side"
+        summary = ("The one symbol matches the broker" if len(rows) == 1 else f"All {len(rows)} symbols match the broker") if rows else "No positions on either side"
         return make_result("positions", Status.OK, summary, facts, detail, watch)
     shown = "; ".join(
         f"{r.symbol} {_WORDS[r.kind]} (system {_qty(r.system_quantity)}, broker {_qty(r.broker_quantity)})" for r in mismatched[:4]
     )
     more = f"; +{len(mismatched) - 4} more" if len(mismatched) > 4 else ""
     status = Status.WARN if kinds == ["price_differs"] else Status.FAIL
-    summary = f"{len(mismatched)} of {len(rows)} symbols differ: {shown}{more}"
+    summary = f"{len(mismatched)} of {len(rows)} symbol{'s' if len(rows) != 1 else ''} {'differs' if len(mismatched) == 1 else 'differ'}: {shown}{more}"
     return make_result("positions", status, summary, facts, detail, watch)
 
 

@@ -17,7 +17,7 @@ from irtui.app.commands import BRIEFING
 from irtui.app.factory import Services
 from irtui.app.widgets.banner import ModeBanner
 from irtui.app.widgets.clocks import WalkClock
-from irtui.app.widgets.command_list import CommandList
+from irtui.app.widgets.command_list import CommandsToCopy
 from irtui.app.widgets.path_view import PathView
 from irtui.app.widgets.question_pane import QuestionPane
 from irtui.app.widgets.question_view import QuestionView
@@ -75,7 +75,7 @@ class WalkScreen(Screen[None]):
             yield PathView(self.services.operator, id="path")
             yield QuestionView(id="question")
             yield QuestionPane(self.session, self.services, id="question-pane")
-            yield CommandList(id="commands")
+            yield CommandsToCopy(id="commands")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -102,12 +102,12 @@ class WalkScreen(Screen[None]):
             self._show_path()
             self.query_one(QuestionView).show(node)
             self.pane.display = is_question
-            self.query_one(CommandList).display = not is_question
+            self.query_one(CommandsToCopy).display = not is_question
             if isinstance(node, QuestionNode):
                 self.pane.show(node)
             else:
                 self.pane.show(None)
-                commands = self.query_one(CommandList)
+                commands = self.query_one(CommandsToCopy)
                 commands.show(list(node.commands))
                 commands.display = bool(node.commands)
                 commands.focus()
@@ -164,7 +164,7 @@ class WalkScreen(Screen[None]):
     # Actions -------------------------------------------------------------------------------
 
     def action_copy(self) -> None:
-        command = self.query_one(CommandList).selected_command
+        command = self.query_one(CommandsToCopy).selected_command
         if command:
             self.app.copy_to_clipboard(command)
             self.notify(f"Copied: {command}", title="Clipboard", timeout=3)

@@ -8,7 +8,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 
-class CommandList(OptionList):
+class CommandsToCopy(OptionList):
     BINDINGS = [Binding("enter", "select", "Copy", show=False)]
 
     def __init__(self, *, id: str | None = None) -> None:

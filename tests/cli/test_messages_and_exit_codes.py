@@ -1,0 +1,95 @@
+"""What a stressed operator reads at the shell: one `irtui:` prefix, the README's exit
+codes (2 for bad input), plain words, and no console without a terminal."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from irtui.cli.main import main
+from irtui.incidents import IncidentLog
+from tests.incidents.samples import make_entry
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner(env={"COLUMNS": "80", "IRTUI_LOG": None, "IRTUI_CONFIG": None})
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["render", "no_such_tree"], "unknown tree 'no_such_tree'; known trees: connection_loss"),
+        (["drill", "run", "nope"], "no drill named 'nope'"),
+        (["sim", "--scenario", "nope"], "no scenario 'nope'"),
+        (["no_such_verb"], "No such command 'no_such_verb'"),
+        (["log", "list", "--log", "/nonexistent/dir/LOG.md"], "no folder /nonexistent/dir for the incident log"),
+        (["log", "stats", "--log", "/nonexistent/dir/LOG.md"], "check --log, $IRTUI_LOG or log.path"),
+    ],
+)
+def test_bad_input_exits_2_with_one_prefix(runner, args, says):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("irtui: ") and says in result.stderr
+    assert "Error:" not in result.output and "Traceback" not in result.output
+
+
+def test_a_config_error_says_what_to_write_not_what_the_library_expected(runner, tmp_path):
+    bad = tmp_path / "irtui.toml"
+    bad.write_text("[gateway]\nports = 4002\n")
+    result = runner.invoke(main, ["probe", "--config", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr == f"irtui: {bad}: gateway.ports: must be a list in brackets, e.g. [4001, 4002] (it is 4002)\n"
+    assert "valid tuple" not in result.stderr
+
+
+def test_the_console_refuses_to_start_without_a_terminal(tmp_path):
+    # A real process with stdin from /dev/null: it must say why and stop, not spin unseen.
+    started = subprocess.run(
+        [sys.executable, "-c", "from irtui.cli.main import main; main()", "run", "kill_switch"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False,
+    )
+    assert started.returncode == 2
+    assert started.stderr.startswith("irtui: the console needs a terminal, and stdin is not one.")
+    assert "\x1b" not in started.stdout + started.stderr
+
+
+def test_a_missing_log_file_in_a_real_folder_is_not_an_error_but_says_so(runner, tmp_path):
+    result = runner.invoke(main, ["log", "list", "--log", str(tmp_path / "LOG.md")])
+    assert result.exit_code == 0
+    assert "nothing has been logged there (wrong path? see --log)" in " ".join(result.stdout.split())
+
+
+def test_open_follow_ups_agree_between_list_and_stats(runner, tmp_path):
+    log = IncidentLog(tmp_path / "LOG.md")
+    log.append(make_entry(3))  # a drill, with open follow-ups
+    listed = runner.invoke(main, ["log", "list", "--log", str(log.path)])
+    listed_flat = " ".join(listed.stdout.split())
+    assert "1 entry" in listed_flat and "1 entries" not in listed_flat
+    assert "Open: follow-ups still to do" in listed_flat
+    stats = runner.invoke(main, ["log", "stats", "--log", str(log.path)])
+    flat = " ".join(stats.stdout.split())
+    assert "1 entry (1 drill)" in flat
+    assert "No open follow-ups on live incidents (drills and demos are not counted here;" in flat
+
+
+def test_a_drill_score_reads_as_words_in_the_log(runner, tmp_path):
+    log = IncidentLog(tmp_path / "LOG.md")
+    entry = make_entry(3, drill={"name": "kill_switch_unauthorized", "passed": True, "score": 90, "time_s": 75.0, "within_target": False})
+    log.append(entry)
+    text = log.path.read_text()
+    assert "kill\\_switch\\_unauthorized, passed, score 90, took 1m 15s, within target: no" in text or "kill_switch_unauthorized, passed" in text
+    assert "passed: True" not in text
+    shown = runner.invoke(main, ["log", "show", entry.id, "--log", str(log.path)])
+    assert "passed, score 90, took 1m 15s" in " ".join(shown.stdout.split()) and "True" not in shown.stdout
+
+
+def test_run_help_lists_the_trees(runner):
+    result = runner.invoke(main, ["run", "--help"])
+    assert result.exit_code == 0
+    for tree_id in ("kill_switch", "connection_loss", "position_mismatch"):
+        assert tree_id in result.stdout
+    assert "P1 · Kill switch activated" in result.stdout
