@@ -1,9 +1,15 @@
-"""UI responsiveness: key-to-screen latency on Home while the API probe is stuck.
+"""UI responsiveness: key-to-screen latency on Home while the probes work.
 
-A real ProbeRunner sweeps a simulator whose API accepts the connection and never
-answers (deadline 60 s, far beyond the measurement), so the probe worker is blocked in
-the handshake the whole time; bench/children/key_latency.py checks that it was. The
-baseline is the same app with a probe runner that answers at once.
+Three cases against the simulator, each with a real ProbeRunner:
+- stuck: the API accepts the connection and never answers (deadline 60 s, far beyond
+  the measurement), so the probe worker is blocked in the handshake the whole time;
+  bench/children/key_latency.py checks that it was. The easiest case: a thread
+  blocked in a socket read holds no lock the UI needs.
+- sweeping: a healthy API swept every 0.25 s (app.refresh_s = 0.25, no API interval),
+  so the UI competes with a sweep's work (process scan, API session) all along.
+- startup: keys pressed from the first frame on, while the first sweep is importing
+  ib_async in its worker thread (the presses made during that import are counted).
+The baseline is the same app with a probe runner that answers at once.
 """
 
 from __future__ import annotations
@@ -15,44 +21,66 @@ from bench.common import CHILDREN, PYTHON, Progress, Row, percentile, run_measur
 from irtui.sim import running_gateway
 
 PRESSES = 200
+STARTUP_PRESSES = 40
 RUNS = 3
-P99_TARGET_MS = 50.0
+P99_TARGET_MS = 30.0
 
 
-def latencies(mode: str, port: int, runs: int, presses: int) -> tuple[list[float], bool]:
+def latencies(mode: str, port: int, runs: int, presses: int) -> tuple[list[float], list[dict]]:
     samples: list[float] = []
-    stuck = True
+    reports = []
     for _ in range(runs):
         run = run_measured([PYTHON, str(CHILDREN / "key_latency.py"), mode, str(port), str(presses)])
         if run.code != 0:
             raise RuntimeError(f"key latency ({mode}) failed: {run.err.strip()[-500:]}")
         report = json.loads(run.out.strip().splitlines()[-1])
         samples += report["samples_ms"]
-        stuck = stuck and report["stuck_throughout"]
-    return samples, stuck
+        reports.append(report)
+    return samples, reports
 
 
 def run(progress: Progress, runs: int = RUNS, presses: int = PRESSES) -> list[Row]:
-    progress(f"responsiveness: {runs} runs × {presses} key presses, API probe stuck, then idle")
+    progress(f"responsiveness: {runs} runs × {presses} key presses: API probe stuck, sweeping every 0.25 s, idle; then start-up")
     with running_gateway("healthy", mode="silent") as gateway:
-        stuck_samples, stuck = latencies("stuck", gateway.port, runs, presses)
+        stuck_samples, stuck_reports = latencies("stuck", gateway.port, runs, presses)
         order_messages = len(gateway.order_messages)
+    with running_gateway("healthy") as gateway:
+        sweep_samples, _ = latencies("sweeping", gateway.port, runs, presses)
+        startup_samples, startup_reports = latencies("startup", gateway.port, runs, STARTUP_PRESSES)
+        order_messages += len(gateway.order_messages)
+        api_sessions = len(gateway.sessions) if hasattr(gateway, "sessions") else None
     idle_samples, _ = latencies("idle", 0, runs, presses)
-    if not stuck:
+    if not all(r["stuck_throughout"] for r in stuck_reports):
         raise RuntimeError("the API probe finished during the measurement: it was not stuck throughout")
     if order_messages:
         raise RuntimeError(f"the simulator recorded {order_messages} order message(s)")
-    p99, idle_p99 = percentile(stuck_samples, 0.99), percentile(idle_samples, 0.99)
-    return [
-        Row(
-            "UI key-to-screen latency on Home while the API probe is stuck, p99",
-            f"{p99:.1f} ms",
-            f"probe idle: p99 {idle_p99:.1f} ms",
-            f"{p99 / idle_p99:.2f}×",
-            f"p99 < {P99_TARGET_MS:.0f} ms",
-            p99 < P99_TARGET_MS,
-            f"{len(stuck_samples)} presses (down/up in the incident table), p50 {statistics.median(stuck_samples):.1f} ms, "
-            f"max {max(stuck_samples):.1f} ms; idle p50 {statistics.median(idle_samples):.1f} ms. Measured from posting the key "
-            "through the driver to the first composed frame showing the moved cursor (headless, 120×40).",
-        )
+    idle_p99 = percentile(idle_samples, 0.99)
+    during_import = sum(r["during_import"] for r in startup_reports)
+    cases = [
+        ("while the API probe is stuck", stuck_samples, ""),
+        ("with sweeps every 0.25 s", sweep_samples, f" API sessions seen by the simulator: {api_sessions}." if api_sessions else ""),
+        (
+            "during start-up (from the first frame, the first sweep importing ib_async)",
+            startup_samples,
+            f" {len(startup_samples)} presses from the first frame ({STARTUP_PRESSES} per run), {during_import} of them made while "
+            f"ib_async was still being imported; first frame {statistics.median(r['first_frame_s'] for r in startup_reports) * 1000:.0f} ms "
+            "after the child's first line.",
+        ),
     ]
+    rows = []
+    for label, samples, extra in cases:
+        p99 = percentile(samples, 0.99)
+        rows.append(
+            Row(
+                f"UI key-to-screen latency on Home {label}, p99",
+                f"{p99:.1f} ms",
+                f"probe idle: p99 {idle_p99:.1f} ms",
+                f"{p99 / idle_p99:.2f}×",
+                f"p99 < {P99_TARGET_MS:.0f} ms",
+                p99 < P99_TARGET_MS,
+                f"{len(samples)} presses (down/up in the incident table), p50 {statistics.median(samples):.1f} ms, "
+                f"max {max(samples):.1f} ms; idle p50 {statistics.median(idle_samples):.1f} ms. Measured from posting the key "
+                "through the driver to the first composed frame showing the moved cursor (headless, 120×40)." + extra,
+            )
+        )
+    return rows

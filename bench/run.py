@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import app_start, hung_gateway, probe_sweep, responsiveness, scale, watch_cpu
+from bench import app_start, cli_start, first_paint, hung_gateway, log_memory, probe_sweep, responsiveness, scale, watch_cpu
 from bench.common import RESULTS, Row, machine, now_utc, results_markdown
 
 BENCHMARKS = {
@@ -26,7 +26,10 @@ BENCHMARKS = {
     "hung_gateway": (hung_gateway.run, {"repeats": 2}),
     "app_start": (app_start.run, {"repeats": 3}),
     "responsiveness": (responsiveness.run, {"runs": 1, "presses": 100}),
+    "first_paint": (first_paint.run, {"repeats": 3}),
     "scale": (scale.run, {"repeats": 3}),
+    "cli_start": (cli_start.run, {"repeats": 5}),
+    "log_memory": (log_memory.run, {"repeats": 1}),
     "watch_cpu": (watch_cpu.run, {"minutes": 2.0}),
 }
 

@@ -1,7 +1,10 @@
-"""Key-to-screen latency on Home, headless, while the API probe is stuck (or idle).
+"""Key-to-screen latency on Home, headless, while the API probe is stuck (or idle, or
+sweeping often, or while the first sweep imports ib_async).
 
-    python key_latency.py stuck PORT PRESSES   # a real ProbeRunner against a silent API on PORT
-    python key_latency.py idle 0 PRESSES       # a probe runner that answers at once
+    python key_latency.py stuck PORT PRESSES     # a real ProbeRunner against a silent API on PORT
+    python key_latency.py idle 0 PRESSES         # a probe runner that answers at once
+    python key_latency.py sweeping PORT PRESSES  # a real ProbeRunner sweeping a healthy API every 0.25 s
+    python key_latency.py startup PORT PRESSES   # from the first frame, while the first sweep imports ib_async
 
 Each press is posted the way a terminal driver posts it (events.Key through the
 driver); the latency ends when the screen composes the first frame in which the
@@ -17,14 +20,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from textual import events
+T0 = time.monotonic()
 
-from irtui.app.factory import make_app
-from irtui.app.widgets.quick_reference import QuickReference
-from irtui.config import Config
-from irtui.incidents import IncidentLog
-from irtui.session.store import SessionStore
-from irtui.trees.loader import load_trees
+from textual import events  # noqa: E402
+
+from irtui.app.factory import make_app  # noqa: E402
+from irtui.app.widgets.quick_reference import QuickReference  # noqa: E402
+from irtui.config import Config  # noqa: E402
+from irtui.incidents import IncidentLog  # noqa: E402
+from irtui.session.store import SessionStore  # noqa: E402
+from irtui.trees.loader import load_trees  # noqa: E402
 
 mode, port, presses = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 API_DEADLINE_S = 60.0  # far longer than the measurement: the probe stays stuck throughout
@@ -54,11 +59,26 @@ def probing(app) -> bool:
     return any(w.group == "probes" and not w.is_finished for w in app.workers)
 
 
+def importing_ib_async() -> bool:
+    """Whether ib_async's import has not finished yet (begun or not)."""
+    module = sys.modules.get("ib_async")
+    return module is None or bool(getattr(getattr(module, "__spec__", None), "_initializing", False))
+
+
+SETTINGS = {
+    "stuck": {"api_timeout_s": API_DEADLINE_S},
+    "idle": {"api_timeout_s": API_DEADLINE_S},
+    "sweeping": {"api_timeout_s": 5.0, "min_api_interval_s": 0},
+    "startup": {"api_timeout_s": 5.0, "min_api_interval_s": 0},
+}
+
+
 async def measure() -> None:
     config = Config.model_validate(
         {
-            "gateway": {"ports": [port or 4002], "tws_ports": [], "trading_port": port or 4002, "api_timeout_s": API_DEADLINE_S},
+            "gateway": {"ports": [port or 4002], "tws_ports": [], "trading_port": port or 4002, **SETTINGS[mode]},
             "probes": {"sweep_timeout_s": API_DEADLINE_S + 10},
+            "app": {"refresh_s": 0.25 if mode == "sweeping" else 5.0},
         }
     )
     log = Path(tempfile.mkdtemp(prefix="irtui-bench-")) / "INCIDENT_LOG.md"
@@ -68,8 +88,13 @@ async def measure() -> None:
     )
     samples: list[float] = []
     stuck_throughout = True
+    during_import = 0
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        first_frame = time.monotonic() - T0
+        if mode != "startup":
+            await pilot.pause()
+        if mode == "sweeping":
+            await asyncio.sleep(1.0)  # past the first sweep: ib_async imported, sweeping every 0.25 s
         if mode == "stuck":
             started = time.monotonic()
             while not probing(app) and time.monotonic() - started < 5:
@@ -77,7 +102,8 @@ async def measure() -> None:
             await asyncio.sleep(0.5)  # into the handshake's silent wait
         table = app.screen.query_one(QuickReference)
         table.focus()
-        await pilot.pause()
+        if mode != "startup":
+            await pilot.pause()
         frame = asyncio.Event()
         wanted: list[int] = []
         original_display = app._display
@@ -96,6 +122,7 @@ async def measure() -> None:
             wanted[:] = [target]
             event = events.Key(key, None)
             event.set_sender(app)
+            during_import += mode == "startup" and importing_ib_async()
             began = time.perf_counter()
             app._driver.send_message(event)
             await asyncio.wait_for(frame.wait(), timeout=5)
@@ -103,7 +130,8 @@ async def measure() -> None:
             if mode == "stuck" and not probing(app):
                 stuck_throughout = False
             await asyncio.sleep(0.01)  # a person presses keys; they do not arrive in one batch
-        os.write(1, (json.dumps({"samples_ms": samples, "stuck_throughout": stuck_throughout}) + "\n").encode())
+        report = {"samples_ms": samples, "stuck_throughout": stuck_throughout, "during_import": during_import, "first_frame_s": first_frame}
+        os.write(1, (json.dumps(report) + "\n").encode())
         # Leaving run_test would wait for the stuck probe's thread (60 s deadline): stop here.
         os._exit(0)
 

@@ -1,0 +1,55 @@
+"""Command-line start-up: `irtui --help`, `irtui log list` on an empty log and
+`irtui render connection_loss`, each as a whole process, side by side with click's
+hello world asked for `--help` (the least a click program does)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from bench.common import CHILDREN, IRTUI, PYTHON, REPO, Contender, Progress, Row, ms, ratio, spread, time_side_by_side
+from irtui.incidents import LOG_HEADER
+
+REPEATS = 15
+TARGETS = {"help": 1.5, "log_list": 2.0, "render": 2.0}
+
+
+def run(progress: Progress, repeats: int = REPEATS) -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="irtui-bench-") as tmp:
+        log = Path(tmp) / "INCIDENT_LOG.md"
+        log.write_text(LOG_HEADER, encoding="utf-8")  # what a fresh install has
+        contenders = {
+            "hello": Contender([PYTHON, str(CHILDREN / "click_hello.py"), "--help"]),
+            "help": Contender([IRTUI, "--help"]),
+            "log_list": Contender([IRTUI, "log", "list", "--log", str(log)]),
+            "render": Contender([IRTUI, "render", "connection_loss"], cwd=REPO),
+        }
+        progress(f"cli start: {len(contenders)} contenders × {repeats} runs, side by side")
+        timings = time_side_by_side(contenders, repeats)
+    for name, timing in timings.items():
+        if timing.failures:
+            raise RuntimeError(f"{name} failed: {timing.failures[:2]}")
+    if "No matching entries" not in timings["log_list"].runs[0].out or "flowchart" not in timings["render"].runs[0].out:
+        raise RuntimeError("log list or render did not print what it should")
+    hello = timings["hello"]
+    labels = {
+        "help": "`irtui --help`",
+        "log_list": "`irtui log list` on an empty log (header only)",
+        "render": "`irtui render connection_loss` (Markdown + Mermaid, printed)",
+    }
+    rows = []
+    for name, label in labels.items():
+        timing, target = timings[name], TARGETS[name]
+        rows.append(
+            Row(
+                f"CLI start: {label}, whole process",
+                ms(timing.median),
+                f"click hello world `--help` {ms(hello.median)}",
+                ratio(timing.median, hello.median),
+                f"≤ {target}× click hello world",
+                timing.median <= target * hello.median,
+                f"{spread(timing.samples)}; baseline {spread(hello.samples)}; peak RSS {timing.peak_mib:.0f} MiB "
+                f"(hello world {hello.peak_mib:.0f} MiB).",
+            )
+        )
+    return rows
