@@ -1,17 +1,22 @@
-"""A simulated IB Gateway on loopback that speaks the TWS API well enough for ib_async 2.1.0.
+"""A simulated IB Gateway on loopback that speaks the TWS API to ib_async, ib_insync and ibapi.
 
 It handshakes as a Gateway does (its own top 176 by default, 100..178 allowed; a client
-gets min(its top, the simulator's)), finishes ib_async's
+gets min(its top, the simulator's) and that version's layouts), finishes the clients'
 startup sync read-only or not, answers positions, open/completed orders, executions,
 account updates and summaries, current time, contract details, small historical
 requests and market data (streaming, snapshot, reqMarketDataType), and fails on
-command. It never acts on an order: order messages are recorded in
-`SimulatedGateway.order_messages` and answered with error 321 (read-only API).
+command or on a schedule (faults.py), at every connected client.
+
+Orders: irtui's probe ids (`probe_client_ids`, default 917) are read-only; their order
+messages are recorded in `SimulatedGateway.order_messages` and answered with error 321.
+Any other client is a trading system: its orders rest, fill or are rejected as the
+scenario's `orders` policy says (order_flow.py), and the account follows (`book`).
 
     from irtui.sim import running_gateway
     with running_gateway("healthy") as gw:          # daemon thread, free port
-        ib.connect("127.0.0.1", gw.port, clientId=7, readonly=True)
+        ib.connect("127.0.0.1", gw.port, clientId=917, readonly=True)
         gw.set_mode("silent")                        # live change
+        gw.start_faults([Fault(after_s=2, notice=1100), Fault(after_s=5, notice=1102)])
         assert not gw.order_messages
 
 Scenario YAML (every key optional; unknown keys are rejected with the key's name;
@@ -49,6 +54,8 @@ Scenario YAML (every key optional; unknown keys are rejected with the key's name
       # behaviours: live | delayed | stale | absent | not_subscribed | competing | farm_broken
     default_market_data: {behaviour: live, price: 100.0}
     account_values: {NetLiquidation: "100000.00"}
+    orders: {answer: auto}   # auto | fill | rest | reject; reject_code: 201 (margin), 321, 203...
+                             # warning_code: 399 sent with each accepted order
 
 `load_scenario("healthy")` loads a shipped scenario, `load_scenario("path.yaml")` a file;
 `scenario_names()` lists the shipped ones. What each mode does to a client is described
@@ -57,6 +64,7 @@ simulator does not model (PnL, real-time bars, tick-by-tick, news, scanners...) 
 recorded and never answered, so a client waiting on them needs its own deadline.
 """
 
+from irtui.sim.faults import Fault
 from irtui.sim.protocol import ORDER_MESSAGE_IDS, REQUEST_NAMES, request_name
 from irtui.sim.runner import running_gateway
 from irtui.sim.scenario import (
@@ -69,12 +77,14 @@ from irtui.sim.scenario import (
     parse_scenario,
     scenario_names,
 )
-from irtui.sim.server import ReceivedMessage, SimulatedGateway, check_loopback
+from irtui.sim.server import ConnectionEvent, ReceivedMessage, SimulatedGateway, check_loopback
 
 __all__ = [
     "MODES",
     "ORDER_MESSAGE_IDS",
     "REQUEST_NAMES",
+    "ConnectionEvent",
+    "Fault",
     "MarketDataSpec",
     "Notice",
     "ReceivedMessage",

@@ -218,10 +218,12 @@ class ClientConnection:
         )
         if busy or self.gateway._client_id_taken(self):
             log.info("sim: client id %s is in use; sending 326 and closing", self.client_id)
+            self.gateway.log_connection("refused", self)
             self.reply_notice(-1, 326, MSG_CLIENT_ID_IN_USE)
             self.close()
             return
         self.api_started = True
+        self.gateway.log_connection("session", self)
         self.schedule_notices()
         if mode == "not_ready" or mode == "silent":
             return

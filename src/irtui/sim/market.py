@@ -71,6 +71,16 @@ class MarketFeed:
         self._streams.pop(req_id, None)
         self._client.cancel_tasks(("ticks", req_id))
 
+    def lose_streams(self) -> None:
+        """The Gateway lost its data: every stream ends without a word (no error, no ticks)."""
+        for req_id in list(self._streams):
+            self._client.cancel_tasks(("ticks", req_id))
+        self._streams.clear()
+
+    @property
+    def streaming(self) -> int:
+        return len(self._streams)
+
     def reapply(self) -> None:
         """The scenario changed: every open stream follows its symbol's new behaviour."""
         for req_id, sub in list(self._streams.items()):

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from irtui.config import GatewayConfig
 from irtui.sim import protocol
 from irtui.sim.connection import ClientConnection
+from irtui.sim.faults import Fault, faulted_scenario, hit_every_client
 from irtui.sim.scenario import Instrument, Scenario
 from irtui.sim.trading import LiveBook
 
@@ -55,7 +56,18 @@ class ReceivedMessage:
         return protocol.request_name(self.msg_id)
 
 
+@dataclass(frozen=True)
+class ConnectionEvent:
+    """connect (a socket accepted), session (startApi accepted), refused (326), closed."""
+
+    at: float
+    event: str
+    client_id: int | None
+    peer: str
+
+
 Observer = Callable[[ReceivedMessage, bool], None]
+FaultHook = Callable[[Fault], None]
 
 
 def check_loopback(host: str) -> str:
@@ -77,6 +89,11 @@ class SimulatedGateway:
         self._mode = self._scenario.mode
         self.probe_client_ids = frozenset(probe_client_ids)
         self.book = LiveBook()
+        self.connection_log: list[ConnectionEvent] = []
+        self.fault_log: list[tuple[float, Fault]] = []  # (when it fired, the fault)
+        self.fault_hooks: list[FaultHook] = []  # run on the gateway's loop as each fault fires
+        self._held_ids: dict[int, float] = {}  # client id -> until when a dropped session still holds it
+        self._fault_task: asyncio.Task[None] | None = None
         self.host = "127.0.0.1"
         self.port = 0
         self.received: list[ReceivedMessage] = []
@@ -167,6 +184,8 @@ class SimulatedGateway:
         if not self._running:
             return
         self._running = False
+        if self._fault_task is not None:
+            self._fault_task.cancel()
         if self._pending_listen is not None:
             await asyncio.wait([self._pending_listen], timeout=STOP_TIMEOUT_S)
         self._stop_listening()
@@ -237,6 +256,7 @@ class SimulatedGateway:
             self._client_tasks.add(task)
             task.add_done_callback(self._client_tasks.discard)
         log.info("sim: client connected from %s (mode %s)", client.peer, self._mode)
+        self.log_connection("connect", client)
         if self._mode == "drop_after":
             client.arm_drop(self._scenario.drop_after_s)
         await client.run()
@@ -244,9 +264,16 @@ class SimulatedGateway:
     def _client_closed(self, client: ClientConnection) -> None:
         if client in self._clients:
             self._clients.discard(client)
+            self.log_connection("closed", client)
             log.info("sim: client %s disconnected", client.client_id)
 
+    def log_connection(self, event: str, client: ClientConnection) -> None:
+        self.connection_log.append(ConnectionEvent(time.time(), event, client.client_id, str(client.peer)))
+
     def _client_id_taken(self, client: ClientConnection) -> bool:
+        held_until = self._held_ids.get(client.client_id) if client.client_id is not None else None
+        if held_until is not None and time.time() < held_until:
+            return True
         return any(
             other is not client and other.api_started and other.client_id == client.client_id
             for other in self._clients
@@ -264,6 +291,37 @@ class SimulatedGateway:
                 observer(message, refused)
             except Exception:  # an observer's bug must not break the gateway
                 log.exception("sim: observer failed")
+
+    # --- faults on a schedule ----------------------------------------------------------
+
+    def start_faults(self, faults: tuple[Fault, ...] | list[Fault]) -> None:
+        """Fire each fault `after_s` from now, at every connected client; replaces a running schedule."""
+        ordered = sorted(faults, key=lambda fault: fault.after_s)
+
+        def begin() -> None:
+            if self._fault_task is not None:
+                self._fault_task.cancel()
+            self._fault_task = asyncio.get_running_loop().create_task(self._run_faults(ordered, time.monotonic()))
+
+        self._call(begin)
+
+    async def _run_faults(self, faults: list[Fault], started: float) -> None:
+        for fault in faults:
+            await asyncio.sleep(max(0.0, started + fault.after_s - time.monotonic()))
+            self.apply_fault(fault)
+
+    def apply_fault(self, fault: Fault) -> None:
+        """One fault, now, to every client (on the gateway's loop)."""
+        log.info("sim: fault: %s", fault.describe())
+        self.fault_log.append((time.time(), fault))
+        if fault.mode is not None or fault.market is not None:
+            self._apply(faulted_scenario(self._scenario, fault))
+        hit_every_client(self.clients(), fault, self._held_ids)
+        for hook in self.fault_hooks:
+            try:
+                hook(fault)
+            except Exception:  # a hook's bug must not stop the schedule
+                log.exception("sim: fault hook failed")
 
     # --- live changes ---------------------------------------------------------------
 
