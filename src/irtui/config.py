@@ -39,7 +39,15 @@ class GatewayConfig(_Section):
     tws_ports: tuple[Port, ...] = (7496, 7497)
     trading_port: Port = 4002
     probe_client_id: Annotated[int, Field(ge=1, le=2**31 - 1)] = 917
+    # irtui's second reserved id, used (and said) when its own id is held by another
+    # irtui or by irtui's own zombie connection.
+    fallback_client_id: Annotated[int, Field(ge=1, le=2**31 - 1)] = 918
     trading_client_ids: tuple[int, ...] = ()
+    # The account(s) the trading system trades; empty = not checked (unknown).
+    expected_accounts: tuple[str, ...] = ()
+    # The Gateway's own daily auto-restart time, HH:MM New York time (IBC AutoRestartTime); None = not set.
+    auto_restart_et: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    auto_restart_minutes: Annotated[float, Field(gt=0, le=60)] = 5.0
     connect_timeout_s: Seconds = 1.0
     api_timeout_s: Seconds = 5.0
     request_timeout_s: Seconds = 4.0
@@ -55,11 +63,10 @@ class GatewayConfig(_Section):
     @field_validator("trading_client_ids")
     @classmethod
     def _probe_id_is_reserved(cls, value: tuple[int, ...], info: ValidationInfo) -> tuple[int, ...]:
-        probe_id = info.data.get("probe_client_id")
-        if probe_id in value:
-            raise ValueError(
-                f"contains probe_client_id {probe_id}; the probe needs an id the trading system never uses"
-            )
+        for key in ("probe_client_id", "fallback_client_id"):
+            reserved = info.data.get(key)
+            if reserved in value:
+                raise ValueError(f"contains {key} {reserved}; the probe needs ids the trading system never uses")
         return value
 
     @property

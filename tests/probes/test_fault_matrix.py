@@ -42,6 +42,7 @@ API_STAGE = {
     "not_ready": "not_ready",
     "client_id_in_use": "client_id_in_use",
     "drop_after": "ready",
+    "unanswered": "unanswered",
 }
 STAGE_WORDS = {
     "refused": "API port refused",
@@ -49,6 +50,7 @@ STAGE_WORDS = {
     "silent": "API not answering",
     "not_ready": "API not ready",
     "client_id_in_use": "probe client id in use",
+    "unanswered": "API answers nothing",
 }
 WHAT = {"positions": "positions", "orders": "orders", "market_data": "market data"}
 HOST_FACTS = {
@@ -76,6 +78,8 @@ def expected(mode: str, name: str) -> tuple[Status, dict[str, Any], str | None]:
         return Status.OK, {"trading_port_state": "open", "any_open": True}, "accepts TCP"
     if name == "api":
         return (Status.OK if stage == "ready" else Status.FAIL), {"stage": stage}, STAGE_WORDS.get(stage, "API ready")
+    if stage == "unanswered":
+        return Status.UNKNOWN, {}, None  # each request's own deadline says what got no answer
     if stage != "ready":
         return Status.UNKNOWN, {}, f"{STAGE_WORDS[stage]} — {WHAT[name]} not read"
     if mode == "drop_after" and name == "orders":
@@ -95,7 +99,7 @@ def mismatches(mode: str, result: ProbeResult) -> list[str]:
     if phrase and phrase not in result.summary:
         found.append(f"summary {result.summary!r} lacks {phrase!r}")
     stage_differs = result.evidence.get("stage") != API_STAGE[mode]
-    if status == Status.UNKNOWN and result.name != "api" and API_STAGE[mode] != "ready" and stage_differs:
+    if status == Status.UNKNOWN and result.name != "api" and API_STAGE[mode] not in ("ready", "unanswered") and stage_differs:
         found.append(f"evidence stage {result.evidence.get('stage')!r}, expected {API_STAGE[mode]!r}")
     if "failed (" in result.summary or "Traceback" in result.summary:
         found.append(f"an exception reached the result: {result.summary!r}")

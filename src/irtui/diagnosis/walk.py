@@ -15,7 +15,7 @@ from typing import Any
 
 from irtui.probes.result import ProbeResult
 from irtui.trees.model import ActionNode, OutcomeNode, QuestionNode, Tree
-from irtui.trees.rules import rule_matches
+from irtui.trees.rules import matcher_holds, rule_matches, unknown_facts
 
 Clock = Callable[[], datetime]
 
@@ -86,6 +86,7 @@ class Suggestion:
 
 
 def suggest(question: QuestionNode, results: Mapping[str, ProbeResult]) -> Suggestion | None:
+    """The first answer whose rule holds on observed facts only; None when none does."""
     if question.probe is None or question.probe not in results:
         return None
     result = results[question.probe]
@@ -93,6 +94,29 @@ def suggest(question: QuestionNode, results: Mapping[str, ProbeResult]) -> Sugge
         if answer.when and rule_matches(answer.when, result):
             return Suggestion(index, result)
     return None
+
+
+def undecided_by(question: QuestionNode, results: Mapping[str, ProbeResult]) -> dict[str, str]:
+    """Why the probe cannot pick an answer: the unknown facts that could still decide one.
+
+    A fact counts when some answer's rule reads it and every observed fact of that rule
+    holds, so learning it might pick that answer. Keys are `probe.fact`.
+    """
+    probe = question.probe
+    if probe is None:
+        return {}
+    result = results.get(probe)
+    if result is None:
+        return {f"{probe}.status": "the probe did not run"}
+    blocking: dict[str, str] = {}
+    for answer in question.answers:
+        if not answer.when:
+            continue
+        missing = unknown_facts(answer.when, result)
+        observed = {name: m for name, m in answer.when.items() if name not in missing}
+        if missing and all(matcher_holds(result.fact(name), m) for name, m in observed.items()):
+            blocking.update({f"{probe}.{name}": why for name, why in missing.items()})
+    return blocking
 
 
 @dataclass
@@ -212,6 +236,7 @@ class Diagnosis:
     needs_operator: bool
     outcome: OutcomeNode | None
     reason: str
+    unknown: Mapping[str, str] = field(default_factory=dict)  # probe.fact → why, where it stopped
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -223,12 +248,14 @@ class Diagnosis:
             if self.outcome is None
             else {"kind": self.outcome.outcome.value, "summary": self.outcome.summary, "follow_ups": list(self.outcome.follow_ups)},
             "reason": self.reason,
+            "unknown": dict(self.unknown),
         }
 
 
 def advance_with_probes(walk: Walk, results: Mapping[str, ProbeResult]) -> Diagnosis:
     """Answer every question the probes can answer, until a person is needed or an outcome."""
     reason = ""
+    unknown: dict[str, str] = {}
     while not walk.finished:
         node = walk.current
         if isinstance(node, ActionNode):
@@ -240,11 +267,14 @@ def advance_with_probes(walk: Walk, results: Mapping[str, ProbeResult]) -> Diagn
             break
         picked = suggest(node, results)
         if picked is None:
-            reason = (
-                f"probe {node.probe!r} did not run"
-                if node.probe not in results
-                else f"probe {node.probe!r} gave no answer ({results[node.probe].summary})"
-            )
+            unknown = undecided_by(node, results)
+            if node.probe not in results:
+                reason = f"probe {node.probe!r} did not run"
+            elif unknown:
+                facts = "; ".join(f"{name} unknown: {why}" for name, why in unknown.items())
+                reason = f"probe {node.probe!r} cannot decide — {facts}"
+            else:
+                reason = f"probe {node.probe!r} gave no answer ({results[node.probe].summary})"
             break
         walk.answer(picked.answer_index, result=picked.result, by_probe=True)
     return Diagnosis(
@@ -254,7 +284,8 @@ def advance_with_probes(walk: Walk, results: Mapping[str, ProbeResult]) -> Diagn
         needs_operator=not walk.finished,
         outcome=walk.outcome,
         reason=reason or "outcome reached",
+        unknown=unknown,
     )
 
 
-__all__ = ["AnswerSource", "Diagnosis", "Step", "Suggestion", "Walk", "WalkError", "advance_with_probes", "suggest", "utc_now"]
+__all__ = ["AnswerSource", "Diagnosis", "Step", "Suggestion", "Walk", "WalkError", "advance_with_probes", "suggest", "undecided_by", "utc_now"]

@@ -37,6 +37,7 @@ STAGE_WORDS = {
     "silent": "API not answering",
     "not_ready": "API not ready",
     "client_id_in_use": "probe client id in use",
+    "unanswered": "API answers nothing",
 }
 NOT_TWS_WORDS = "Not the TWS API"
 WHAT = {"positions": "positions", "orders": "orders", "market_data": "market data"}
@@ -80,8 +81,17 @@ class ApiSession:
         ib = IB()
         watch = SessionWatch(ib)
         clock = Stopwatch()
+        self.client_id, self.fell_back = gw.probe_client_id, False
         try:
             shake = await handshake(ib, watch, gw.host, gw.trading_port, gw.probe_client_id, gw.api_timeout_s)
+            if shake.stage == "client_id_in_use" and gw.fallback_client_id != gw.probe_client_id:
+                # irtui's own id is held (a second irtui, or irtui's own zombie): that is no
+                # fault of the trading system, so try the second reserved id, and say so.
+                await close(ib)
+                ib = IB()
+                watch = SessionWatch(ib)
+                self.client_id, self.fell_back = gw.fallback_client_id, True
+                shake = await handshake(ib, watch, gw.host, gw.trading_port, gw.fallback_client_id, gw.api_timeout_s)
             if shake.stage != "ready":
                 results = {"api": self._api_result(shake, watch, None, None, clock)}
                 for name in wanted - {"api"}:
@@ -135,21 +145,37 @@ class ApiSession:
         gw = self.config.gateway
         if shake.stage == "ready" and latency is None and watch.closed:
             shake = Handshake("closed", "the API was ready, then the Gateway closed the connection", True, shake.server_version, shake.connection_time)
+        elif shake.stage == "ready" and latency is None:
+            # A handshake proves little: a Gateway hung after login completes it and then
+            # answers nothing. A request with no answer within its deadline is a failed API.
+            timeout = gw.request_timeout_s
+            detail = f"handshake done (v{shake.server_version}, {', '.join(shake.accounts)}), then no answer to the current-time request within {timeout:g}s: stale connection"
+            shake = Handshake("unanswered", detail, True, shake.server_version, shake.connection_time, list(shake.accounts))
         codes = watch.codes()
         lost = connectivity_lost(codes)
         ready = shake.stage == "ready"
+        accounts = list(shake.accounts) or None
+        expected = set(gw.expected_accounts)
         facts = {
             "stage": shake.stage,
             "server_version": shake.server_version,
-            "accounts": shake.accounts if ready else None,
+            "accounts": accounts,
             "error_codes": codes,
             "latency_ms": latency,
-            "connectivity_lost": lost,
+            # Without a session that got its notices, no notice is no evidence of a good link.
+            "connectivity_lost": lost if (lost or shake.stage in ("ready", "unanswered")) else None,
+            "expected_account": bool(expected & set(accounts)) if (expected and accounts) else None,
+            "fallback_client_id": self.fell_back,
         }
+        unknown: dict[str, str] = {}
+        if facts["connectivity_lost"] is None:
+            unknown["connectivity_lost"] = f"{_headline(shake).lower()}: the Gateway's link notices could not be read"
+        if facts["expected_account"] is None:
+            unknown["expected_account"] = "gateway.expected_accounts is not configured" if not expected else "the Gateway named no accounts"
         detail = {
             "host": gw.host,
             "port": gw.trading_port,
-            "client_id": gw.probe_client_id,
+            "client_id": self.client_id,
             "reason": shake.detail,
             "connection_time": shake.connection_time,
             "server_time": server_time,
@@ -160,12 +186,21 @@ class ApiSession:
         ms = (ended - clock.started) * 1000.0 if ended is not None else clock.ms()
 
         def result(status: Status, summary: str) -> ProbeResult:
-            return make_result("api", status, summary, facts, detail, elapsed_ms=ms)
+            note = (
+                f" (irtui's own client id {gw.probe_client_id} is in use — another irtui or a zombie of irtui's; "
+                f"probed with its second reserved id {gw.fallback_client_id})"
+                if self.fell_back
+                else ""
+            )
+            return make_result("api", status, summary + note, facts, detail, elapsed_ms=ms, unknown=unknown)
 
         if not ready:
             summary = f"{_headline(shake)} at {where}: {shake.detail}"
             return result(Status.FAIL, summary)
         accounts = ", ".join(shake.accounts)
+        if facts["expected_account"] is False:
+            want = ", ".join(gw.expected_accounts)
+            return result(Status.FAIL, f"Wrong account: the Gateway at {where} is logged in to {accounts}, not {want} (gateway.expected_accounts)")
         if latency is None:
             summary = f"API handshake ok (v{shake.server_version}, {accounts}) but current time got no answer: stale connection?"
             return result(Status.FAIL, summary)

@@ -26,8 +26,12 @@ def make_result(
     detail: Mapping[str, Any] | None = None,
     watch: Stopwatch | None = None,
     elapsed_ms: float | None = None,
+    unknown: Mapping[str, str] | None = None,
 ) -> ProbeResult:
-    """A result whose evidence holds every registered fact (None when not known) plus detail.
+    """A result whose evidence holds every registered fact (None when not observed) plus detail.
+
+    `unknown` says why a fact could not be observed (fact name → reason); a fact left
+    None without a reason reads as "not observed by the probe".
 
     Its time is `elapsed_ms` when given, else the stopwatch's reading now.
     """
@@ -42,7 +46,13 @@ def make_result(
         evidence[key] = value
     if elapsed_ms is None:
         elapsed_ms = watch.ms() if watch else 0.0
-    return ProbeResult(name, status, summary, evidence, elapsed_ms=elapsed_ms)
+    reasons = dict(unknown or {})
+    stray = set(reasons) - set(known)
+    if stray:
+        raise ValueError(f"probe {name!r} has no fact(s) {sorted(stray)} to be unknown")
+    for fact in reasons:
+        evidence[fact] = None  # an unknown fact has no value to be misread
+    return ProbeResult(name, status, summary, evidence, elapsed_ms=elapsed_ms, unknown=reasons)
 
 
 def unknown(name: str, summary: str, watch: Stopwatch | None = None, **detail: Any) -> ProbeResult:

@@ -11,6 +11,18 @@ from dataclasses import dataclass
 from typing import Literal
 
 FactType = Literal["bool", "int", "float", "str", "list[int]", "list[str]"]
+# Whose state a fact describes. irtui's own API session is not the trading system's:
+# a fresh probe session never sees the 1101 the system's session got an hour ago.
+Scope = Literal["irtui_session", "gateway", "trading_system", "host", "calendar"]
+SCOPES: tuple[str, ...] = Scope.__args__  # type: ignore[attr-defined]
+# The fact scopes that may answer a question about each scope.
+ANSWERS_FOR: dict[str, frozenset[str]] = {
+    "irtui_session": frozenset({"irtui_session"}),
+    "gateway": frozenset({"gateway", "irtui_session", "host"}),
+    "trading_system": frozenset({"trading_system"}),
+    "host": frozenset({"host", "gateway"}),
+    "calendar": frozenset({"calendar"}),
+}
 
 
 @dataclass(frozen=True)
@@ -18,6 +30,7 @@ class Fact:
     type: FactType
     description: str
     values: tuple[str, ...] = ()  # the closed set of values, for str facts that have one
+    scope: Scope | None = None  # None: the probe's scope
 
 
 @dataclass(frozen=True)
@@ -27,13 +40,20 @@ class ProbeSpec:
     description: str
     facts: dict[str, Fact]
     touches_api: bool = False
+    scope: Scope = "gateway"
+
+    def scope_of(self, fact: str) -> str:
+        spec = self.facts.get(fact)
+        return (spec.scope if spec is not None and spec.scope else None) or self.scope
 
 
-API_STAGES = ("refused", "closed", "silent", "not_ready", "client_id_in_use", "ready")
+API_STAGES = ("refused", "closed", "silent", "not_ready", "client_id_in_use", "unanswered", "ready")
 PORT_STATES = ("open", "refused", "timeout", "error")
 DISCREPANCIES = ("none", "system_more", "system_less", "broker_only", "system_only", "price_differs", "mixed", "unknown")
 DATA_TYPES = ("live", "frozen", "delayed", "delayed_frozen", "none")
 FARM_STATES = ("ok", "broken", "idle", "connecting", "unknown")
+DATA_CAUSES = ("none", "no_contract", "not_subscribed", "delayed_only", "no_permission", "competing_session", "over_limits", "other")
+REJECTION_CAUSES = ("read_only", "account_required", "validation", "margin", "size_or_price", "permissions", "other", "none")
 TRIGGERS = ("drawdown", "manual", "code_bug", "rate_limit", "unknown", "none")
 REJECTION_SOURCES = ("preflight", "broker", "none", "unknown")
 
@@ -52,6 +72,7 @@ PROBES: dict[str, ProbeSpec] = {
                 "gateway_port_open": Fact("bool", "4001 or 4002 (or a configured Gateway port) is open"),
                 "tws_port_open": Fact("bool", "7496 or 7497 (or a configured TWS port) is open"),
             },
+            scope="gateway",
         ),
         ProbeSpec(
             "gateway_process",
@@ -63,21 +84,27 @@ PROBES: dict[str, ProbeSpec] = {
                 "kind": Fact("str", "What is running", ("gateway", "tws", "both", "none")),
                 "uptime_s": Fact("float", "Uptime of the oldest instance, in seconds"),
                 "listening_ports": Fact("list[int]", "TCP ports the processes listen on"),
+                "started_before_relogin": Fact("bool", "The oldest instance started before the last Sunday 01:00 ET, so its weekly login with 2FA is due", scope="calendar"),
+                "in_auto_restart": Fact("bool", "Now is inside the Gateway's own daily auto-restart (gateway.auto_restart_et, a few minutes)", scope="calendar"),
             },
+            scope="host",
         ),
         ProbeSpec(
             "api",
             "API handshake",
             "Read-only ib_async handshake with the reserved probe client id and a hard deadline.",
             {
-                "stage": Fact("str", "How far the handshake got", API_STAGES),
+                "stage": Fact("str", "How far the handshake got (unanswered: handshake done, then requests got no answer)", API_STAGES),
                 "server_version": Fact("int", "Server version, once the Gateway answered"),
                 "accounts": Fact("list[str]", "Managed accounts, once ready"),
-                "error_codes": Fact("list[int]", "Error and notice codes received (1100, 2110, 2103...)"),
+                "error_codes": Fact("list[int]", "Error and notice codes received (1100, 2110, 2103...)", scope="gateway"),
                 "latency_ms": Fact("float", "Round trip of a current-time request, once ready"),
-                "connectivity_lost": Fact("bool", "1100 or 2110 was received and not followed by 1101/1102"),
+                "connectivity_lost": Fact("bool", "1100 or 2110 was received and not followed by 1101/1102 (the Gateway's link to IBKR)", scope="gateway"),
+                "expected_account": Fact("bool", "The Gateway manages one of gateway.expected_accounts (unknown when none are configured)", scope="gateway"),
+                "fallback_client_id": Fact("bool", "irtui's own client id was in use, so it connected with its second reserved id"),
             },
             touches_api=True,
+            scope="irtui_session",
         ),
         ProbeSpec(
             "positions",
@@ -91,6 +118,7 @@ PROBES: dict[str, ProbeSpec] = {
                 "broker_only_symbols": Fact("list[str]", "Symbols the broker holds and the system does not know"),
             },
             touches_api=True,
+            scope="trading_system",
         ),
         ProbeSpec(
             "orders",
@@ -98,29 +126,36 @@ PROBES: dict[str, ProbeSpec] = {
             "Open orders of all clients and recent executions against the configured limits.",
             {
                 "open_orders": Fact("int", "Open orders, all clients"),
+                "over_open_limit": Fact("bool", "More open orders than orders.max_open (a runaway that does not fill)"),
                 "orders_last_minute": Fact("int", "Orders and executions in the last minute"),
                 "max_per_symbol_per_s": Fact("float", "Highest order rate for one symbol, per second"),
                 "orders_today": Fact("int", "Orders and executions today"),
                 "over_rate_limit": Fact("bool", "The per-symbol rate limit is exceeded"),
                 "over_daily_limit": Fact("bool", "The daily order limit is exceeded"),
-                "still_placing": Fact("bool", "Open orders new since the previous API session's reading, or an execution within orders.recent_s"),
+                "still_placing": Fact("bool", "Open orders new since the previous API session's reading, or an execution within orders.recent_s (unknown without an earlier reading)"),
             },
             touches_api=True,
+            scope="gateway",
         ),
         ProbeSpec(
             "market_data",
             "Market data",
             "A snapshot request for the configured symbols, with farm status and data codes.",
             {
-                "receiving": Fact("bool", "Ticks arrived for at least one configured symbol"),
-                "stale": Fact("bool", "The newest tick is older than the configured limit"),
+                "receiving": Fact("bool", "Live or delayed prices arrived for at least one configured symbol (unknown when no request was answered)"),
+                "stale": Fact("bool", "The newest trade is older than the configured limit (unknown without a trade time)"),
+                "close_only": Fact("bool", "Only the previous close arrived: no bid, ask or last (market closed, FX at the weekend)"),
                 "data_type": Fact("str", "Live, frozen or delayed", DATA_TYPES),
-                "farm": Fact("str", "Market-data farm status", FARM_STATES),
+                "farm": Fact("str", "Market-data farm status (2103/2104/2108/2119 only)", FARM_STATES, scope="gateway"),
+                "hmds_farm": Fact("str", "Historical-data (HMDS) farm status (2105/2106/2107)", FARM_STATES, scope="gateway"),
+                "secdef_farm": Fact("str", "Security-definition farm status (2157/2158)", FARM_STATES, scope="gateway"),
                 "error_codes": Fact("list[int]", "Market-data error and notice codes (354, 10167, 10197, 2103...)"),
-                "not_subscribed": Fact("bool", "354, 10089, 10090 or 10091 was received"),
+                "cause": Fact("str", "Why data is refused, classified by code and text (200 no contract, 354/10168 not subscribed...)", DATA_CAUSES),
+                "not_subscribed": Fact("bool", "354, 10089, 10090, 10091 or 10168 was received"),
                 "competing_session": Fact("bool", "10197 was received"),
             },
             touches_api=True,
+            scope="irtui_session",
         ),
         ProbeSpec(
             "kill_switch",
@@ -133,6 +168,7 @@ PROBES: dict[str, ProbeSpec] = {
                 "age_s": Fact("float", "Seconds since it was set"),
                 "intentional": Fact("bool", "The flag says a person set it on purpose"),
             },
+            scope="trading_system",
         ),
         ProbeSpec(
             "heartbeat",
@@ -144,6 +180,7 @@ PROBES: dict[str, ProbeSpec] = {
                 "stale": Fact("bool", "Older than the configured limit"),
                 "broker_connected": Fact("bool", "The heartbeat's own ibkr_connected flag"),
             },
+            scope="trading_system",
         ),
         ProbeSpec(
             "system_log",
@@ -156,8 +193,12 @@ PROBES: dict[str, ProbeSpec] = {
                 "rejections": Fact("int", "Order rejection lines"),
                 "rejection_source": Fact("str", "Where the last rejection came from", REJECTION_SOURCES),
                 "rejection_codes": Fact("list[int]", "TWS error codes in rejection lines (201, 321, 103...)"),
+                "rejection_cause": Fact("str", "The last broker rejection's cause, by code and the text after 'cause -' (321 is generic)", REJECTION_CAUSES),
                 "preflight_reason": Fact("str", "The last pre-flight rejection reason, if any"),
+                "link_lost": Fact("bool", "The system's own session logged 1100/2110 with no 1101/1102 after it"),
+                "data_lost": Fact("bool", "The system's own session logged 1101 (restored, data lost) with no 1102 after it: it must resubscribe"),
             },
+            scope="trading_system",
         ),
         ProbeSpec(
             "reset_window",
@@ -166,8 +207,9 @@ PROBES: dict[str, ProbeSpec] = {
             {
                 "in_window": Fact("bool", "Now is inside a reset window"),
                 "window": Fact("str", "Which window (empty when none)"),
-                "sunday_relogin": Fact("bool", "Within the weekly re-login period after Sunday 01:00 ET"),
+                "sunday_relogin": Fact("bool", "Sunday after 01:00 ET: a Gateway started before then needs its weekly login with 2FA"),
             },
+            scope="calendar",
         ),
     )
 }

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
+
+EVERY_FACT = "*"  # a key of `unknown`: every fact (and the status) is unknown for this reason
+NOT_OBSERVED = "not observed by the probe"
 
 
 class Status(StrEnum):
@@ -39,6 +42,12 @@ class ProbeResult:
 
     `evidence` holds the probe's facts (the names in `irtui.probes.registry`) at its
     top level, plus any detail worth showing; tree rules read the facts.
+
+    A fact is observed (a value, true or false) or unknown, and an unknown fact
+    carries why: `unknown` maps a fact to the reason (the key "*" covers every fact,
+    e.g. "from before the last action"); a fact with no value was not observed; and
+    every fact of a result whose status is unknown is unknown, for its summary's reason.
+    A rule never matches on an unknown fact.
     """
 
     name: str
@@ -47,15 +56,35 @@ class ProbeResult:
     evidence: Mapping[str, Any] = field(default_factory=dict)
     elapsed_ms: float = 0.0
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    unknown: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))
         object.__setattr__(self, "evidence", _freeze(dict(self.evidence)))
+        object.__setattr__(self, "unknown", MappingProxyType({str(k): str(v) for k, v in self.unknown.items()}))
 
     def fact(self, name: str, default: Any = None) -> Any:
         if name == "status":
             return self.status.value
         return self.evidence.get(name, default)
+
+    def why_unknown(self, name: str) -> str | None:
+        """Why fact `name` is unknown, or None when it was observed."""
+        if EVERY_FACT in self.unknown:
+            return self.unknown[EVERY_FACT]
+        if name == "status":
+            return None
+        if self.status == Status.UNKNOWN:
+            return self.summary or "the probe could not tell"
+        if name in self.unknown:
+            return self.unknown[name]
+        if self.evidence.get(name) is None:
+            return NOT_OBSERVED
+        return None
+
+    def as_unknown(self, reason: str) -> "ProbeResult":
+        """This result with every fact unknown for `reason` (shown, never matched)."""
+        return replace(self, unknown={EVERY_FACT: reason})
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +94,7 @@ class ProbeResult:
             "evidence": _thaw(self.evidence),
             "elapsed_ms": round(self.elapsed_ms, 1),
             "at": self.at.isoformat(),
+            **({"unknown": dict(self.unknown)} if self.unknown else {}),
         }
 
     @classmethod
@@ -77,4 +107,5 @@ class ProbeResult:
             evidence=data.get("evidence", {}),
             elapsed_ms=float(data.get("elapsed_ms", 0.0)),
             at=datetime.fromisoformat(at) if at else datetime.now(UTC),
+            unknown=data.get("unknown") or {},
         )

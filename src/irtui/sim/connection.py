@@ -5,6 +5,8 @@ The gateway's current mode decides, at every reply, whether this connection answ
               but keeps reading so that it closes when the client goes away;
   not_ready   only the version answer and notices go out: no nextValidId/managedAccounts
               and no answers to requests;
+  unanswered  the handshake completes (nextValidId, managedAccounts), then no request is
+              ever answered: the stale connection of a Gateway that hangs after login;
   otherwise   normal answers.
 """
 
@@ -146,6 +148,8 @@ class ClientConnection:
             self.hung = True
             return
         if mode == "not_ready" and kind == "data":
+            return
+        if mode == "unanswered" and kind == "data" and self.ready:
             return
         if self._writer.transport.get_write_buffer_size() > MAX_WRITE_BUFFER:
             log.warning("sim: client %s is not reading; closing it", self.client_id)

@@ -203,6 +203,9 @@ def contract_details(client: ClientConnection, fields: tuple[str, ...]) -> None:
     if known is None:
         client.reply_error(req_id, 200, "No security definition has been found for the request")
         return
+    spec = scenario.market_spec(symbol)
+    if spec is not None and spec.behaviour == "lookup_silent":
+        return  # the lookup hangs: the client's deadline decides
     client.reply(replies.contract_details(client.server_version, req_id, known))
     client.reply(replies.contract_details_end(req_id))
 

@@ -10,6 +10,10 @@ Behaviours, as a client sees them:
   not_subscribed  error 354 for the request id.
   competing       error 10197 for the request id.
   farm_broken     notice 2103 (request id -1) and no ticks.
+  close_only      only the previous close (tick 9), no bid/ask/last: a closed market, FX at
+                  the weekend; a snapshot ends at once.
+  no_delayed      error 10168: not subscribed, and delayed data is not enabled either.
+  lookup_silent   the contract lookup (reqContractDetails) is never answered.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
 MSG_NOT_SUBSCRIBED = "Requested market data is not subscribed. Delayed market data is not available."
 MSG_DELAYED = "Requested market data is not subscribed. Displaying delayed market data."
 MSG_NO_DEFINITION = "No security definition has been found for the request"
+MSG_NO_DELAYED = "Requested market data is not subscribed. Delayed market data is not enabled."
 MSG_HMDS_NO_PERMISSION = "Historical Market Data Service error message:No market data permissions for ISLAND STK"
 MSG_HMDS_COMPETING = (
     "Historical Market Data Service error message:Trading TWS client is connected from a different IP address"
@@ -95,12 +100,20 @@ class MarketFeed:
     def _start(self, sub: Subscription, spec: MarketDataSpec) -> None:
         client, req_id = self._client, sub.req_id
         behaviour = spec.behaviour
-        if behaviour in ("not_subscribed", "competing"):
+        refusals = {
+            "not_subscribed": (354, MSG_NOT_SUBSCRIBED),
+            "competing": (10197, NOTICE_TEXTS[10197]),
+            "no_delayed": (10168, MSG_NO_DELAYED),
+        }
+        if behaviour in refusals:
             self._streams.pop(req_id, None)
-            code, text = (354, MSG_NOT_SUBSCRIBED) if behaviour == "not_subscribed" else (
-                10197, NOTICE_TEXTS[10197]
-            )
-            client.reply_error(req_id, code, text)
+            client.reply_error(req_id, *refusals[behaviour])
+            return
+        if behaviour == "close_only":
+            client.reply(replies.tick_req_params(req_id))
+            client.reply(replies.tick_price(req_id, LIVE_TICKS[3], sub.price))
+            if sub.snapshot:
+                client.reply(replies.tick_snapshot_end(req_id))
             return
         if behaviour in ("absent", "farm_broken"):
             if behaviour == "farm_broken":

@@ -24,11 +24,12 @@ from pydantic import (
     model_validator,
 )
 
-Mode = Literal["healthy", "refuse", "close", "silent", "not_ready", "client_id_in_use", "drop_after"]
+Mode = Literal["healthy", "refuse", "close", "silent", "not_ready", "client_id_in_use", "drop_after", "unanswered"]
 MODES: tuple[str, ...] = Mode.__args__  # type: ignore[attr-defined]
 
 MarketBehaviour = Literal[
-    "live", "delayed", "stale", "absent", "not_subscribed", "competing", "farm_broken"
+    "live", "delayed", "stale", "absent", "not_subscribed", "competing", "farm_broken",
+    "close_only", "no_delayed", "lookup_silent",
 ]
 EndMarker = Literal["positions", "open_orders", "completed_orders", "executions", "account_updates"]
 

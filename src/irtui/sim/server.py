@@ -368,6 +368,6 @@ class SimulatedGateway:
             client.arm_drop(self._scenario.drop_after_s)
         else:
             client.disarm_drop()
-        if client.api_started and not client.ready and self._mode in ("healthy", "drop_after", "client_id_in_use"):
+        if client.api_started and not client.ready and self._mode in ("healthy", "drop_after", "client_id_in_use", "unanswered"):
             client.send_ready()
         client.scenario_changed()

@@ -43,6 +43,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
+from irtui.probes.registry import Scope
 from irtui.trees.severity import SEVERITIES, Severity
 
 NODE_ID = r"^[a-z][a-z0-9_]*$"
@@ -87,6 +88,14 @@ class QuestionNode(_Strict):
     question: str = Field(description="The question, as the operator reads it")
     guidance: str | None = Field(None, description="How to find the answer by hand")
     probe: str | None = Field(None, description="The probe whose result answers this question")
+    scope: Scope | None = Field(
+        None,
+        description=(
+            "Whose state the question asks about: irtui_session, gateway, trading_system, host or "
+            "calendar. `irtui validate` rejects a rule that answers it from facts of another scope "
+            "(e.g. a trading-system question from irtui's own API session)"
+        ),
+    )
     answers: list[Answer] = Field(description="At least two answers, in the order shown")
 
     @property

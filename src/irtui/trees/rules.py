@@ -6,6 +6,9 @@ A rule is a mapping of fact name to matcher. Every fact must match:
 - a mapping applies operators (`age_s: {gt: 60}`, `error_codes: {contains_any: [1100, 2110]}`,
   `preflight_reason: {matches: "position.?limit"}` — a case-insensitive regular expression).
 `status` (ok / warn / fail / unknown) is a fact of every probe.
+
+A rule over a fact the probe did not observe (see `ProbeResult.why_unknown`) never
+matches, whatever its matcher: absence of evidence is not a negative answer.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from irtui.probes.registry import PROBES, Fact
+from irtui.probes.registry import ANSWERS_FOR, PROBES, Fact
 from irtui.probes.result import ProbeResult
 
 _MISSING = object()
@@ -71,9 +74,14 @@ def matcher_holds(actual: Any, matcher: Any) -> bool:
     return actual == matcher
 
 
+def unknown_facts(rule: Mapping[str, Any], result: ProbeResult) -> dict[str, str]:
+    """The facts the rule reads that the result did not observe, each with why."""
+    return {name: why for name in rule if (why := result.why_unknown(name)) is not None}
+
+
 def rule_matches(rule: Mapping[str, Any], result: ProbeResult) -> bool:
-    """True when every fact named in the rule has a matching value in the result."""
-    if not rule:
+    """True when every fact named in the rule is observed and has a matching value."""
+    if not rule or unknown_facts(rule, result):
         return False
     return all(matcher_holds(result.fact(name, _MISSING), matcher) for name, matcher in rule.items())
 
@@ -90,8 +98,11 @@ _TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
 STATUS_FACT = Fact("str", "The probe's status", ("ok", "warn", "fail", "unknown"))
 
 
-def rule_problems(rule: Mapping[str, Any], probe: str) -> list[str]:
-    """What is wrong with a rule for a given probe, as messages for `irtui validate`."""
+def rule_problems(rule: Mapping[str, Any], probe: str, scope: str | None = None) -> list[str]:
+    """What is wrong with a rule for a given probe, as messages for `irtui validate`.
+
+    `scope` is the question's: a rule may read only facts whose scope can answer it.
+    """
     spec = PROBES.get(probe)
     if spec is None:
         return [f"unknown probe {probe!r}"]
@@ -102,6 +113,12 @@ def rule_problems(rule: Mapping[str, Any], probe: str) -> list[str]:
             known = ", ".join(["status", *spec.facts])
             problems.append(f"probe {probe!r} has no fact {name!r} (it has: {known})")
             continue
+        fact_scope = spec.scope_of(name)
+        if scope is not None and fact_scope not in ANSWERS_FOR[scope]:
+            problems.append(
+                f"fact {name!r} describes the {fact_scope.replace('_', ' ')}; it cannot answer a question "
+                f"about the {scope.replace('_', ' ')} (scope: {scope})"
+            )
         problems.extend(_matcher_problems(name, fact, matcher))
     return problems
 

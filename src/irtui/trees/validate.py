@@ -83,7 +83,7 @@ def _check_question(node_id: str, node: QuestionNode) -> list[Finding]:
             continue
         if not answer.when:
             findings.append(Finding((*here, "answers", index, "when"), f"node {node_id!r}: answer {index + 1} has an empty `when` rule, which never matches"))
-        for problem in rule_problems(answer.when, node.probe):
+        for problem in rule_problems(answer.when, node.probe, node.scope):
             findings.append(Finding((*here, "answers", index, "when"), f"node {node_id!r}: answer {index + 1} rule: {problem}"))
     if not any(answer.when for answer in node.answers):
         findings.append(Finding((*here, "probe"), f"node {node_id!r}: names probe {node.probe!r} but no answer has a `when` rule, so the probe can never answer it"))
