@@ -161,6 +161,11 @@ class IncidentConsole(App[None]):
         except (OSError, SessionError) as error:
             self.notify(f"Cannot start the session journal ({error}). Check the state directory.", severity="error")
             return
+        try:  # what Home saw before the incident began opens its timeline (codes, the system log's warnings)
+            for result in self.evidence.values():
+                session.record_probe(result)
+        except (OSError, SessionError) as error:
+            self.notify(f"The evidence so far was not recorded: {error}", severity="warning", timeout=10)
         self._open_walk(session)
 
     def _resume(self, waiting: OpenSession) -> None:

@@ -150,6 +150,28 @@ def show(entry_id: str, log_path: Path | None, as_json: bool) -> None:
         stdout_console().print(entry_view(entry, [u for u in result.updates if u.entry_id == entry.id]))
 
 
+@log.command("export")
+@click.argument("entry_id", metavar="ID")
+@_log_option
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True, help="Markdown for a review document, JSON for a risk system.")
+@friendly
+def export(entry_id: str, log_path: Path | None, fmt: str) -> None:
+    """Draft a postmortem / trade-error report from one entry (ID, or enough of its start).
+
+    Summary, one timeline (codes and log warnings with the operator's steps and notes),
+    impact, root cause, contributing factors, follow-ups and lessons. Redirect it to a file.
+    """
+    from irtui.boundary.display import plain
+    from irtui.incidents.postmortem import postmortem, postmortem_markdown
+
+    _, result = _open_log(log_path)
+    entry = _find(result.current(), entry_id)
+    if fmt == "json":
+        _dump(postmortem(entry))
+    else:
+        click.echo(plain(postmortem_markdown(entry)))
+
+
 @log.command("stats")
 @_log_option
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")

@@ -14,6 +14,8 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from irtui.diagnosis.walk import AnswerSource, Step
+from irtui.incidents.impact import Impact
+from irtui.incidents.timeline import TimelineEvent
 from irtui.trees.model import NODE_ID, Contact
 from irtui.trees.severity import Severity
 
@@ -120,6 +122,8 @@ class IncidentEntry(_Model):
     contact: Contact | None = None
     drill: dict[str, Any] | None = Field(None, description="Drill name, score and the like")
     resumed: int = Field(0, ge=0, description="How often the session was resumed after a crash")
+    impact: Impact | None = Field(None, description="What it cost, as the operator gave it at Finish")
+    timeline: list[TimelineEvent] = Field(default_factory=list, description="Codes and warnings seen, with time and source")
 
     @property
     def duration(self) -> timedelta:
@@ -138,4 +142,8 @@ class IncidentEntry(_Model):
         return [item for item in self.follow_ups if not item.done]
 
     def to_json_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        data = self.model_dump(mode="json")
+        for optional in ("impact", "timeline"):  # absent rather than empty: entries without them read as before
+            if not data.get(optional):
+                data.pop(optional, None)
+        return data

@@ -21,8 +21,11 @@ import json
 from datetime import UTC, datetime
 
 from irtui.diagnosis.walk import AnswerSource
+from irtui.incidents.chronology import Moment, chronology
 from irtui.incidents.entry import FollowUp, IncidentEntry, PathStep
+from irtui.incidents.impact import IMPACT_LABELS, Impact
 from irtui.incidents.text import code_span, describe_drill, format_elapsed, format_local, format_utc, inline, quoted_block
+from irtui.incidents.timeline import CODE_LABELS
 from irtui.trees.severity import SEVERITIES, format_duration
 
 FORMAT_VERSION = 1
@@ -124,6 +127,28 @@ def _outcome(entry: IncidentEntry) -> list[str]:
     return lines
 
 
+def moment_line(moment: Moment) -> str:
+    """One timeline line: time (UTC; `~` when it is when a log line was read), source, code, text."""
+    time = f"{'' if moment.exact else '~'}{moment.at.astimezone(UTC):%H:%M:%S}"
+    parts = [time, inline(moment.source)]
+    if moment.level != "info":
+        parts.append(f"**{moment.level}**")
+    if moment.code is not None:
+        meaning = CODE_LABELS.get(moment.code)
+        parts.append(f"code {moment.code}" + (f" ({inline(meaning)})" if meaning else ""))
+    line = f"- {' · '.join(parts)}: {inline(moment.text)}"
+    return line + (" *(before the incident began)*" if moment.before_start else "")
+
+
+def impact_lines(impact: Impact) -> list[str]:
+    rows = []
+    for name, label in IMPACT_LABELS.items():
+        value = getattr(impact, name)
+        shown = ", ".join(value) if isinstance(value, list) else value
+        rows.append(f"- **{label}**: {inline(shown) if shown else '(not given)'}")
+    return rows
+
+
 def _follow_up(item: FollowUp) -> str:
     return f"- [{'x' if item.done else ' '}] {inline(item.text)}"
 
@@ -142,10 +167,12 @@ def render_entry(entry: IncidentEntry) -> str:
         "",
         *([_step_line(i, s) for i, s in enumerate(entry.path, 1)] or ["(no steps taken)"]),
         "",
+        *(["### Timeline", "", *(moment_line(m) for m in chronology(entry)), ""] if entry.timeline else []),
         "### Outcome",
         "",
         *_outcome(entry),
         "",
+        *(["### Impact", "", *impact_lines(entry.impact), ""] if entry.impact and not entry.impact.empty else []),
         "### Follow-ups",
         "",
         *([_follow_up(item) for item in entry.follow_ups] or ["(none)"]),

@@ -19,7 +19,10 @@ from irtui.probes.result import ProbeResult, Status
 
 _CODE = re.compile(r"\b(?:error|code|err|errorcode)\s*[:=#]?\s*(\d{3,5})\b", re.IGNORECASE)
 _REASON = re.compile(r"\breason\s*[:=-]\s*(.+)$", re.IGNORECASE)
+_WARNS = re.compile(r"\b(CRITICAL|FATAL|ERROR|WARN(ING)?)\b|\b(?:error|code|err|errorcode)\s*[:=#]?\s*\d{3,5}\b", re.IGNORECASE)
 MAX_EXAMPLES = 5
+MAX_EVENTS = 50  # warning, error and coded lines kept for the incident timeline
+EVENT_CHARS = 300
 
 
 def _compile(patterns: Iterable[str]) -> re.Pattern[str] | None:
@@ -107,7 +110,8 @@ def probe_system_log(config: Config, host: HostFacts) -> ProbeResult:
         "rejection_codes": scan.rejection_codes,
         "preflight_reason": scan.preflight_reason,
     }
-    detail = {"path": str(path), "lines_read": len(lines), "examples": scan.examples}
+    events = [line.strip()[:EVENT_CHARS] for line in lines if _WARNS.search(line)][-MAX_EVENTS:]
+    detail = {"path": str(path), "lines_read": len(lines), "examples": scan.examples, "events": events}
     found = []
     if scan.client_id_in_use:
         found.append("its client id is already in use (326)")

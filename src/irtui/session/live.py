@@ -13,6 +13,8 @@ from typing import Any
 
 from irtui.diagnosis.walk import Clock, Diagnosis, Step, Walk, advance_with_probes
 from irtui.incidents.entry import FollowUp, IncidentEntry, Mode, Note, Outcome, PathStep, post_incident_follow_ups
+from irtui.incidents.impact import Impact
+from irtui.incidents.timeline import TimelineEvent, TimelineRecorder
 from irtui.incidents.writer import IncidentLog, LogError
 from irtui.probes.result import ProbeResult
 from irtui.session.journal import Journal, JournalError
@@ -44,6 +46,7 @@ class Session:
         probes: dict[str, ProbeResult] | None = None,
         resumed: int = 0,
         warnings: Sequence[str] = (),
+        timeline: Sequence[TimelineEvent] = (),
     ) -> None:
         self.id = session_id
         self.tree = tree
@@ -58,6 +61,8 @@ class Session:
         self._clock = clock
         self._journal = journal
         self._retire = retire
+        # Codes and log warnings seen while the incident is open; rebuilt from the journaled probes on resume.
+        self.timeline = TimelineRecorder(self.started_at, timeline)
 
     @property
     def started_at(self) -> datetime:
@@ -111,6 +116,7 @@ class Session:
         """Keep a probe's evidence with the incident, so a resumed session shows it again."""
         self._write({"t": "probe", "at": self._now(), "result": result.to_dict()})
         self.probes[result.name] = result
+        self.timeline.observe([result])
 
     def advance_with_probes(self, results: Mapping[str, ProbeResult]) -> Diagnosis:
         """Let the probes answer every question they can (as `diagnose` does), journaling each step."""
@@ -133,6 +139,7 @@ class Session:
         notes: Iterable[str] = (),
         follow_ups: Sequence[FollowUp] | None = None,
         drill: dict[str, Any] | None = None,
+        impact: Impact | None = None,
     ) -> IncidentEntry:
         """The entry `finish` would write now, without writing anything."""
         ended = self._clock()
@@ -163,6 +170,8 @@ class Session:
             contact=contact,
             drill=drill,
             resumed=self.resumed,
+            impact=impact if impact is not None and not impact.empty else None,
+            timeline=list(self.timeline.events),
         )
 
     def finish(
@@ -172,9 +181,10 @@ class Session:
         notes: Iterable[str] = (),
         follow_ups: Sequence[FollowUp] | None = None,
         drill: dict[str, Any] | None = None,
+        impact: Impact | None = None,
     ) -> IncidentEntry:
         """Write the entry to the log exactly once and close the journal."""
-        entry = self.preview_entry(root_cause, notes, follow_ups, drill)
+        entry = self.preview_entry(root_cause, notes, follow_ups, drill, impact)
         self._write({"t": "finishing", "at": entry.ended_at.isoformat(), "log": str(log.path.resolve()), "entry": entry.to_json_dict()})
         try:
             if not log.contains(entry.id):  # an earlier attempt may have got through before failing

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from irtui.diagnosis.walk import Clock, Step, Walk, WalkError
 from irtui.incidents.entry import IncidentEntry, Note
+from irtui.incidents.timeline import TimelineEvent, TimelineRecorder
 from irtui.probes.result import ProbeResult
 from irtui.trees.model import Tree
 
@@ -34,6 +35,7 @@ class Replayed:
     probes: dict[str, ProbeResult] = field(default_factory=dict)
     resumed: int = 0
     warnings: list[str] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def replay(records: list[dict[str, Any]], tree: Tree, clock: Clock) -> Replayed:
     start = records[0]
     walk = Walk(tree, clock=clock, started_at=datetime.fromisoformat(start["started_at"]))
     state = Replayed(walk)
+    recorder = TimelineRecorder(walk.started_at or datetime.fromisoformat(start["started_at"]))
     if start.get("tree_hash") != tree_hash(tree):
         state.warnings.append(f"the tree {tree.id!r} has changed since this incident started")
     diverged = False
@@ -117,6 +120,8 @@ def replay(records: list[dict[str, Any]], tree: Tree, clock: Clock) -> Replayed:
         elif kind == "probe":
             result = ProbeResult.from_dict(record["result"])
             state.probes[result.name] = result
+            recorder.observe([result])  # as the live session did, in the same order
         elif kind == "resumed":
             state.resumed += 1
+    state.timeline = recorder.events
     return state

@@ -181,6 +181,7 @@ class SessionStore:
             exchange_tz=state.start.get("exchange_tz"),
             notes=rebuilt.notes,
             probes=rebuilt.probes,
+            timeline=rebuilt.timeline,
             resumed=rebuilt.resumed + 1,
             warnings=read.problems + rebuilt.warnings,
         )

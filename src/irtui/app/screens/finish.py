@@ -18,6 +18,7 @@ from irtui.app.factory import Services
 from irtui.app.widgets.banner import ModeBanner
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.follow_ups import FollowUpList
+from irtui.app.widgets.impact_form import ASKED_FOR, ImpactForm
 from irtui.app.widgets.marks import FAIL, OK, WARN
 from irtui.app.widgets.quick_reference import severity_tag
 from irtui.incidents import IncidentEntry, LogError, render_entry
@@ -74,6 +75,8 @@ class FinishScreen(Screen[None]):
                 yield FollowUpList(self.session.default_follow_ups(), id="follow-ups")
                 yield Input(placeholder="Root cause, if known (can be added later)", id="root-cause")
                 yield Input(placeholder="A last note (optional)", id="closing-note")
+                if tree.severity in ASKED_FOR:
+                    yield ImpactForm(id="impact")
                 yield Static(Text(f"Log: {self.services.log.path}", style="dim"), id="log-path")
             with Vertical(id="preview-pane"):
                 yield VerticalScroll(Static(id="preview"), id="preview-scroll")
@@ -105,6 +108,7 @@ class FinishScreen(Screen[None]):
             "notes": [note] if note else [],
             "follow_ups": list(self.query_one(FollowUpList).items),
             "drill": self.services.drill_info(self.session) if self.services.drill_info else None,
+            "impact": forms[0].impact() if (forms := self.query(ImpactForm)) else None,
         }
 
     def _refresh_preview(self) -> None:
