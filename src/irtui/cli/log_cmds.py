@@ -164,7 +164,7 @@ def export(entry_id: str, log_path: Path | None, fmt: str) -> None:
     from irtui.boundary.display import plain
     from irtui.incidents.postmortem import postmortem, postmortem_markdown
 
-    _, result = _open_log(log_path)
+    _, result = _open_log(log_path, entry_id)
     entry = _find(result.current(), entry_id)
     if fmt == "json":
         _dump(postmortem(entry))
