@@ -9,12 +9,14 @@ from datetime import datetime
 from textual import on, work
 from textual.app import App
 from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from irtui.app.commands import ScreenCommands
 from irtui.app.factory import Services
 from irtui.app.messages import ProbesFailed, ProbesFinished
+from irtui.boundary.display import plain
 from irtui.diagnosis.evidence import merge_newest
 from irtui.probes.result import ProbeResult
 from irtui.session.store import OpenSession, Session, SessionError
@@ -34,6 +36,14 @@ class IncidentConsole(App[None]):
         self._replies: dict[Worker[None], tuple[MessagePump, tuple[str, ...] | None]] = {}
         self.evidence: dict[str, ProbeResult] = {}
         self._live: dict[str, Session] = {}  # sessions this app holds open, by id
+
+    def notify(
+        self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = False
+    ) -> None:
+        """Every notification, from any screen or widget, passes here. Messages quote
+        outside text (a Gateway's error, a journal's path), so they are shown as plain
+        text: never markup, never a control sequence."""
+        super().notify(plain(message), title=plain(title, one_line=True), severity=severity, timeout=timeout, markup=False)
 
     def get_default_screen(self) -> Screen:
         from irtui.app.screens.home import HomeScreen

@@ -9,11 +9,15 @@ a hyperlink (OSC 8), or be read as Rich markup (`[/]` crashes a renderer;
 `[link=…]` would make a link).
 
 - `plain(text)` removes escape sequences and control characters (C0 but newline and
-  tab, DEL, C1, and the bidirectional overrides that reorder what a reader sees).
+  tab, DEL, C1, the bidirectional overrides that reorder what a reader sees, and lone
+  surrogates, which no terminal encoding can carry).
 - `markup(text)` is `plain` escaped for Rich/Textual markup: the only way outside
   text may enter a markup string.
 - `rich_text(text, style)` is a Rich `Text` holding the plain text, never parsed as
   markup: the preferred way to put outside text into a widget.
+- `from_bytes(raw, limit)` is a peer's raw bytes as plain text, decoded leniently.
+- `json_text(data)` is JSON with every non-ASCII character escaped, so C1 controls
+  (U+009B is a CSI to many terminals) and escapes travel as `\u009b`, never raw.
 
 Rich is imported on first use only, so the command line's fast paths stay fast.
 """
@@ -37,7 +41,8 @@ _SEQUENCES = re.compile(
     """,
     re.VERBOSE,
 )
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates (from a peer's or a YAML file's "\ud800") cannot even be encoded for output.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NEWLINES = re.compile(r"\r\n?|[\n\x0b\x0c\x85\u2028\u2029]")
 
 
@@ -63,6 +68,18 @@ def markup(text: object, *, one_line: bool = False, limit: int | None = None) ->
     return escape(plain(text, one_line=one_line, limit=limit))
 
 
+def from_bytes(raw: bytes, limit: int = 64) -> str:
+    """A peer's bytes, safe to show: decoded (bad UTF-8 replaced), plain, cut short."""
+    return plain(raw[: limit * 4].decode("utf-8", errors="replace"), one_line=True, limit=limit)
+
+
+def json_text(data: object, *, indent: int | None = 2) -> str:
+    """`data` as JSON that a terminal shows literally: ASCII only, controls escaped."""
+    import json
+
+    return json.dumps(data, indent=indent, ensure_ascii=True, default=str)
+
+
 def rich_text(text: object, style: str | Style = "", *, one_line: bool = False, limit: int | None = None) -> Text:
     """A Rich Text of `plain(text)`: shown as it is, never parsed as markup."""
     from rich.text import Text
@@ -70,4 +87,4 @@ def rich_text(text: object, style: str | Style = "", *, one_line: bool = False, 
     return Text(plain(text, one_line=one_line, limit=limit), style=style)
 
 
-__all__ = ["markup", "plain", "rich_text"]
+__all__ = ["from_bytes", "json_text", "markup", "plain", "rich_text"]

@@ -83,6 +83,12 @@ def _console(
         drill_banner=banner,
     )
     app.run()
+    if app.return_code:
+        # Textual has restored the terminal and printed the traceback; the journal is intact.
+        click.echo(
+            "irtui stopped after an internal error. Open incidents are kept: run irtui again and resume from Home.", err=True
+        )
+        raise click.exceptions.Exit(app.return_code)
 
 
 @click.command("home")

@@ -20,6 +20,7 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
+        from irtui.boundary.display import plain
         from irtui.config import ConfigError
 
         try:
@@ -27,12 +28,12 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except ConfigError as error:
-            raise BadInput(str(error)) from None
+            raise BadInput(plain(str(error))) from None
         except OSError as error:
             where = f": {error.filename}" if error.filename else ""
-            raise click.ClickException(f"{error.strerror or error}{where}") from None
+            raise click.ClickException(plain(f"{error.strerror or error}{where}")) from None
         except Exception as error:  # a port in use, an unreadable log: say it, never a traceback
-            raise click.ClickException(str(error) or type(error).__name__) from None
+            raise click.ClickException(plain(str(error) or type(error).__name__)) from None
 
     return run
 
@@ -42,7 +43,12 @@ def stdout_console() -> Console:
 
 
 def warn(message: str) -> None:
-    Console(stderr=True, highlight=False).print(f"[yellow]warning:[/yellow] {message}", markup=True, soft_wrap=True)
+    from rich.text import Text
+
+    from irtui.boundary.display import rich_text
+
+    # The message often quotes outside text (a damaged log line, a path): never markup.
+    Console(stderr=True, highlight=False).print(Text.assemble(("warning:", "yellow"), " ", rich_text(message)), soft_wrap=True)
 
 
 def has_terminal() -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from irtui.boundary.display import rich_text
 from irtui.cli import common
 from irtui.cli.common import BadInput, friendly, stdout_console, warn
 from irtui.cli.drill_views import banner, briefing, briefing_body, briefing_title, check_table, drills_table, report_view, score_card
@@ -96,7 +97,7 @@ def run(name: str, operator: str | None, config_path: Path | None, log_path: Pat
         # A drill cut short earlier cannot be resumed: its world and clock are gone.
         if not stale.in_use and not stale.finishing:
             store.discard(stale.id, "left open by an earlier drill run")
-            console.print(f"Discarded drill session {stale.id}, left open by an earlier run.", style="dim", markup=False)
+            console.print(rich_text(f"Discarded drill session {stale.id}, left open by an earlier run.", style="dim"))
     console.print(briefing(chosen, tree))  # stays in the terminal, above the score card
     with DrillWorld(chosen) as world:
         drill_run = DrillRun(chosen, tree, world, store)
@@ -160,11 +161,11 @@ def validate(paths: tuple[Path, ...]) -> None:
     drills = load_drills(list(paths) or None)
     console = stdout_console()
     for problem in drills.problems:
-        console.print(str(problem), markup=False)
+        console.print(rich_text(str(problem)))
     where = ", ".join(map(str, paths)) or str(default_drills_dir())
     if drills.problems:
         raise click.ClickException(f"{len(drills.problems)} problem(s) in the drills at {where}")
-    console.print(f"{len(drills.drills)} drills OK ({where})", markup=False)
+    console.print(rich_text(f"{len(drills.drills)} drills OK ({where})"))
 
 
 @drill.command("check")

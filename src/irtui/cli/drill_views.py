@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from irtui.boundary.display import rich_text
 from irtui.drills.model import Drill
 from irtui.drills.play import PlayResult
 from irtui.drills.report import DrillReport, TreeReport
@@ -34,7 +35,7 @@ def _rate(rate: float | None) -> str:
 
 
 def drills_table(drills: Sequence[Drill], trees: dict[str, Tree]) -> Table:
-    table = Table(title=f"{len(drills)} drills", title_justify="left", header_style="bold", box=None, pad_edge=False)
+    table = Table(title=rich_text(f"{len(drills)} drills"), title_justify="left", header_style="bold", box=None, pad_edge=False)
     table.add_column("Drill", no_wrap=True)
     table.add_column("Target", no_wrap=True)
     table.add_column("Title")
@@ -43,9 +44,9 @@ def drills_table(drills: Sequence[Drill], trees: dict[str, Tree]) -> Table:
         tree = trees.get(drill.tree)
         if drill.tree != current_tree:
             current_tree = drill.tree
-            table.add_row(Text(tree.title if tree else drill.tree, style="bold underline"), "", "")
+            table.add_row(rich_text(tree.title if tree else drill.tree, style="bold underline"), "", "")
         target = format_duration(drill.target(tree)) if tree else drill.time_target or "?"
-        table.add_row(Text("  " + drill.id, style="bold"), target, Text(drill.title))
+        table.add_row(rich_text("  " + drill.id, style="bold"), rich_text(target), rich_text(drill.title))
     return table
 
 
@@ -56,11 +57,11 @@ def briefing_title(drill: Drill) -> str:
 def briefing_body(drill: Drill, tree: Tree) -> Group:
     """What the operator is told: shown in the console before the clock starts, and on `i`."""
     return Group(
-        Text.assemble(("Tree: ", "dim"), f"{tree.title} ({tree.severity.value})", ("   Target: ", "dim"), format_duration(drill.target(tree))),
-        Text(""),
-        Text(drill.briefing.strip()),
-        Text(""),
-        Text(
+        Text.assemble(("Tree: ", "dim"), rich_text(f"{tree.title} ({tree.severity.value})"), ("   Target: ", "dim"), format_duration(drill.target(tree))),
+        rich_text(""),
+        rich_text(drill.briefing.strip()),
+        rich_text(""),
+        rich_text(
             "The Gateway is simulated and the host is staged: nothing you do here touches a real account. "
             "The clock starts when you close the briefing; the drill ends when you append the entry (ctrl+s).",
             style="dim",
@@ -69,7 +70,7 @@ def briefing_body(drill: Drill, tree: Tree) -> Group:
 
 
 def briefing(drill: Drill, tree: Tree) -> Panel:
-    return Panel(briefing_body(drill, tree), title=briefing_title(drill), title_align="left", border_style="yellow")
+    return Panel(briefing_body(drill, tree), title=rich_text(briefing_title(drill)), title_align="left", border_style="yellow")
 
 
 def banner(drill: Drill, tree: Tree) -> str:
@@ -81,24 +82,24 @@ def score_card(score: Score, where: str | None = None) -> Panel:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="dim")
     table.add_column()
-    reached = Text("✔ reached ", style="bold green") if score.passed else Text("✘ not reached ", style="bold red")
+    reached = rich_text("✔ reached ", style="bold green") if score.passed else rich_text("✘ not reached ", style="bold red")
     reached.append(score.expected, style="bold")
     if not score.passed:
-        reached.append(f" (ended at {score.reached})" if score.reached else " (the walk did not end)", style="")
+        reached.append_text(rich_text(f" (ended at {score.reached})" if score.reached else " (the walk did not end)"))
     table.add_row("Outcome", reached)
-    timing = Text(f"{clock(score.elapsed.total_seconds())} of {clock(score.target.total_seconds())} target ")
+    timing = rich_text(f"{clock(score.elapsed.total_seconds())} of {clock(score.target.total_seconds())} target ")
     timing.append("✔ within" if score.within_target else "✘ over", style="green" if score.within_target else "red")
     table.add_row("Time", timing)
-    turns = Text(str(len(score.wrong_turns)), style="bold" if score.wrong_turns else "")
+    turns = rich_text(str(len(score.wrong_turns)), style="bold" if score.wrong_turns else "")
     for turn in score.wrong_turns:
-        turns.append(f"\n  {turn.node_id}: “{turn.answer}” — {turn.why}", style="yellow")
+        turns.append_text(rich_text(f"\n  {turn.node_id}: “{turn.answer}” — {turn.why}", "yellow"))
     table.add_row("Wrong turns", turns)
     expected = f" (expected {score.expected_steps})" if score.expected_steps is not None else ""
-    table.add_row("Steps", f"{score.steps}{expected}, {score.backtracks} back")
-    table.add_row("Score", Text(f"{score.points}/100", style="bold green" if score.points >= 80 else "bold yellow"))
+    table.add_row("Steps", rich_text(f"{score.steps}{expected}, {score.backtracks} back"))
+    table.add_row("Score", rich_text(f"{score.points}/100", style="bold green" if score.points >= 80 else "bold yellow"))
     if where:
-        table.add_row("Logged", Text(where))
-    return Panel(table, title=f"Drill {score.drill}", title_align="left", border_style="green" if score.passed else "red")
+        table.add_row("Logged", rich_text(where))
+    return Panel(table, title=rich_text(f"Drill {score.drill}"), title_align="left", border_style="green" if score.passed else "red")
 
 
 def check_table(results: Iterable[tuple[Drill, PlayResult | None, str, float]]) -> Table:
@@ -108,21 +109,21 @@ def check_table(results: Iterable[tuple[Drill, PlayResult | None, str, float]]) 
         table.add_column(column)
     for drill, result, error, seconds in results:
         if result is None:
-            verdict, details = Text("error", style="bold red"), Text(error)
+            verdict, details = rich_text("error", style="bold red"), rich_text(error)
         elif result.mismatches or not result.score.passed:
-            verdict = Text("mismatch", style="bold red")
-            details = Text("\n".join(str(m) for m in result.mismatches) or f"ended at {result.score.reached}")
+            verdict = rich_text("mismatch", style="bold red")
+            details = rich_text("\n".join(str(m) for m in result.mismatches) or f"ended at {result.score.reached}")
         else:
-            verdict, details = Text("ok", style="green"), Text(f"{result.score.steps} steps", style="dim")
-        table.add_row(drill.id, verdict, f"{seconds:.1f}s", details)
+            verdict, details = rich_text("ok", style="green"), rich_text(f"{result.score.steps} steps", style="dim")
+        table.add_row(rich_text(drill.id), verdict, f"{seconds:.1f}s", details)
     return table
 
 
 def _tree_section(report: TreeReport) -> RenderableType:
     cover = report.coverage
     head = Text.assemble(
-        (report.title, "bold"),
-        f"  ({report.tree_id})  runs {report.runs}, passed {_rate(report.pass_rate)}, median {clock(report.median_s)}, last {_when(report.last_run)}",
+        rich_text(report.title, "bold"),
+        rich_text(f"  ({report.tree_id})  runs {report.runs}, passed {_rate(report.pass_rate)}, median {clock(report.median_s)}, last {_when(report.last_run)}"),
     )
     table = Table(header_style="bold", box=None, padding=(0, 2))
     table.add_column("Drill", no_wrap=True)
@@ -130,7 +131,7 @@ def _tree_section(report: TreeReport) -> RenderableType:
         table.add_column(column)
     for record in report.drills:
         table.add_row(
-            record.drill,
+            rich_text(record.drill),
             _when(record.last_run),
             str(record.runs),
             _rate(record.pass_rate),
@@ -138,17 +139,17 @@ def _tree_section(report: TreeReport) -> RenderableType:
             "-" if record.last_score is None else str(record.last_score),
         )
     style = "green" if not cover.uncovered_outcomes else "red"
-    outcomes = Text(f"Outcomes reached by a drill: {cover.covered_outcomes}/{len(cover.outcomes)}", style=style)
+    outcomes = rich_text(f"Outcomes reached by a drill: {cover.covered_outcomes}/{len(cover.outcomes)}", style=style)
     if cover.uncovered_outcomes:
-        outcomes.append(" — no drill reaches: " + ", ".join(cover.uncovered_outcomes), style="bold red")
-    nodes = Text(f"Nodes on a drill's path: {cover.covered_nodes}/{cover.nodes}", style="dim")
+        outcomes.append_text(rich_text(" — no drill reaches: " + ", ".join(cover.uncovered_outcomes), "bold red"))
+    nodes = rich_text(f"Nodes on a drill's path: {cover.covered_nodes}/{cover.nodes}", style="dim")
     if cover.uncovered_nodes:
-        nodes.append(" — not on any: " + ", ".join(cover.uncovered_nodes))
-    return Group(head, table, outcomes, nodes, Text(""))
+        nodes.append_text(rich_text(" — not on any: " + ", ".join(cover.uncovered_nodes)))
+    return Group(head, table, outcomes, nodes, rich_text(""))
 
 
 def report_view(report: DrillReport) -> RenderableType:
     parts: list[RenderableType] = [_tree_section(tree) for tree in report.trees]
     if report.unknown_drills:
-        parts.append(Text("In the log but no longer shipped: " + ", ".join(report.unknown_drills), style="dim"))
+        parts.append(rich_text("In the log but no longer shipped: " + ", ".join(report.unknown_drills), style="dim"))
     return Group(*parts)

@@ -12,6 +12,7 @@ from typing import Any
 import click
 import pydantic_core
 
+from irtui.boundary.display import rich_text
 from irtui.cli.common import BadInput, friendly, stdout_console, warn
 from irtui.cli.log_views import entries_table, entry_view, sessions_table, stats_view
 from irtui.incidents import (
@@ -112,15 +113,15 @@ def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, l
         return
     console = stdout_console()
     if not log_file.exists():
-        console.print(f"No incident log at {log_file.path} yet: nothing has been logged there (wrong path? see --log).", markup=False)
+        console.print(rich_text(f"No incident log at {log_file.path} yet: nothing has been logged there (wrong path? see --log)."))
         return
     if not total:
-        console.print(f"No matching entries in {log_file.path}.", markup=False)
+        console.print(rich_text(f"No matching entries in {log_file.path}."))
         return
     title = f"{log_file.path}: {len(shown)} of {count(total, 'entry', 'entries')}" if len(shown) < total else f"{log_file.path}: {count(total, 'entry', 'entries')}"
     console.print(entries_table(shown, title))
     if len(shown) < total:
-        console.print(f"Older entries are not shown; use --limit 0 to list all {total}.", markup=False)
+        console.print(rich_text(f"Older entries are not shown; use --limit 0 to list all {total}."))
 
 
 def _find(entries: list[IncidentEntry], wanted: str) -> IncidentEntry:
@@ -185,7 +186,7 @@ def stats(log_path: Path | None, as_json: bool) -> None:
         _dump({"log": str(log_file.path), **summary.to_dict(), "damaged": len(damaged)})
         return
     if not summary.total:
-        stdout_console().print(f"No entries in {log_file.path} yet.", markup=False)
+        stdout_console().print(rich_text(f"No entries in {log_file.path} yet."))
         return
     stdout_console().print(stats_view(summary))
 
@@ -224,7 +225,7 @@ def tick(entry_id: str, numbers: tuple[int, ...], log_path: Path | None, reopen:
     )
     log_file.append_update(update)
     verb = "Reopened" if reopen else "Ticked"
-    stdout_console().print(f"{verb} {len(changes)} follow-up(s) of {entry.id}; {len(apply_updates(entry, [update]).open_follow_ups)} still open.", markup=False)
+    stdout_console().print(rich_text(f"{verb} {len(changes)} follow-up(s) of {entry.id}; {len(apply_updates(entry, [update]).open_follow_ups)} still open."))
 
 
 @click.command("resume")
@@ -267,12 +268,12 @@ def resume(log_path: Path | None, as_json: bool) -> None:
         return
     console = stdout_console()
     for entry in completed:
-        console.print(f"Wrote {entry.id} to {log_file.path}: irtui had stopped while writing it.", markup=False)
+        console.print(rich_text(f"Wrote {entry.id} to {log_file.path}: irtui had stopped while writing it."))
     if not sessions:
-        console.print("No open incidents.", markup=False)
+        console.print(rich_text("No open incidents."))
         return
     console.print(sessions_table(sessions))
     for session in sessions:
         for problem in session.problems:
             warn(problem)
-    console.print("Open it with `irtui` to continue: it offers to resume an open incident where it stopped.", markup=False)
+    console.print(rich_text("Open it with `irtui` to continue: it offers to resume an open incident where it stopped."))

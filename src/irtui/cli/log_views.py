@@ -1,7 +1,8 @@
 """Rich views of the incident log for `irtui log` and `irtui resume`.
 
-Operator text is wrapped in `Text` after `visible()`, so it is never read as Rich
-markup and never sends control characters to the terminal.
+Everything read from the log or a journal is outside text: it reaches Rich only as
+`rich_text(...)` (or `plain(...)` appended to a Text), never as markup, and never
+with a control character.
 """
 
 from __future__ import annotations
@@ -16,19 +17,16 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from irtui.boundary.display import plain, rich_text
 from irtui.diagnosis.walk import AnswerSource
 from irtui.incidents import FollowUpUpdate, IncidentEntry, LogStats
 from irtui.incidents.markdown import duration_verdict, heading
-from irtui.incidents.text import count, describe_drill, format_elapsed, format_local, format_utc, visible
+from irtui.incidents.text import count, describe_drill, format_elapsed, format_local, format_utc
 
 if TYPE_CHECKING:
     from irtui.session.store import OpenSession
 
 _OUTCOME_STYLES = {"resolved": "green", "monitor": "cyan", "halt_trading": "bold red", "escalate": "bold yellow", "none": "dim"}
-
-
-def plain(text: str) -> Text:
-    return Text(visible(text))
 
 
 def _stamp(at: datetime) -> str:
@@ -37,7 +35,7 @@ def _stamp(at: datetime) -> str:
 
 def _outcome_cell(entry: IncidentEntry) -> Text:
     kind = entry.outcome.kind if entry.outcome else "none"
-    return Text(kind, style=_OUTCOME_STYLES.get(kind, ""))
+    return rich_text(kind, _OUTCOME_STYLES.get(kind, ""))
 
 
 def _met(met: bool) -> Text:
@@ -46,7 +44,7 @@ def _met(met: bool) -> Text:
 
 def _compact(title: str) -> Table:
     # Fits 80 columns: the id already says the mode (INC/DRL) and when it started.
-    table = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
+    table = Table(title=rich_text(title), title_justify="left", header_style="bold", box=None, pad_edge=False)
     table.caption = "INC live, DRL drill or demo; the id holds the start time (UTC); Open: follow-ups still to do"
     table.caption_justify = "left"
     table.caption_style = "dim"
@@ -65,8 +63,8 @@ def entries_table(entries: Sequence[IncidentEntry], title: str) -> Table:
         took = Text(format_elapsed(entry.duration) + (" ✓" if entry.met_target else " ✗"))
         took.stylize("green" if entry.met_target else "red")
         table.add_row(
-            entry.id,
-            entry.tree_id,
+            rich_text(entry.id),
+            rich_text(entry.tree_id),
             entry.severity.value,
             took,
             _outcome_cell(entry),
@@ -82,17 +80,17 @@ def _facts(entry: IncidentEntry) -> Table:
 
     def when(at: datetime) -> Text:
         local = format_local(at, entry.exchange_tz)
-        return plain(format_utc(at) + (f" · {local}" if local else ""))
+        return rich_text(format_utc(at) + (f" · {local}" if local else ""))
 
-    table.add_row("Tree", plain(f"{entry.tree_title} ({entry.tree_id})"))
-    table.add_row("Operator", plain(entry.operator or "(not given)"))
+    table.add_row("Tree", rich_text(f"{entry.tree_title} ({entry.tree_id})"))
+    table.add_row("Operator", rich_text(entry.operator or "(not given)"))
     table.add_row("Started", when(entry.started_at))
     table.add_row("Ended", when(entry.ended_at))
     table.add_row("Duration", Text(duration_verdict(entry), style="green" if entry.met_target else "red"))
     if entry.resumed:
-        table.add_row("Resumed", f"{entry.resumed} time(s) after irtui stopped mid-incident")
+        table.add_row("Resumed", rich_text(f"{entry.resumed} time(s) after irtui stopped mid-incident"))
     if entry.drill:
-        table.add_row("Drill", plain(describe_drill(entry.drill)))
+        table.add_row("Drill", rich_text(describe_drill(entry.drill)))
     return table
 
 
@@ -103,47 +101,47 @@ def _path(entry: IncidentEntry) -> Table:
     table.add_column()
     for number, step in enumerate(entry.path, 1):
         by = {AnswerSource.PROBE: f"probe {step.probe}", AnswerSource.OVERRIDE: f"operator, over probe {step.probe}"}
-        line = Text(visible(step.text), style="bold")
+        line = Text(plain(step.text), style="bold")
         line.append(f"  {step.at.astimezone(UTC):%H:%M:%S}", style="dim")
-        line.append("\n→ " + visible(step.answer))
-        line.append(f"  ({by.get(step.source, 'operator')})", style="dim" if step.source is not AnswerSource.OVERRIDE else "yellow")
+        line.append("\n→ " + plain(step.answer))
+        line.append(plain(f"  ({by.get(step.source, 'operator')})"), style="dim" if step.source is not AnswerSource.OVERRIDE else "yellow")
         if step.evidence:
-            line.append("\n" + visible(step.evidence), style="dim")
+            line.append("\n" + plain(step.evidence), style="dim")
         table.add_row(f"{number}.", line)
     return table
 
 
 def entry_view(entry: IncidentEntry, updates: Sequence[FollowUpUpdate] = ()) -> RenderableType:
-    parts: list[RenderableType] = [Rule(plain(heading(entry)), align="left"), _facts(entry), Text()]
+    parts: list[RenderableType] = [Rule(rich_text(heading(entry)), align="left"), _facts(entry), Text()]
     parts += [Text("Path", style="bold underline"), _path(entry) if entry.path else Text("(no steps taken)")]
     outcome = Text()
     if entry.outcome:
-        outcome.append(entry.outcome.kind, style=_OUTCOME_STYLES.get(entry.outcome.kind, ""))
-        outcome.append(": " + visible(entry.outcome.summary))
+        outcome.append(plain(entry.outcome.kind), style=_OUTCOME_STYLES.get(entry.outcome.kind, ""))
+        outcome.append(": " + plain(entry.outcome.summary))
     else:
         outcome.append("no outcome reached", style="dim")
     parts += [Text(), Text("Outcome", style="bold underline"), outcome]
     if entry.action:
-        parts.append(plain(f"Last action taken: {entry.action}"))
+        parts.append(rich_text(f"Last action taken: {entry.action}"))
     if entry.contact:
         who = [entry.contact.who, entry.contact.phone, entry.contact.url, entry.contact.when]
-        parts.append(plain("Escalated to: " + " · ".join(p for p in who if p)))
+        parts.append(rich_text("Escalated to: " + " · ".join(p for p in who if p)))
     parts += [Text(), Text("Follow-ups", style="bold underline")]
     for number, item in enumerate(entry.follow_ups, 1):
         box = ("[x] " if item.done else "[ ] ", "green" if item.done else "yellow")
-        parts.append(Text.assemble(f"{number:>2}. ", box, visible(item.text)))
+        parts.append(Text.assemble(f"{number:>2}. ", box, plain(item.text)))
     for update in updates:
         changed = ", ".join(f"{c.index + 1} {'done' if c.done else 'reopened'}" for c in update.changes)
         by = f" by {update.operator}" if update.operator else ""
         note = f": {update.note}" if update.note else ""
-        parts.append(Text(visible(f"    updated {format_utc(update.at)}{by}: {changed}{note}"), style="dim"))
+        parts.append(Text(plain(f"    updated {format_utc(update.at)}{by}: {changed}{note}"), style="dim"))
     if entry.open_follow_ups:
-        parts.append(Text(f"    Tick done items with: irtui log tick {entry.id} ITEM...", style="dim"))
-    parts += [Text(), Text("Root cause", style="bold underline"), Padding(plain(entry.root_cause or "(not recorded)"), (0, 0, 0, 2))]
+        parts.append(rich_text(f"    Tick done items with: irtui log tick {entry.id} ITEM...", "dim"))
+    parts += [Text(), Text("Root cause", style="bold underline"), Padding(rich_text(entry.root_cause or "(not recorded)"), (0, 0, 0, 2))]
     if entry.notes:
         parts += [Text(), Text("Notes", style="bold underline")]
         for note in entry.notes:
-            parts += [Text(format_utc(note.at), style="dim"), Padding(plain(note.text), (0, 0, 0, 2))]
+            parts += [Text(format_utc(note.at), style="dim"), Padding(rich_text(note.text), (0, 0, 0, 2))]
     return Group(*parts)
 
 
@@ -153,9 +151,9 @@ def stats_view(stats: LogStats, open_entries_shown: int = 20) -> RenderableType:
         by_tree.add_column(column)
     for row in stats.trees:
         by_tree.add_row(
-            plain(row.title),
-            row.severity,
-            row.mode,
+            rich_text(row.title),
+            rich_text(row.severity),
+            rich_text(row.mode),
             str(row.count),
             format_elapsed_s(row.median_s),
             format_elapsed_s(row.worst_s),
@@ -166,9 +164,15 @@ def stats_view(stats: LogStats, open_entries_shown: int = 20) -> RenderableType:
     for column in ("Tree", "Mode", "Outcome", "Kind", "Count"):
         outcomes.add_column(column)
     for item in stats.outcomes:
-        outcomes.add_row(item.tree_id, item.mode, plain(item.summary or "(stopped before an outcome)"), Text(item.kind, style=_OUTCOME_STYLES.get(item.kind, "")), str(item.count))
+        outcomes.add_row(
+            rich_text(item.tree_id),
+            rich_text(item.mode),
+            rich_text(item.summary or "(stopped before an outcome)"),
+            rich_text(item.kind, _OUTCOME_STYLES.get(item.kind, "")),
+            str(item.count),
+        )
     modes = ", ".join(f"{count} {mode.lower()}" for mode, count in stats.by_mode.items()) or "none"
-    parts: list[RenderableType] = [Text(f"{count(stats.total, 'entry', 'entries')} ({modes})", style="bold"), by_tree, outcomes]
+    parts: list[RenderableType] = [rich_text(f"{count(stats.total, 'entry', 'entries')} ({modes})", "bold"), by_tree, outcomes]
     parts.append(_open_follow_ups(stats, open_entries_shown))
     return Group(*parts)
 
@@ -185,7 +189,7 @@ def _open_follow_ups(stats: LogStats, shown: int) -> RenderableType:
     table.add_column("Still to do")
     newest = list(reversed(by_entry.items()))
     for entry_id, texts in newest[:shown]:
-        table.add_row(entry_id, plain("\n".join(texts)))
+        table.add_row(rich_text(entry_id), rich_text("\n".join(texts)))
     parts: list[RenderableType] = [table]
     if len(newest) > shown:
         parts.append(Text(f"... and {count(len(newest) - shown, 'older entry', 'older entries')} with open follow-ups (all of them: --json)", style="dim"))
@@ -193,7 +197,7 @@ def _open_follow_ups(stats: LogStats, shown: int) -> RenderableType:
     counts.add_column("Item")
     counts.add_column("Entries", justify="right")
     for text, entries in stats.open_by_text():
-        counts.add_row(plain(text), str(entries))
+        counts.add_row(rich_text(text), str(entries))
     parts.append(counts)
     return Group(*parts)
 
@@ -219,9 +223,9 @@ def sessions_table(sessions: Sequence[OpenSession]) -> Table:
         else:
             state = Text("resumable", style="green")
         table.add_row(
-            session.id,
-            session.tree_id,
-            plain(session.operator or "-"),
+            rich_text(session.id),
+            rich_text(session.tree_id),
+            rich_text(session.operator or "-"),
             str(session.steps),
             f"{format_elapsed(now - session.last_activity)} ago",
             state,

@@ -8,13 +8,13 @@ take over, 2 bad input.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from irtui.boundary.display import json_text, plain
 from irtui.config import ConfigError, load_config
 from irtui.probes.host import FakeHost, FakeHostError, HostFacts
 from irtui.probes.registry import PROBES
@@ -31,7 +31,7 @@ EXIT_BAD_INPUT = 2
 
 
 def _bad_input(message: str) -> click.exceptions.Exit:
-    click.echo(f"irtui: {message}", err=True)
+    click.echo(f"irtui: {plain(message)}", err=True)
     return click.exceptions.Exit(EXIT_BAD_INPUT)
 
 
@@ -57,7 +57,7 @@ def _probe_options(command: F) -> F:
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
-            raise click.ClickException(f"unexpected error: {type(exc).__name__}: {exc}") from None
+            raise click.ClickException(plain(f"unexpected error: {type(exc).__name__}: {exc}")) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -81,7 +81,7 @@ def probe(runner: ProbeRunner, names: tuple[str, ...], as_json: bool) -> None:
     """
     sweep = _run(runner, list(names) or None)
     if as_json:
-        click.echo(json.dumps(sweep.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(json_text(sweep.to_dict()))
     else:
         from rich.console import Console
 
@@ -138,7 +138,7 @@ def diagnose(runner: ProbeRunner, tree_name: str, as_json: bool) -> None:
     if as_json:
         node = tree.node(diagnosis.stopped_at)
         data = {**diagnosis.to_dict(), "stopped_at_kind": node.kind, **sweep.to_dict()}
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json_text(data))
     else:
         from rich.console import Console
 

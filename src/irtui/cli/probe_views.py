@@ -11,6 +11,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from irtui.boundary.display import rich_text
 from irtui.probes.registry import PROBES
 from irtui.probes.result import Status
 from irtui.trees.model import QuestionNode
@@ -29,13 +30,13 @@ def _status_text(status: Status) -> Text:
 
 
 def sweep_table(sweep: Sweep, title: str) -> Table:
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(title=rich_text(title), title_justify="left", show_lines=False)
     table.add_column("Probe", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Summary", overflow="fold")
     table.add_column("ms", justify="right", no_wrap=True)
     for result in sweep.results.values():
-        table.add_row(PROBES[result.name].title, _status_text(result.status), result.summary, f"{result.elapsed_ms:.0f}")
+        table.add_row(PROBES[result.name].title, _status_text(result.status), rich_text(result.summary), f"{result.elapsed_ms:.0f}")
     return table
 
 
@@ -43,8 +44,9 @@ class Hanging:
     """`label body`, with the body's wrapped lines under its first character, not under column 0."""
 
     def __init__(self, label: str | Text, body: str | Text, *, indent: int = 0) -> None:
-        self.lead = Text.assemble(" " * indent, label, " ")
-        self.body = Text(body) if isinstance(body, str) else body
+        # A str is outside text (a tree's words, a probe's summary): shown, never obeyed.
+        self.lead = Text.assemble(" " * indent, rich_text(label) if isinstance(label, str) else label, " ")
+        self.body = rich_text(body) if isinstance(body, str) else body
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         room = max(20, options.max_width - self.lead.cell_len)
@@ -55,20 +57,20 @@ class Hanging:
 
 def print_skipped(console: Console, sweep: Sweep) -> None:
     for name, why in sweep.skipped.items():
-        console.print(Hanging(Text("not run:", style="dim"), Text(f"{PROBES[name].title} — {why}", style="dim")))
+        console.print(Hanging(Text("not run:", style="dim"), rich_text(f"{PROBES[name].title} — {why}", "dim")))
 
 
 def _answer_line(step: Any) -> Text:
-    line = Text(step.answer, style="bold")
+    line = rich_text(step.answer, "bold")
     said = SOURCE_WORDS[step.source.value] + (f": {step.evidence}" if step.evidence else "")
-    line.append(f"  ({said})", style="dim")
+    line.append_text(rich_text(f"  ({said})", "dim"))
     return line
 
 
 def print_diagnosis(console: Console, tree: Tree, diagnosis: Diagnosis, sweep: Sweep) -> None:
     # Text objects, not markup: a probe's evidence may hold brackets. Wrapped lines hang
     # under their text, so the path reads in an 80-column terminal.
-    console.print(Text.assemble((tree.title, "bold"), f" ({tree.id}, {tree.severity}) — probes took {sweep.elapsed_ms:.0f} ms"))
+    console.print(Text.assemble(rich_text(tree.title, "bold"), rich_text(f" ({tree.id}, {tree.severity}) — probes took {sweep.elapsed_ms:.0f} ms")))
     for number, step in enumerate(diagnosis.path, start=1):
         console.print(Hanging(f"{number:>2}.", step.text, indent=1))
         console.print(Hanging("→", _answer_line(step), indent=5))
@@ -81,4 +83,4 @@ def print_diagnosis(console: Console, tree: Tree, diagnosis: Diagnosis, sweep: S
         return
     what = node.question if isinstance(node, QuestionNode) else getattr(node, "action", "")
     console.print(Hanging(Text("Operator needed at", style="bold yellow"), f"{diagnosis.stopped_at}: {what}"))
-    console.print(Hanging(Text("why:", style="dim"), Text(diagnosis.reason, style="dim")))
+    console.print(Hanging(Text("why:", style="dim"), rich_text(diagnosis.reason, "dim")))

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from irtui.boundary.display import plain
 from irtui.cli.errors import BadInput
 from irtui.trees.loader import Problem, TreeSet, load_trees
 from irtui.trees.model import tree_json_schema
@@ -29,7 +30,7 @@ def _no_traceback(command: F) -> F:
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except Exception as error:
-            raise click.ClickException(f"unexpected error: {type(error).__name__}: {error}") from None
+            raise click.ClickException(plain(f"unexpected error: {type(error).__name__}: {error}")) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -47,7 +48,7 @@ def shown_path(name: str) -> str:
 
 def _print_problems(problems: list[Problem], *, err: bool = False) -> None:
     for problem in problems:
-        click.echo(str(Problem(shown_path(problem.file), problem.line, problem.col, problem.message)), err=err)
+        click.echo(plain(str(Problem(shown_path(problem.file), problem.line, problem.col, problem.message))), err=err)
 
 
 def schema_text() -> str:
@@ -112,7 +113,7 @@ def render(tree_ids: tuple[str, ...], out_dir: Path | None, fmt: str, trees_dir:
     unknown = [tree_id for tree_id in tree_ids if tree_id not in result.trees]
     if unknown:
         known = ", ".join(sorted(result.trees)) or "none"
-        raise BadInput(f"unknown tree {', '.join(repr(u) for u in unknown)}; known trees: {known}")
+        raise BadInput(plain(f"unknown tree {', '.join(repr(u) for u in unknown)}; known trees: {known}"))
     chosen = list(tree_ids) or sorted(result.trees)
     if out_dir is None and fmt == "text":
         from rich.console import Console

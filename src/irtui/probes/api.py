@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from ib_async import IB
 
+from irtui.boundary.display import from_bytes
 from irtui.probes.market_data import Notice
 
 # ib_async logs every failed connect at ERROR; without a handler Python would print
@@ -104,9 +105,9 @@ class SessionWatch:
         try:
             self.server_version = int(fields[0])
         except ValueError:
-            self.odd_version = _printable(fields[0])
+            self.odd_version = from_bytes(fields[0])
         if len(fields) > 1:
-            self.connection_time = _printable(fields[1])
+            self.connection_time = from_bytes(fields[1])
         self.changed.set()
 
     def _hang_up(self, why: str) -> None:
@@ -190,12 +191,6 @@ def _classify(ib: IB, watch: SessionWatch, connecting: asyncio.Future, port: int
     if tcp:
         return Handshake("silent", f"accepted, but no version answer within {timeout:g}s", **base)
     return Handshake("refused", f"TCP connect did not complete within {timeout:g}s", **base)
-
-
-def _printable(raw: bytes, limit: int = 64) -> str:
-    """A peer's bytes, safe to show: decoded, control characters replaced, cut short."""
-    text = raw[:limit].decode("utf-8", errors="replace")
-    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 async def close(ib: IB) -> None:

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from irtui.app.factory import Briefing
+from irtui.boundary.display import rich_text
 
 
 class BriefingScreen(ModalScreen[None]):
@@ -26,8 +27,8 @@ class BriefingScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog briefing") as dialog:
-            dialog.border_title = self.briefing.title
-            yield VerticalScroll(Static(self.briefing.body), id="briefing-body")
+            dialog.border_title = rich_text(self.briefing.title, one_line=True)
+            yield VerticalScroll(Static(rich_text(self.briefing.body)), id="briefing-body")
             hint = "Enter starts the drill and its clock" if self.first else "Enter goes back · i shows this again"
             yield Static(Text(hint, style="bold" if self.first else "dim"))
         yield Footer(compact=True)

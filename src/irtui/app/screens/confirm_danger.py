@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from irtui.boundary.display import rich_text
 from irtui.trees.model import ActionNode
 
 
@@ -25,7 +26,7 @@ class ConfirmDangerScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog danger") as dialog:
             dialog.border_title = "⚠ Dangerous action"
-            yield Static(Text(self.action_node.action, style="bold"))
+            yield Static(rich_text(self.action_node.action, "bold"))
             yield Static(
                 Text(
                     "This touches money or processes. irtui has not run anything: "

@@ -21,6 +21,7 @@ from irtui.app.widgets.follow_ups import FollowUpList
 from irtui.app.widgets.impact_form import ASKED_FOR, ImpactForm
 from irtui.app.widgets.marks import FAIL, OK, WARN
 from irtui.app.widgets.quick_reference import severity_tag
+from irtui.boundary.display import plain, rich_text
 from irtui.incidents import IncidentEntry, LogError, render_entry
 from irtui.incidents.markdown import MARKER
 from irtui.session.store import Session, SessionError
@@ -41,9 +42,9 @@ def preview(markdown: str) -> Group:
     lines = []
     for line in markdown.strip("\n").splitlines():
         if line.startswith(MARKER):
-            lines.append(Text(line, style="dim", no_wrap=True, overflow="ellipsis"))
+            lines.append(Text(plain(line), style="dim", no_wrap=True, overflow="ellipsis"))
         else:
-            lines.append(Text(line))
+            lines.append(rich_text(line))
     return Group(*lines)
 
 
@@ -67,7 +68,7 @@ class FinishScreen(Screen[None]):
         tree = self.session.tree
         yield ModeBanner.of(self.services)
         with Horizontal(id="top-bar"):
-            yield Static(Text.assemble(severity_tag(tree), " ", (tree.title, "bold"), (" · finish", "dim")), id="top-title")
+            yield Static(Text.assemble(severity_tag(tree), " ", rich_text(tree.title, "bold", one_line=True), (" · finish", "dim")), id="top-title")
             yield WalkClock(self.session.walk.elapsed, self.services.target(tree), id="walk-clock")
         yield Static(self._outcome_text(), id="outcome")
         with Horizontal(id="finish-body"):
@@ -77,7 +78,7 @@ class FinishScreen(Screen[None]):
                 yield Input(placeholder="A last note (optional)", id="closing-note")
                 if tree.severity in ASKED_FOR:
                     yield ImpactForm(id="impact")
-                yield Static(Text(f"Log: {self.services.log.path}", style="dim"), id="log-path")
+                yield Static(rich_text(f"Log: {self.services.log.path}", "dim"), id="log-path")
             with Vertical(id="preview-pane"):
                 yield VerticalScroll(Static(id="preview"), id="preview-scroll")
         yield Footer(compact=True)
@@ -94,11 +95,11 @@ class FinishScreen(Screen[None]):
     def _outcome_text(self) -> Text:
         outcome = self.session.walk.outcome
         label, style = OUTCOME_BADGE.get(outcome.outcome.value, (outcome.outcome.value, "bold"))
-        text = Text.assemble((label, style), "  ", outcome.summary)
+        text = Text.assemble((label, style), "  ", rich_text(outcome.summary))
         contact = self.session.tree.contact(outcome.contact) if outcome.contact else None
         if outcome.contact:
             parts = [p for p in (contact.phone, contact.url, contact.when) if p] if contact else []
-            text.append(f"\nCall {outcome.contact}" + (": " + " · ".join(parts) if parts else ""), style="bold")
+            text.append_text(rich_text(f"\nCall {outcome.contact}" + (": " + " · ".join(parts) if parts else ""), "bold"))
         return text
 
     def _entry_inputs(self) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from irtui.app.widgets.clocks import WallClock
 from irtui.app.widgets.quick_reference import QuickReference
 from irtui.app.widgets.status_panel import StatusPanel
 from irtui.app.widgets.suspect import SuspectIncident
+from irtui.boundary.display import rich_text
 from irtui.diagnosis.triage import rank_incidents
 from irtui.probes.clock import WINDOWS, applicable, sunday_relogin
 from irtui.probes.result import ProbeResult
@@ -73,7 +74,7 @@ class HomeScreen(Screen[None]):
         s = self.services
         yield ModeBanner.of(s)
         with Horizontal(id="top-bar"):
-            yield Static(Text.assemble(("irtui ", "bold"), f"{s.label} · gateway {s.gateway} · {s.operator}"), id="top-title")
+            yield Static(Text.assemble(("irtui ", "bold"), rich_text(f"{s.label} · gateway {s.gateway} · {s.operator}", one_line=True)), id="top-title")
             yield WallClock(s.clock, s.config.app.timezone, id="wall-clock")
         yield Static(id="reset-warning")
         yield SuspectIncident(id="suspect")
@@ -145,7 +146,7 @@ class HomeScreen(Screen[None]):
             warning = reset_warning(now, self.services.config.reset_window.regions, results)
             banner = self.query_one("#reset-warning", Static)
             banner.display = warning is not None
-            banner.update(warning or "")
+            banner.update(rich_text(warning or ""))
         if suspects and results and not self._swept:
             # Point the table at the likely incident once, before the operator moves it.
             self._swept = True

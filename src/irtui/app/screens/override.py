@@ -12,6 +12,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from irtui.app.widgets.marks import OK, mark, summary
+from irtui.boundary.display import rich_text
 from irtui.diagnosis.walk import Suggestion
 from irtui.trees.model import QuestionNode
 
@@ -35,16 +36,16 @@ class OverrideScreen(ModalScreen[int | None]):
         result = self.suggestion.result
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = "Override the probe?"
-            yield Static(Text(self.question.question, style="bold"))
+            yield Static(rich_text(self.question.question, "bold"))
             yield Static(
                 Text.assemble(
-                    "The probe found: ", mark(result.status), " ", summary(result), "\nso it answers: ", (picked, f"bold {OK}")
+                    "The probe found: ", mark(result.status), " ", rich_text(summary(result)), "\nso it answers: ", rich_text(picked, f"bold {OK}")
                 )
             )
             yield Static(Text("Your answer instead, recorded as an override of the probe:", style="dim"), classes="tight")
             others = [i for i in range(len(self.question.answers)) if i != self.suggestion.answer_index]
             yield OptionList(
-                *[Option(f"{i + 1} {self.question.answers[i].answer}", id=str(i)) for i in others],
+                *[Option(rich_text(f"{i + 1} {self.question.answers[i].answer}"), id=str(i)) for i in others],
                 id="override-choices",
             )
             yield Static(Text("Enter overrides · Esc keeps the probe's answer", style="dim"))

@@ -14,6 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from irtui.app.widgets.marks import WARN
+from irtui.boundary.display import plain, rich_text
 from irtui.session.store import OpenSession
 
 NEW = "new"
@@ -22,7 +23,10 @@ NEW = "new"
 def describe(session: OpenSession) -> Text:
     started = f"{session.started_at:%Y-%m-%d %H:%M} UTC"
     steps = f"{session.steps} step{'s' if session.steps != 1 else ''}"
-    text = Text.assemble((session.tree_title, "bold"), (f"\n  {session.mode.value} · started {started} by {session.operator or '?'} · {steps}", "dim"))
+    text = Text.assemble(
+        rich_text(session.tree_title, "bold", one_line=True),
+        rich_text(f"\n  {session.mode.value} · started {started} by {plain(session.operator or '?', one_line=True)} · {steps}", "dim"),
+    )
     if session.notes:
         text.append(f" · {session.notes} note{'s' if session.notes != 1 else ''}", style="dim")
     if session.in_use:

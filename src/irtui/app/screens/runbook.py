@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, MarkdownViewer, Static
 
 from irtui.app.widgets.banner import ModeBanner
+from irtui.boundary.display import plain, rich_text
 
 
 class RunbookScreen(Screen[None]):
@@ -28,11 +29,11 @@ class RunbookScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = plain(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as error:
-            text = f"# {self.runbook_id}\n\nCannot read `{self.path}`: {error}"
+            text = plain(f"# {self.runbook_id}\n\nCannot read `{self.path}`: {error}")
         yield ModeBanner(self.label, self.banner)
-        yield Static(f"Runbook {self.runbook_id} · {self.path.name}", id="top-bar")
+        yield Static(rich_text(f"Runbook {self.runbook_id} · {self.path.name}"), id="top-bar")
         yield MarkdownViewer(text, show_table_of_contents=False, id="runbook")
         yield Footer(compact=True)
 

@@ -22,6 +22,7 @@ from irtui.app.widgets.path_view import PathView
 from irtui.app.widgets.question_pane import QuestionPane
 from irtui.app.widgets.question_view import QuestionView
 from irtui.app.widgets.quick_reference import severity_tag
+from irtui.boundary.display import rich_text
 from irtui.diagnosis.walk import Suggestion, Walk
 from irtui.session.store import Session, SessionError
 from irtui.trees.model import ActionNode, QuestionNode
@@ -68,7 +69,7 @@ class WalkScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ModeBanner.of(self.services)
         with Horizontal(id="top-bar"):
-            title = Text.assemble(severity_tag(self.incident_tree), " ", (self.incident_tree.title, "bold"))
+            title = Text.assemble(severity_tag(self.incident_tree), " ", rich_text(self.incident_tree.title, "bold", one_line=True))
             yield Static(title, id="top-title")
             yield WalkClock(self.walk.elapsed, self.services.target(self.incident_tree), id="walk-clock")
         with VerticalScroll(id="walk-body"):

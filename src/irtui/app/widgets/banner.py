@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
+from irtui.boundary.display import rich_text
+
 if TYPE_CHECKING:
     from irtui.app.factory import Services
 
@@ -19,7 +21,7 @@ class ModeBanner(Static):
     """Shown on every screen unless the run is LIVE; `label` is LIVE, DRILL or DEMO."""
 
     def __init__(self, label: str, text: str | None = None) -> None:
-        super().__init__(text or DEFAULT_BANNERS.get(label, label), classes="mode-banner")
+        super().__init__(rich_text(text or DEFAULT_BANNERS.get(label, label), one_line=True), classes="mode-banner")
         self.display = label != "LIVE"
 
     @classmethod

@@ -7,6 +7,8 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from irtui.boundary.display import rich_text
+
 
 class CommandsToCopy(OptionList):
     BINDINGS = [Binding("enter", "select", "Copy", show=False)]
@@ -20,7 +22,7 @@ class CommandsToCopy(OptionList):
         self.clear_options()
         self._commands = list(commands)
         for index, command in enumerate(commands):
-            self.add_option(Option(Text.assemble(("$ ", "dim"), command), id=str(index)))
+            self.add_option(Option(Text.assemble(("$ ", "dim"), rich_text(command)), id=str(index)))
         if commands:
             self.highlighted = 0
 

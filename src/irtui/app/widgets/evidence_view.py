@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from irtui.app.widgets.marks import OK, WARN, age, mark, summary
+from irtui.boundary.display import plain
 from irtui.probes.registry import PROBES
 from irtui.probes.result import ProbeResult
 
@@ -40,7 +41,7 @@ class EvidenceView(Static):
     ) -> None:
         text = Text()
         if hint:
-            text.append(f"⏳ {hint}\n", style=WARN)
+            text.append(plain(f"⏳ {hint}\n"), style=WARN)
         if probe is None:
             self.border_title = "Evidence"
             text.append("No probe answers this question: check by hand, as the guidance says.", style="dim")
@@ -54,7 +55,7 @@ class EvidenceView(Static):
         if result is not None:
             text.append_text(mark(result.status))
             text.append(f" {title}: ", style="bold")
-            text.append(summary(result))
+            text.append(plain(summary(result)))
             if freshness.stale:
                 text.append("  (from before your action — re-probing…)", style=WARN)
                 text.append_text(self._fresh_probe_line(freshness, probing))
@@ -62,7 +63,7 @@ class EvidenceView(Static):
                 text.append(f"  ({age(result, now)} ago)", style="dim")
                 if picks is not None:
                     text.append("\nThe probe answers: ", style="dim")
-                    text.append(picks, style=f"bold {OK}")
+                    text.append(plain(picks), style=f"bold {OK}")
                 else:
                     text.append("\nThe probe's facts match no answer: choose yourself.", style=WARN)
         elif not probing:

@@ -12,6 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from irtui.app.widgets.marks import OK
+from irtui.boundary.display import rich_text
 from irtui.incidents import FollowUp
 
 
@@ -27,7 +28,7 @@ class FollowUpList(OptionList):
 
     @staticmethod
     def _label(item: FollowUp) -> Text:
-        return Text.assemble(("[x] " if item.done else "[ ] ", f"bold {OK}" if item.done else "bold"), item.text)
+        return Text.assemble(("[x] " if item.done else "[ ] ", f"bold {OK}" if item.done else "bold"), rich_text(item.text))
 
     def action_toggle(self) -> None:
         index = self.highlighted

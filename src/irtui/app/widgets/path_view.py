@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from irtui.app.widgets.marks import OK, WARN
+from irtui.boundary.display import plain, rich_text
 from irtui.diagnosis.walk import AnswerSource, Step
 
 SHOWN_STEPS = 6  # the newest steps; the full path is in the log entry
@@ -18,8 +19,8 @@ def answered_by(step: Step, operator: str) -> Text:
     if step.source is AnswerSource.PROBE:
         return Text("probe", style=OK)
     if step.source is AnswerSource.OVERRIDE:
-        return Text(f"⚠ {operator}, over probe", style=WARN)
-    return Text(operator, style="dim")
+        return rich_text(f"⚠ {operator}, over probe", WARN, one_line=True)
+    return rich_text(operator, "dim", one_line=True)
 
 
 class PathView(Static):
@@ -42,6 +43,6 @@ class PathView(Static):
         if hidden:
             table.add_row("", Text(f"… {hidden} earlier step{'s' if hidden != 1 else ''}", style="dim"), "", "")
         for number, step in enumerate(steps[hidden:], start=hidden + 1):
-            answer = "✓ done" if step.kind == "action" else f"→ {step.answer}"
-            table.add_row(Text(str(number), style="dim"), step.text, Text(answer, style="bold"), answered_by(step, self.operator))
+            answer = "✓ done" if step.kind == "action" else f"→ {plain(step.answer, one_line=True)}"
+            table.add_row(Text(str(number), style="dim"), rich_text(step.text, one_line=True), Text(answer, style="bold"), answered_by(step, self.operator))
         self.update(table)

@@ -8,6 +8,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from irtui.app.widgets.marks import FAIL, OK, WARN
+from irtui.boundary.display import plain, rich_text
 from irtui.trees.model import ActionNode, QuestionNode
 
 
@@ -18,16 +19,16 @@ class QuestionView(Static):
     def show(self, node: QuestionNode | ActionNode) -> None:
         if isinstance(node, QuestionNode):
             self.border_title = "Question"
-            text = Text(node.question, style="bold")
+            text = rich_text(node.question, "bold")
         else:
             self.border_title = "Action"
-            text = Text(node.action, style="bold")
+            text = rich_text(node.action, "bold")
             if node.danger:
                 text.append("\n⚠ DANGER: touches money or processes. Do it yourself; confirm when done.", style=FAIL)
             if node.wait:
-                text.append(f"\n⏳ Then wait {node.wait} before going on.", style=WARN)
+                text.append(plain(f"\n⏳ Then wait {node.wait} before going on."), style=WARN)
         if node.guidance:
-            text.append(f"\n{node.guidance.strip()}", style="dim")
+            text.append(plain(f"\n{node.guidance.strip()}"), style="dim")
         self.update(text)
 
 
@@ -43,10 +44,10 @@ class AnswerList(OptionList):
     def show(self, node: QuestionNode, suggested: int | None) -> None:
         self.clear_options()
         for index, answer in enumerate(node.answers):
-            label = Text.assemble((f"{index + 1} ", "bold"), answer.answer)
+            label = Text.assemble((f"{index + 1} ", "bold"), rich_text(answer.answer))
             if index == suggested:
                 label.append("  ◀ probe says", style=OK)
             if answer.hint:
-                label.append(f"\n  {answer.hint}", style="dim")
+                label.append(plain(f"\n  {answer.hint}"), style="dim")
             self.add_option(Option(label, id=str(index)))
         self.highlighted = suggested if suggested is not None else 0

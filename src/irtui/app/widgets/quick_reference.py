@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from irtui.app.widgets.marks import FAIL, INFO, WARN
+from irtui.boundary.display import rich_text
 from irtui.diagnosis.triage import Suspect
 from irtui.trees.model import Tree
 from irtui.trees.severity import format_duration
@@ -45,7 +46,7 @@ class QuickReference(DataTable[Text | str]):
         self.add_column("Severity", key="severity")
         self.add_column("First action", key="first_action")
         for tree in self._trees:
-            self.add_row("", tree.title, severity_badge(tree), tree.first_action, key=tree.id)
+            self.add_row("", rich_text(tree.title, one_line=True), severity_badge(tree), rich_text(tree.first_action, one_line=True), key=tree.id)
 
     def tree_id_at_cursor(self) -> str | None:
         if not self.row_count:

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from irtui.app.widgets.marks import PROBING, age, mark, summary
+from irtui.boundary.display import rich_text
 from irtui.probes.result import ProbeResult
 
 ROWS: tuple[tuple[str, str], ...] = (
@@ -48,12 +49,12 @@ class StatusPanel(Static):
         for name, label in ROWS:
             result = results.get(name)
             if result is None and skipped and name in skipped:
-                table.add_row(Text("–", style="dim"), label, Text(f"not configured: {skipped[name]}", style="dim"), "")
+                table.add_row(Text("–", style="dim"), label, rich_text(f"not configured: {skipped[name]}", "dim", one_line=True), "")
             elif result is None:
                 waiting = "probing…" if probing else "not probed"
                 table.add_row(Text("?", style="dim"), label, Text(waiting, style="dim"), "")
             else:
-                table.add_row(mark(result.status), label, summary(result), Text(age(result, now), style="dim"))
+                table.add_row(mark(result.status), label, rich_text(summary(result), one_line=True), Text(age(result, now), style="dim"))
         self.update(table)
         state = f"{PROBING} probing" if probing else f"every {self.every_s:g}s"
         self.border_title = f"Live status · {state}"

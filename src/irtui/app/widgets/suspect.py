@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from irtui.app.widgets.marks import FAIL, OK
+from irtui.boundary.display import plain, rich_text
 from irtui.diagnosis.triage import Suspect
 
 
@@ -25,8 +26,8 @@ class SuspectIncident(Static):
             )
             return
         top, rest = suspects[0], suspects[1:]
-        text = Text.assemble(("▶ ", FAIL), (top.title, "bold"), f" ({top.severity.value})", ": ", top.reason)
+        text = Text.assemble(("▶ ", FAIL), rich_text(top.title, "bold"), f" ({top.severity.value})", ": ", rich_text(top.reason))
         if rest:
             others = "; ".join(f"{s.title} ({s.reason})" for s in rest[:2])
-            text.append(f"\n  also: {others}", style="dim")
+            text.append(plain(f"\n  also: {others}"), style="dim")
         self.update(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from irtui.boundary.display import plain
 from irtui.trees.model import Tree
 from irtui.trees.render.markdown import markdown_page
 from irtui.trees.render.mermaid import flowchart
@@ -17,9 +18,10 @@ def render_tree(tree: Tree, fmt: str = "md", *, runbooks_dir: Path | None = None
     """One tree in one format; the same call makes docs/trees/*.md and the test that checks them."""
     if fmt == "md":
         runbook = find_runbook(tree.runbook, runbooks_dir) if tree.runbook else None
-        return markdown_page(tree, runbook.name if runbook else None)
+        # A tree is outside text: the page keeps its words, never a control character.
+        return plain(markdown_page(tree, runbook.name if runbook else None))
     if fmt == "mermaid":
-        return flowchart(tree)
+        return plain(flowchart(tree))
     if fmt == "text":
         return text_drawing(tree, color=color)
     raise ValueError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree as RichTree
 
+from irtui.boundary.display import rich_text
 from irtui.trees.model import ActionNode, OutcomeKind, OutcomeNode, QuestionNode, Tree
 from irtui.trees.render.mermaid import OUTCOME_LABELS
 from irtui.trees.render.rule_text import rule_text
@@ -27,26 +28,26 @@ OUTCOME_STYLES = {
 
 def _node_label(node_id: str, node: QuestionNode | ActionNode | OutcomeNode) -> Text:
     if isinstance(node, QuestionNode):
-        label = Text.assemble(("? ", "bold cyan"), (node.question, "bold"), (f"  [{node_id}]", "dim"))
+        label = Text.assemble(("? ", "bold cyan"), rich_text(node.question, "bold"), rich_text(f"  [{node_id}]", "dim"))
         if node.probe:
-            label.append(f"  🔎 {node.probe}", style="cyan")
+            label.append_text(rich_text(f"  🔎 {node.probe}", "cyan"))
         return label
     if isinstance(node, ActionNode):
-        label = Text.assemble(("▶ ", "bold"), (node.action, ""), (f"  [{node_id}]", "dim"))
+        label = Text.assemble(("▶ ", "bold"), rich_text(node.action), rich_text(f"  [{node_id}]", "dim"))
         if node.danger:
             label = Text.assemble(("⚠ ", "bold red"), label)
         if node.wait:
-            label.append(f"  (wait {node.wait})", style="dim")
+            label.append_text(rich_text(f"  (wait {node.wait})", "dim"))
         return label
-    return Text.assemble((f"■ {OUTCOME_LABELS[node.outcome]}: ", OUTCOME_STYLES[node.outcome]), (node.summary.strip(), ""), (f"  [{node_id}]", "dim"))
+    return Text.assemble((f"■ {OUTCOME_LABELS[node.outcome]}: ", OUTCOME_STYLES[node.outcome]), rich_text(node.summary.strip()), rich_text(f"  [{node_id}]", "dim"))
 
 
 def rich_tree(tree: Tree) -> RichTree:
     level = SEVERITIES[tree.severity]
     root = RichTree(
         Text.assemble(
-            (tree.title, "bold"),
-            (f"  {tree.severity.value} {level.definition}, respond within {format_duration(tree.target)}", "dim"),
+            rich_text(tree.title, "bold"),
+            rich_text(f"  {tree.severity.value} {level.definition}, respond within {format_duration(tree.target)}", "dim"),
         )
     )
     drawn: set[str] = set()
@@ -56,10 +57,10 @@ def rich_tree(tree: Tree) -> RichTree:
         parent, node_id, ancestors, edge = todo.pop()
         prefix = edge if edge is not None else Text()
         if node_id in ancestors:
-            parent.add(Text.assemble(prefix, (f"↩ back to {node_id}", "italic")))
+            parent.add(Text.assemble(prefix, rich_text(f"↩ back to {node_id}", "italic")))
             continue
         if node_id in drawn:
-            parent.add(Text.assemble(prefix, (f"see {node_id} above", "italic")))
+            parent.add(Text.assemble(prefix, rich_text(f"see {node_id} above", "italic")))
             continue
         drawn.add(node_id)
         node = tree.nodes[node_id]
@@ -68,10 +69,10 @@ def rich_tree(tree: Tree) -> RichTree:
         children: list[tuple[str, Text | None]] = []
         if isinstance(node, QuestionNode):
             for answer in node.answers:
-                label = Text.assemble((answer.answer, "bold green"))
+                label = rich_text(answer.answer, "bold green")
                 rule = rule_text(answer.when)
                 if rule:
-                    label.append(f" (when {rule})", style="dim")
+                    label.append_text(rich_text(f" (when {rule})", "dim"))
                 label.append(" → ")
                 children.append((answer.next, label))
         elif isinstance(node, ActionNode):
