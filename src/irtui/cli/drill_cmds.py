@@ -74,19 +74,52 @@ def list_drills(drills_dir: Path | None) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Your configuration (for the log path and operator).")
 @_log_option
 @_drills_option
+@click.option("--live", is_flag=True, help="Your own trading system joins: it connects to the drill's Gateway, the drill's faults hit it, and it is scored too.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="With --live: the loopback port for your trading system (default: any free port, printed).")
+@click.option("--wait", "wait_s", type=click.FloatRange(0.1, 3600), default=120.0, show_default=True, help="With --live: seconds to wait for your trading system to connect.")
+@click.option("--system-only", is_flag=True, help="With --live: no console; run the fault schedule and score only the trading system.")
+@click.option("--kill-switch", "kill_switch", type=click.Path(dir_okay=False, path_type=Path), help="With --live: the file the drill creates to set your system's kill switch (default: a fresh temporary file, printed).")
 @friendly
-def run(name: str, operator: str | None, config_path: Path | None, log_path: Path | None, drills_dir: Path | None) -> None:
-    """Open the console in DRILL mode against the drill's world, with its briefing, then score the run."""
-    from irtui.app.factory import Briefing, make_app
-    from irtui.config import load_config
-    from irtui.drills.play import DrillRun
-    from irtui.drills.world import DrillStore, DrillWorld
-    from irtui.incidents import IncidentLog, resolve_log_path, state_dir_for
-    from irtui.trees.loader import TreeSet
+def run(
+    name: str,
+    operator: str | None,
+    config_path: Path | None,
+    log_path: Path | None,
+    drills_dir: Path | None,
+    live: bool = False,
+    port: int = 0,
+    wait_s: float = 120.0,
+    system_only: bool = False,
+    kill_switch: Path | None = None,
+) -> None:
+    """Open the console in DRILL mode against the drill's world, with its briefing, then score the run.
+
+    With --live your own trading system is drilled too: point it at the printed host and port.
+    """
+    if live:
+        _run_live(name, drills_dir, port, wait_s, system_only, kill_switch, operator, config_path, log_path)
+        return
+    if system_only:
+        raise click.UsageError("--system-only needs --live")
+    from irtui.drills.world import DrillWorld
 
     trees, drills = _load(drills_dir)
     chosen = _pick(drills, name)
     common.require_terminal()
+    stdout_console().print(briefing(chosen, trees.get(chosen.tree)))  # stays in the terminal, above the score card
+    with DrillWorld(chosen) as world:
+        _operator_console(world, chosen, trees, operator, config_path, log_path)
+
+
+def _operator_console(world: Any, chosen: Any, trees: Any, operator: str | None, config_path: Path | None, log_path: Path | None) -> None:
+    """The console in DRILL mode on the drill's world; scores and logs the operator's run."""
+    from irtui.app.factory import Briefing, make_app
+    from irtui.config import load_config
+    from irtui.drills.play import DrillRun
+    from irtui.drills.world import DrillStore
+    from irtui.incidents import IncidentLog, resolve_log_path, state_dir_for
+    from irtui.trees.loader import TreeSet
+
     tree = trees.get(chosen.tree)
     config = load_config(config_path)
     log = IncidentLog(resolve_log_path(log_path, config_path))
@@ -98,25 +131,23 @@ def run(name: str, operator: str | None, config_path: Path | None, log_path: Pat
         if not stale.in_use and not stale.finishing:
             store.discard(stale.id, "left open by an earlier drill run")
             console.print(rich_text(f"Discarded drill session {stale.id}, left open by an earlier run.", style="dim"))
-    console.print(briefing(chosen, tree))  # stays in the terminal, above the score card
-    with DrillWorld(chosen) as world:
-        drill_run = DrillRun(chosen, tree, world, store)
-        app = make_app(
-            config=world.config,
-            trees=TreeSet(trees={tree.id: tree}, sources={tree.id: trees.sources[tree.id]}),
-            runner=drill_run.runner,
-            store=store,
-            log=log,
-            mode="DRILL",
-            operator=operator or config.log.operator or None,
-            start_tree=tree.id,
-            drill_banner=banner(chosen, tree),
-            time_target=chosen.target(tree),
-            briefing=Briefing(briefing_title(chosen), briefing_body(chosen, tree)),
-            drill_info=drill_run.drill_info,
-            on_finished=lambda entry: (drill_run.finished(entry), app.exit()),
-        )
-        app.run()
+    drill_run = DrillRun(chosen, tree, world, store)
+    app = make_app(
+        config=world.config,
+        trees=TreeSet(trees={tree.id: tree}, sources={tree.id: trees.sources[tree.id]}),
+        runner=drill_run.runner,
+        store=store,
+        log=log,
+        mode="DRILL",
+        operator=operator or config.log.operator or None,
+        start_tree=tree.id,
+        drill_banner=banner(chosen, tree),
+        time_target=chosen.target(tree),
+        briefing=Briefing(briefing_title(chosen), briefing_body(chosen, tree)),
+        drill_info=drill_run.drill_info,
+        on_finished=lambda entry: (drill_run.finished(entry), app.exit()),
+    )
+    app.run()
     if drill_run.entry is None or drill_run.score is None:
         left = store.current
         if left is not None and not left.closed:
@@ -126,6 +157,44 @@ def run(name: str, operator: str | None, config_path: Path | None, log_path: Pat
         console.print("The drill was not finished, so nothing was logged.")
         return
     console.print(score_card(drill_run.score, f"{drill_run.entry.id} in {log.path}"))
+
+
+def _run_live(
+    name: str,
+    drills_dir: Path | None,
+    port: int,
+    wait_s: float,
+    system_only: bool,
+    kill_switch: Path | None,
+    operator: str | None,
+    config_path: Path | None,
+    log_path: Path | None,
+) -> None:
+    from irtui.cli import drill_live
+    from irtui.drills.live import score_system, start_schedule
+
+    trees, drills = _load(drills_dir)
+    chosen = _pick(drills, name)
+    schedule = drill_live.require_live(chosen, drills)
+    if not system_only:
+        common.require_terminal()
+    console = stdout_console()
+    console.print(briefing(chosen, trees.get(chosen.tree)))
+    folders: list = []
+    switch = drill_live.kill_switch_path(kill_switch, folders)
+    try:
+        with drill_live.live_world(chosen, port) as world:
+            drill_live.connect_system(console, world, wait_s, switch)
+            start_schedule(world.gateway, schedule, switch)
+            if system_only:
+                drill_live.watch(console, world.gateway, schedule.duration_s)
+            else:
+                _operator_console(world, chosen, trees, operator, config_path, log_path)
+            score = score_system(world.gateway, schedule)
+    finally:
+        for folder in folders:
+            folder.cleanup()
+    console.print(drill_live.system_card(score))
 
 
 @drill.command("report")

@@ -28,6 +28,13 @@ would set the exercise up:
       outcome: resolved_reconciled
       path: [reset_window_now, trading_port_open, gateway_running, start_gateway, ...]
     config: {market_data: {symbols: [AAPL]}}   # irtui settings for this drill, if needed
+    live:                                 # `irtui drill run NAME --live`: the trader's own system
+      gateway: healthy                    # where the Gateway starts (default: healthy)
+      faults:                             # from the moment the trading system connects
+        - {after_s: 5, notice: 1100}
+        - {after_s: 20, notice: 1102}
+      duration_s: 45                      # how long the system is watched
+      expect: {resubscribe_within_s: 10}  # see LiveExpectations
 
 A host patch in `after` replaces only the keys it names (`kill_switch: null` removes
 the flag); a gateway patch replaces the whole simulated Gateway.
@@ -40,6 +47,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from irtui.sim.faults import Fault
 from irtui.sim.scenario import Mode as GatewayMode
 from irtui.sim.scenario import Scenario, load_scenario, scenario_names
 from irtui.trees.model import NODE_ID, Tree, parse_duration
@@ -146,6 +154,24 @@ class Expected(_Strict):
     path: list[str] | None = Field(None, description="Node ids from the tree's start to the outcome, inclusive")
 
 
+class LiveExpectations(_Strict):
+    """What the trading system should do after the faults, and how fast."""
+
+    resubscribe_within_s: float = Field(30.0, gt=0, description="After the link or farm is back (1101/1102/2104)")
+    reconnect_within_s: float = Field(60.0, gt=0, description="After its connection was dropped")
+    min_retry_gap_s: float = Field(1.0, ge=0, description="Reconnect attempts closer than this are hammering, not backing off")
+    kill_switch_grace_s: float = Field(2.0, ge=0, description="Orders later than this after the kill switch was set fail the drill")
+
+
+class LiveDrill(_Strict):
+    """The fault schedule a live drill plays at the trader's own system."""
+
+    gateway: GatewayWorld = GatewayWorld()
+    faults: list[Fault] = Field(min_length=1, description="Faults, each `after_s` from the moment the trading system connects")
+    duration_s: float = Field(60.0, gt=0, le=3600, description="How long the system is watched once it connected")
+    expect: LiveExpectations = LiveExpectations()
+
+
 class Drill(_Strict):
     id: str = Field(pattern=NODE_ID, description="The drill's name: its file name without .yaml")
     title: str = Field(min_length=1)
@@ -156,6 +182,7 @@ class Drill(_Strict):
     after: dict[str, WorldPatch] = Field(default_factory=dict, description="Action node id → how the world changes")
     expected: Expected
     config: dict[str, Any] = Field(default_factory=dict, description="irtui settings for this drill (TOML sections)")
+    live: LiveDrill | None = Field(None, description="The fault schedule for `drill run --live` (the trader's own system)")
 
     @field_validator("time_target")
     @classmethod

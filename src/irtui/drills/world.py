@@ -17,7 +17,7 @@ from datetime import datetime
 
 from irtui.config import Config
 from irtui.diagnosis.walk import Clock, Step, utc_now
-from irtui.drills.model import Drill, World
+from irtui.drills.model import Drill, GatewayWorld, World
 from irtui.drills.staging import INTERACTIVE, Deadlines, fake_host, simulator_config
 from irtui.probes.api_gate import API_GATE
 from irtui.probes.runner import ProbeRunner, Sweep
@@ -36,13 +36,24 @@ def done_actions(path: Sequence[Step]) -> list[str]:
 class DrillWorld:
     """Start with `with DrillWorld(drill) as world:`; stopping ends the simulator."""
 
-    def __init__(self, drill: Drill, *, deadlines: Deadlines = INTERACTIVE, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        drill: Drill,
+        *,
+        deadlines: Deadlines = INTERACTIVE,
+        clock: Clock = utc_now,
+        port: int = 0,
+        gateway: GatewayWorld | None = None,
+    ) -> None:
+        """`port`: where the simulator listens (0 = any free port); `gateway`: where it starts
+        instead of the drill's world (a live drill's Gateway, which its faults then break)."""
         self.drill = drill
+        self.requested_port = port
         self.deadlines = deadlines
         self.clock = clock
         self.gateway: SimulatedGateway | None = None
         self.state: World = drill.world
-        self.scenario: Scenario = drill.world.gateway.build(drill.id)
+        self.scenario: Scenario = (gateway or drill.world.gateway).build(drill.id)
         self.config: Config | None = None
         self._closed_port: socket.socket | None = None
         self._stack = ExitStack()
@@ -57,7 +68,7 @@ class DrillWorld:
 
     def start(self) -> None:
         try:
-            self.gateway = self._stack.enter_context(running_gateway(self.scenario))
+            self.gateway = self._stack.enter_context(running_gateway(self.scenario, port=self.requested_port))
             self._closed_port = self._stack.enter_context(_closed_port())
             self.config = self._config_for(self.state)
             # The probes' id is read-only at the simulator: an order from it is a safety failure.
