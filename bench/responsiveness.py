@@ -1,14 +1,16 @@
 """UI responsiveness: key-to-screen latency on Home while the probes work.
 
-Three cases against the simulator, each with a real ProbeRunner:
+Three cases against the simulator, each with the probe runner `irtui home` uses (a
+ProbeRunner in a child process, irtui.probes.process_runner):
 - stuck: the API accepts the connection and never answers (deadline 60 s, far beyond
   the measurement), so the probe worker is blocked in the handshake the whole time;
   bench/children/key_latency.py checks that it was. The easiest case: a thread
   blocked in a socket read holds no lock the UI needs.
 - sweeping: a healthy API swept every 0.25 s (app.refresh_s = 0.25, no API interval),
   so the UI competes with a sweep's work (process scan, API session) all along.
-- startup: keys pressed from the first frame on, while the first sweep is importing
-  ib_async in its worker thread (the presses made during that import are counted).
+- startup: keys pressed from the first frame on (Home drawn, its pending messages
+  handled), while the first sweep runs, ib_async's import included (the presses made
+  before it answered are counted).
 The baseline is the same app with a probe runner that answers at once.
 """
 
@@ -60,10 +62,10 @@ def run(progress: Progress, runs: int = RUNS, presses: int = PRESSES) -> list[Ro
         ("while the API probe is stuck", stuck_samples, ""),
         ("with sweeps every 0.25 s", sweep_samples, f" API sessions seen by the simulator: {api_sessions}." if api_sessions else ""),
         (
-            "during start-up (from the first frame, the first sweep importing ib_async)",
+            "during start-up (from the first frame, while the first sweep imports ib_async)",
             startup_samples,
-            f" {len(startup_samples)} presses from the first frame ({STARTUP_PRESSES} per run), {during_import} of them made while "
-            f"ib_async was still being imported; first frame {statistics.median(r['first_frame_s'] for r in startup_reports) * 1000:.0f} ms "
+            f" {len(startup_samples)} presses from the first frame ({STARTUP_PRESSES} per run), {during_import} of them made before "
+            f"the first sweep (ib_async's import included) had answered; first frame {statistics.median(r['first_frame_s'] for r in startup_reports) * 1000:.0f} ms "
             "after the child's first line.",
         ),
     ]

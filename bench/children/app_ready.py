@@ -28,7 +28,10 @@ def _run_until_ready(self, *args, **kwargs):
 App.run = _run_until_ready
 
 if sys.argv[1] == "cli":
+    from irtui.cli import common
     from irtui.cli.main import main
+
+    common.require_terminal = lambda: None  # headless on purpose: the autopilot is the terminal
 
     main(["home", "--config", sys.argv[2], "--log", sys.argv[3], "--operator", "bench"])
 else:

@@ -1,10 +1,10 @@
 """Key-to-screen latency on Home, headless, while the API probe is stuck (or idle, or
 sweeping often, or while the first sweep imports ib_async).
 
-    python key_latency.py stuck PORT PRESSES     # a real ProbeRunner against a silent API on PORT
+    python key_latency.py stuck PORT PRESSES     # the console's probe process (ProbeProcess) against a silent API
     python key_latency.py idle 0 PRESSES         # a probe runner that answers at once
-    python key_latency.py sweeping PORT PRESSES  # a real ProbeRunner sweeping a healthy API every 0.25 s
-    python key_latency.py startup PORT PRESSES   # from the first frame, while the first sweep imports ib_async
+    python key_latency.py sweeping PORT PRESSES  # the probe process sweeping a healthy API every 0.25 s
+    python key_latency.py startup PORT PRESSES   # from the first frame, while the first sweep (ib_async's import with it) runs
 
 Each press is posted the way a terminal driver posts it (events.Key through the
 driver); the latency ends when the screen composes the first frame in which the
@@ -50,19 +50,13 @@ class InstantRunner:
 def runner_for(config: Config):
     if mode == "idle":
         return InstantRunner()
-    from irtui.probes.runner import ProbeRunner
+    from irtui.probes.process_runner import ProbeProcess  # what `irtui home` runs its sweeps with
 
-    return ProbeRunner(config)
+    return ProbeProcess(config)
 
 
 def probing(app) -> bool:
     return any(w.group == "probes" and not w.is_finished for w in app.workers)
-
-
-def importing_ib_async() -> bool:
-    """Whether ib_async's import has not finished yet (begun or not)."""
-    module = sys.modules.get("ib_async")
-    return module is None or bool(getattr(getattr(module, "__spec__", None), "_initializing", False))
 
 
 SETTINGS = {
@@ -90,9 +84,11 @@ async def measure() -> None:
     stuck_throughout = True
     during_import = 0
     async with app.run_test(size=(120, 40)) as pilot:
-        first_frame = time.monotonic() - T0
-        if mode != "startup":
+        if mode == "startup":
+            await pilot._wait_for_screen()  # Home drawn and its pending messages handled; the sweep goes on
+        else:
             await pilot.pause()
+        first_frame = time.monotonic() - T0
         if mode == "sweeping":
             await asyncio.sleep(1.0)  # past the first sweep: ib_async imported, sweeping every 0.25 s
         if mode == "stuck":
@@ -122,7 +118,7 @@ async def measure() -> None:
             wanted[:] = [target]
             event = events.Key(key, None)
             event.set_sender(app)
-            during_import += mode == "startup" and importing_ib_async()
+            during_import += mode == "startup" and not app.evidence  # the first sweep (ib_async's import with it) not back yet
             began = time.perf_counter()
             app._driver.send_message(event)
             await asyncio.wait_for(frame.wait(), timeout=5)

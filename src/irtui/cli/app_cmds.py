@@ -62,27 +62,34 @@ def _console(
 ) -> None:
     from irtui.app.factory import make_app
     from irtui.incidents import IncidentLog
-    from irtui.probes.runner import ProbeRunner
+    from irtui.probes.process_runner import ProbeProcess
     from irtui.session.store import SessionStore
 
     common.require_terminal()
-    trees = _trees()
-    if start_tree is not None and trees.get(start_tree) is None:
-        raise BadInput(f"no tree named {start_tree!r}; known trees: {', '.join(sorted(trees.trees))}")
-    log = IncidentLog(log_path)
-    app = make_app(
-        config=config,
-        trees=trees,
-        runner=runner or ProbeRunner(config),
-        store=SessionStore.for_log(log_path),
-        log=log,
-        mode=mode,
-        demo=demo,
-        operator=operator,
-        start_tree=start_tree,
-        drill_banner=banner,
-    )
-    app.run()
+    # The real host's probes run in a child process, beside the UI rather than in its way;
+    # started first, so that its imports (ib_async's included) overlap the console's.
+    own_runner = ProbeProcess(config) if runner is None else None
+    try:
+        trees = _trees()
+        if start_tree is not None and trees.get(start_tree) is None:
+            raise BadInput(f"no tree named {start_tree!r}; known trees: {', '.join(sorted(trees.trees))}")
+        log = IncidentLog(log_path)
+        app = make_app(
+            config=config,
+            trees=trees,
+            runner=runner or own_runner,
+            store=SessionStore.for_log(log_path),
+            log=log,
+            mode=mode,
+            demo=demo,
+            operator=operator,
+            start_tree=start_tree,
+            drill_banner=banner,
+        )
+        app.run()
+    finally:
+        if own_runner is not None:
+            own_runner.close()
     if app.return_code:
         # Textual has restored the terminal and printed the traceback; the journal is intact.
         click.echo(

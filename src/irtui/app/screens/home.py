@@ -95,8 +95,10 @@ class HomeScreen(Screen[None]):
         self.action_probe()
 
     def _check_open_sessions(self) -> None:
-        self._has_open_sessions = bool(self.console.open_sessions())
-        self.refresh_bindings()
+        found = bool(self.console.open_sessions())
+        if found != self._has_open_sessions:  # a bindings refresh redraws the whole footer
+            self._has_open_sessions = found
+            self.refresh_bindings()
 
     def action_probe(self) -> None:
         if self._probing or not self._in_view():

@@ -39,6 +39,7 @@ class QuickReference(DataTable[Text | str]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
         self._trees = sorted(trees, key=lambda t: t.severity.value)
         self.border_title = "Quick reference"
+        self._marks: dict[str, Text] = {}  # the mark cell as last drawn, per tree
 
     def on_mount(self) -> None:
         self.add_column(" ", key="mark", width=1)
@@ -58,7 +59,9 @@ class QuickReference(DataTable[Text | str]):
         for tree in self._trees:
             index = ranked.get(tree.id)
             cell = Text("▶", style=FAIL) if index == 0 else Text("•", style=WARN) if index else Text("")
-            self.update_cell(tree.id, "mark", cell)
+            if self._marks.get(tree.id) != cell:  # every sweep calls this; a changed cell redraws the table
+                self.update_cell(tree.id, "mark", cell)
+                self._marks[tree.id] = cell
 
     def move_to(self, tree_id: str) -> None:
         self.move_cursor(row=self.get_row_index(tree_id))

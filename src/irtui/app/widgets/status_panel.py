@@ -32,6 +32,7 @@ class StatusPanel(Static):
         super().__init__(id=id)
         self.every_s = every_s
         self.border_title = "Live status"
+        self._shown: list[tuple[object, ...]] | None = None
 
     def show(
         self,
@@ -41,20 +42,28 @@ class StatusPanel(Static):
         probing: bool,
         skipped: Mapping[str, str] | None = None,
     ) -> None:
-        table = Table.grid(expand=True, padding=(0, 1))
-        table.add_column(width=1)
-        table.add_column(width=15, no_wrap=True)
-        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column(width=4, justify="right", no_wrap=True)
+        rows: list[tuple[object, ...]] = []
         for name, label in ROWS:
             result = results.get(name)
             if result is None and skipped and name in skipped:
-                table.add_row(Text("–", style="dim"), label, rich_text(f"not configured: {skipped[name]}", "dim", one_line=True), "")
+                rows.append((Text("–", style="dim"), label, rich_text(f"not configured: {skipped[name]}", "dim", one_line=True), ""))
             elif result is None:
                 waiting = "probing…" if probing else "not probed"
-                table.add_row(Text("?", style="dim"), label, Text(waiting, style="dim"), "")
+                rows.append((Text("?", style="dim"), label, Text(waiting, style="dim"), ""))
             else:
-                table.add_row(mark(result.status), label, rich_text(summary(result), one_line=True), Text(age(result, now), style="dim"))
-        self.update(table)
+                rows.append((mark(result.status), label, rich_text(summary(result), one_line=True), Text(age(result, now), style="dim")))
+        if rows != self._shown:
+            # Sweeps come every few seconds (or faster): an unchanged panel is not redrawn,
+            # and a changed one keeps its height (one line per probe), so no layout pass.
+            layout = self._shown is None or any("\n" in str(cell) for row in rows for cell in row)
+            self._shown = rows
+            table = Table.grid(expand=True, padding=(0, 1))
+            table.add_column(width=1)
+            table.add_column(width=15, no_wrap=True)
+            table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+            table.add_column(width=4, justify="right", no_wrap=True)
+            for row in rows:
+                table.add_row(*row)
+            self.update(table, layout=layout)
         state = f"{PROBING} probing" if probing else f"every {self.every_s:g}s"
         self.border_title = f"Live status · {state}"

@@ -14,20 +14,21 @@ class SuspectIncident(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("Probing the Gateway, its process and the positions…", id=id)
         self.border_title = "Evidence points to · ⏎ starts the highlighted incident"
+        self._shown: Text | None = None
 
     def show(self, suspects: list[Suspect]) -> None:
         if not suspects:
-            self.update(
-                Text.assemble(
-                    ("✔ ", OK),
-                    "Nothing in the evidence points to an incident. ",
-                    ("Pick one below if you see a symptom the probes cannot.", "dim"),
-                )
+            text = Text.assemble(
+                ("✔ ", OK),
+                "Nothing in the evidence points to an incident. ",
+                ("Pick one below if you see a symptom the probes cannot.", "dim"),
             )
-            return
-        top, rest = suspects[0], suspects[1:]
-        text = Text.assemble(("▶ ", FAIL), rich_text(top.title, "bold"), f" ({top.severity.value})", ": ", rich_text(top.reason))
-        if rest:
-            others = "; ".join(f"{s.title} ({s.reason})" for s in rest[:2])
-            text.append(plain(f"\n  also: {others}"), style="dim")
-        self.update(text)
+        else:
+            top, rest = suspects[0], suspects[1:]
+            text = Text.assemble(("▶ ", FAIL), rich_text(top.title, "bold"), f" ({top.severity.value})", ": ", rich_text(top.reason))
+            if rest:
+                others = "; ".join(f"{s.title} ({s.reason})" for s in rest[:2])
+                text.append(plain(f"\n  also: {others}"), style="dim")
+        if text != self._shown:  # every sweep calls this; redraw only a change
+            self._shown = text
+            self.update(text)

@@ -1,0 +1,201 @@
+"""A ProbeRunner in a child process, for the console.
+
+A sweep is Python work (psutil's process scan, ib_async decoding the Gateway's
+answers) and ib_async's first import is ~0.2 s of it (numpy, through eventkit). In the
+console's own process that work holds the interpreter lock the UI needs: keys pressed
+while it runs wait for it. In a child process it runs beside the UI, on another core
+when there is one, and the console never imports ib_async at all.
+
+The child (`python -m irtui.probes.process_worker`) is started with the runner, so its
+imports overlap the console's start-up, and lives as long as the runner: the API gate
+(the interval between API sessions, the open orders kept between them) lives in it.
+Requests and answers are length-prefixed pickles over its stdin and stdout, between
+two processes of this one program. Every wait for an answer is bounded: a child that
+does not answer in time is killed (a new one starts for the next sweep), and a child
+that cannot start leaves the runner working in process instead.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any
+
+from irtui.config import Config
+from irtui.probes.result import ProbeResult
+
+if TYPE_CHECKING:  # the runner (psutil, every probe) is imported in the child, and here only if needed
+    from irtui.probes.runner import ProbeRunner, Sweep
+
+WORKER_MODULE = "irtui.probes.process_worker"
+START_ALLOWANCE_S = 15.0  # a cold child imports ib_async before its first sweep; a loaded machine is slow
+MAX_FRAME_BYTES = 64 * 2**20
+_HEADER = struct.Struct(">I")
+
+
+class ProbeProcessError(RuntimeError):
+    """The probe process failed or did not answer in time; the message says which."""
+
+
+def write_frame(stream: Any, value: object) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
+    """`size` bytes from `fd`, waiting at most until `deadline` (time.monotonic()); b"" at end of file."""
+    chunks, wanted = [], size
+    while wanted:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError
+        chunk = os.read(fd, min(wanted, 2**20))
+        if not chunk:
+            return b""
+        chunks.append(chunk)
+        wanted -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd: int, deadline: float | None) -> Any:
+    """One pickled value, or EOFError when the other side has gone."""
+    header = read_exactly(fd, _HEADER.size, deadline)
+    if len(header) < _HEADER.size:
+        raise EOFError
+    (size,) = _HEADER.unpack(header)
+    if size > MAX_FRAME_BYTES:
+        raise ValueError(f"a probe-process message of {size} bytes (at most {MAX_FRAME_BYTES})")
+    data = read_exactly(fd, size, deadline)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+def _plain(value: Any) -> Any:
+    """Evidence as plain dicts (a result's frozen mappings do not pickle)."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_plain(item) for item in value)
+    return value
+
+
+def portable(sweep: Sweep) -> tuple[Any, ...]:
+    """A Sweep as picklable values; `from_portable` makes the same Sweep of them."""
+    results = [{f.name: _plain(getattr(r, f.name)) for f in fields(ProbeResult)} for r in sweep.results.values()]
+    return results, sweep.elapsed_ms, dict(sweep.skipped)
+
+
+def from_portable(value: tuple[Any, ...]) -> Sweep:
+    from irtui.probes.runner import Sweep
+
+    results, elapsed_ms, skipped = value
+    made = [ProbeResult(**result) for result in results]
+    return Sweep({r.name: r for r in made}, elapsed_ms, skipped)
+
+
+class ProbeProcess:
+    """Runs sweeps as ProbeRunner does, in a child process; the same `run` and
+    `next_api_probe_in`, safe to call from several threads (sweeps take turns)."""
+
+    def __init__(self, config: Config, *, command: list[str] | None = None) -> None:
+        self.config = config
+        self._command = command or [sys.executable, "-m", WORKER_MODULE]
+        self._lock = threading.Lock()
+        self._child: subprocess.Popen[bytes] | None = None
+        self._answered = False  # whether the current child has answered a sweep yet
+        self._fallback: ProbeRunner | None = None
+        self._api_allowed_at = 0.0  # time.monotonic() from which a new API session is allowed
+        self._start()
+
+    def _start(self) -> None:
+        try:
+            child = subprocess.Popen(
+                self._command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,  # the console owns the terminal
+                start_new_session=True,  # keys and signals meant for the console are not its
+                close_fds=True,
+            )
+            write_frame(child.stdin, self.config)
+        except OSError:
+            from irtui.probes.runner import ProbeRunner
+
+            self._fallback = ProbeRunner(self.config)  # probing in process beats not probing
+            return
+        self._child, self._answered = child, False
+
+    def _answer_deadline(self, first: bool) -> float:
+        from irtui.probes.runner import CANCEL_GRACE_S
+
+        limit = self.config.probes.sweep_timeout_s + 2 * CANCEL_GRACE_S
+        return time.monotonic() + limit + (START_ALLOWANCE_S if first else 0.0)
+
+    def run(self, names: Iterable[str] | None = None) -> Sweep:
+        wanted = list(names) if names is not None else None
+        with self._lock:
+            if self._fallback is not None:
+                return self._fallback.run(wanted)
+            if self._child is None or self._child.poll() is not None:
+                self._stop()
+                self._start()
+                if self._fallback is not None:
+                    return self._fallback.run(wanted)
+            return self._ask(wanted)
+
+    def _ask(self, wanted: list[str] | None) -> Sweep:
+        child = self._child
+        assert child is not None and child.stdin is not None and child.stdout is not None
+        try:
+            write_frame(child.stdin, ("run", wanted))
+            kind, *rest = read_frame(child.stdout.fileno(), self._answer_deadline(first=not self._answered))
+        except TimeoutError:
+            self._stop()
+            raise ProbeProcessError("the probe process did not answer in time; it was stopped and restarts with the next sweep") from None
+        except (OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
+            self._stop()
+            raise ProbeProcessError(f"the probe process failed ({type(error).__name__}); it restarts with the next sweep") from None
+        self._answered = True
+        if kind == "error":
+            error_type, message = rest
+            raise (ValueError if error_type == "ValueError" else ProbeProcessError)(message)
+        sweep, api_in = rest
+        self._api_allowed_at = time.monotonic() + api_in
+        return from_portable(sweep)
+
+    def next_api_probe_in(self) -> float:
+        """Seconds until a sweep may open a new API session (0: now), as of the last sweep.
+
+        Answered here, never by asking the child: the UI asks while a sweep may be running."""
+        if self._fallback is not None:
+            return self._fallback.next_api_probe_in()
+        return max(0.0, self._api_allowed_at - time.monotonic())
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _stop(self) -> None:
+        child, self._child = self._child, None
+        if child is None:
+            return
+        for stream in (child.stdin, child.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        if child.poll() is None:
+            child.kill()
+        child.wait(timeout=5)
