@@ -52,7 +52,7 @@ regions = ["north_america", "europe"]
     )
     config = load_config(path)
     assert config.gateway.all_ports == (4002, 4003)
-    assert config.positions.command == ("./phoenix", "positions", "--json")
+    assert config.positions.command == (str(tmp_path / "phoenix"), "positions", "--json")  # ./ is the file's folder
     assert config.market_data.symbols[1].sec_type == "CASH"
     assert config.kill_switch.path == tmp_path / "state/KILL_SWITCH"  # relative to the file
     assert config.log.path == tmp_path / "incident_log/INCIDENT_LOG.md"

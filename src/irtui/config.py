@@ -17,7 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from irtui.boundary.reading import read_regular
+
 CONFIG_FILE = "irtui.toml"
+MAX_CONFIG_BYTES = 1 << 20
 CONFIG_ENV = "IRTUI_CONFIG"
 
 Port = Annotated[int, Field(ge=1, le=65535)]
@@ -350,6 +353,8 @@ def parse_config(text: str, origin: str = "<config>", base_dir: Path | None = No
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nesting level
+        raise ConfigError(f"{origin}: not valid TOML: nested too deeply for a configuration") from None
     data["source"] = origin
     try:
         config = Config.model_validate(data)
@@ -374,7 +379,27 @@ def _resolve_paths(config: Config, base_dir: Path) -> Config:
             if not value.is_absolute():
                 value = base_dir / value
             sections[section_name] = section.model_copy(update={key: value})
+    positions = sections.get("positions", config.positions)
+    if positions.command:
+        sections["positions"] = positions.model_copy(update={"command": resolve_command(positions.command, base_dir)})
+    if config.watch.on_alert:
+        sections["watch"] = config.watch.model_copy(update={"on_alert": resolve_command(config.watch.on_alert, base_dir)})
     return config.model_copy(update=sections)
+
+
+def resolve_command(argv: tuple[str, ...], base_dir: Path) -> tuple[str, ...]:
+    """A command whose program is written `./x`, `../x` or `~/x`, taken relative to the
+    config file's folder (or the home folder), as its other paths are; a bare name is
+    left for PATH to find."""
+    program = argv[0]
+    if program.startswith("~"):
+        try:
+            program = str(Path(program).expanduser())
+        except RuntimeError:
+            return argv
+    elif program.startswith(("./", "../")):
+        program = str(base_dir / program)
+    return (program, *argv[1:])
 
 
 def find_config(path: Path | None = None) -> Path | None:
@@ -394,9 +419,11 @@ def load_config(path: Path | None = None) -> Config:
     if found is None:
         return Config()
     try:
-        text = found.read_text(encoding="utf-8")
+        text = read_regular(found, MAX_CONFIG_BYTES, what="configuration").decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{found}: no such configuration file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{found}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{found}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{found}: cannot read: not UTF-8 text; save the file as UTF-8") from None
     return parse_config(text, str(found), base_dir=found.resolve().parent)

@@ -12,11 +12,13 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from irtui.boundary.durable import fsync_dir, write_all
+from irtui.boundary.reading import open_regular
 from irtui.incidents.entry import IncidentEntry
 from irtui.incidents.markdown import LOG_HEADER, render_entry
 from irtui.incidents.parser import LogReadResult, Record, Wanted, parse_log, scan_log
@@ -74,6 +76,8 @@ class IncidentLog:
         except OSError as error:
             raise LogError(f"cannot open the incident log {self.path}: {error.strerror}") from error
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise LogError(f"cannot write the incident log {self.path}: it is not a regular file (a FIFO or a device?)")
             _lock(fd, self.path, self.lock_timeout_s)
             size = os.fstat(fd).st_size
             if size == 0:
@@ -113,7 +117,7 @@ class IncidentLog:
         """The file in chunks of READ_CHUNK_BYTES, read under a shared lock (never half an
         append) that is held until the last chunk has been taken or the reader stops."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+            fd = open_regular(self.path, what="incident log")  # a FIFO or /dev/zero is refused, not read forever
         except FileNotFoundError:
             return
         except OSError as error:

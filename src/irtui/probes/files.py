@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from irtui.boundary.reading import safe_yaml
 from irtui.config import Config
 from irtui.probes.common import Stopwatch, format_age, make_result
 from irtui.probes.host import HostFacts
@@ -24,6 +25,7 @@ _TRIGGER_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("code_bug", re.compile(r"\bbug\b|exception|traceback|crash|\berror\b|assert")),
     ("manual", re.compile(r"manual|\boperator\b|by hand|\bhuman\b|requested by")),
 )
+MAX_REASON = 500  # characters of a flag's reason kept: a sentence, not a file
 _TIME_KEYS = ("at", "since", "time", "timestamp", "ts", "triggered_at", "set_at")
 
 
@@ -31,22 +33,28 @@ def _parse_content(text: str) -> dict[str, Any] | str:
     """A mapping when the file holds JSON or `key: value` lines, else the stripped text.
 
     JSON is read as JSON: PyYAML (tens of milliseconds to import) is loaded only for a
-    file that is not."""
+    file that is not. Whatever the file holds (an alias bomb, a deep nest, a date out
+    of range) this returns: the content is detail, never a reason to fail the probe."""
     try:
-        data = json.loads(text)
-    except ValueError:
-        import yaml
-
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError:
-            return text.strip()
-    if isinstance(data, dict):
-        return {str(k).lower(): v for k, v in data.items()}
+            data = json.loads(text)
+        except ValueError:
+            data = safe_yaml(text)
+        if isinstance(data, dict):
+            return {str(k).lower(): v for k, v in data.items()}
+    except (ValueError, TypeError, OverflowError, RecursionError):  # BadYaml is a ValueError
+        pass
     return text.strip()
 
 
 def _as_time(value: Any) -> datetime | None:
+    try:
+        return _to_time(value)
+    except (ValueError, TypeError, OverflowError, OSError):  # e.g. a timestamp out of range
+        return None
+
+
+def _to_time(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
@@ -55,7 +63,7 @@ def _as_time(value: Any) -> datetime | None:
         return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, UTC)
     if isinstance(value, str):
         try:
-            return _as_time(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+            return _to_time(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
         except ValueError:
             return None
     return None
@@ -92,17 +100,25 @@ def probe_kill_switch(config: Config, host: HostFacts) -> ProbeResult:
     if stat is None:
         facts = {"active": False, "trigger": "none", "reason": "", "age_s": None, "intentional": None}
         return make_result("kill_switch", Status.OK, f"Kill switch not set (no flag at {path})", facts, {"path": str(path)}, watch)
-    content = _parse_content(host.read_text(path))
+    # The flag exists: that is the fact, and the switch is ACTIVE. Its content (reason,
+    # trigger, time) is detail, so content that cannot be read or parsed changes nothing.
+    try:
+        content = _parse_content(host.read_text(path))
+    except OSError as exc:
+        content = f"(the flag's content cannot be read: {exc.strerror or exc})"
     fields = content if isinstance(content, dict) else {"reason": content.splitlines()[0] if content else ""}
-    reason = str(fields.get("reason") or fields.get("message") or fields.get("why") or "")
+    reason = str(fields.get("reason") or fields.get("message") or fields.get("why") or "")[:MAX_REASON]
     trigger = classify_trigger(fields.get("trigger") or fields.get("source") or fields.get("type"), reason)
     set_at = next((t for key in _TIME_KEYS if (t := _as_time(fields.get(key))) is not None), None)
-    age = (host.now() - (set_at or stat.modified_at)).total_seconds()
+    try:
+        age = (host.now() - (set_at or stat.modified_at)).total_seconds()
+    except OverflowError:
+        set_at, age = None, (host.now() - stat.modified_at).total_seconds()
     intentional = _as_bool(fields.get("intentional"))
     if intentional is None and trigger != "unknown":
         intentional = trigger == "manual"
     facts = {"active": True, "trigger": trigger, "reason": reason, "age_s": age, "intentional": intentional}
-    detail = {"path": str(path), "set_by": str(fields.get("by") or fields.get("who") or ""), "set_at": (set_at or stat.modified_at).isoformat()}
+    detail = {"path": str(path), "set_by": str(fields.get("by") or fields.get("who") or "")[:MAX_REASON], "set_at": (set_at or stat.modified_at).isoformat()}
     said = f": {reason}" if reason else ""
     summary = f"Kill switch ACTIVE for {format_age(age)} (trigger: {trigger.replace('_', ' ')}){said}"
     return make_result("kill_switch", Status.FAIL, summary, facts, detail, watch)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,7 +18,11 @@ from typing import Any, Protocol
 
 import psutil
 
-MAX_READ_BYTES = 1 << 20
+from irtui.boundary.reading import read_regular, read_tail
+from irtui.probes.command import CommandResult, run_bounded
+
+MAX_READ_BYTES = 1 << 20  # a flag, a heartbeat, a positions file, a command's output
+MAX_TAIL_BYTES = 8 << 20  # the end of the trading system's log
 
 
 @dataclass(frozen=True)
@@ -34,13 +37,6 @@ class ProcessInfo:
 class FileInfo:
     size: int
     modified_at: datetime
-
-
-@dataclass(frozen=True)
-class CommandResult:
-    returncode: int
-    stdout: str
-    stderr: str = ""
 
 
 class HostFacts(Protocol):
@@ -65,7 +61,8 @@ class HostFacts(Protocol):
         """The last `lines` lines of a text file; raises OSError when unreadable."""
 
     def run_command(self, argv: Sequence[str], timeout: float) -> CommandResult:
-        """Run a command without a shell; raises TimeoutError past `timeout` seconds."""
+        """Run a command without a shell, its output read to a cap; raises TimeoutError
+        past `timeout` seconds (its whole process group killed either way)."""
 
 
 class RealHost:
@@ -112,38 +109,16 @@ class RealHost:
         return FileInfo(size=result.st_size, modified_at=datetime.fromtimestamp(result.st_mtime, UTC))
 
     def read_text(self, path: Path) -> str:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_READ_BYTES).decode("utf-8", errors="replace")
+        # Regular files only (a FIFO would block, /dev/zero never ends), cut at the cap.
+        return read_regular(path, MAX_READ_BYTES, cut=True).decode("utf-8", errors="replace")
 
     def tail(self, path: Path, lines: int) -> list[str]:
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            end = handle.tell()
-            chunk, data = 8192, b""
-            while end > 0 and data.count(b"\n") <= lines and len(data) < MAX_READ_BYTES * 8:
-                start = max(0, end - chunk)
-                handle.seek(start)
-                data = handle.read(end - start) + data
-                end = start
+        data = read_tail(path, MAX_TAIL_BYTES)
         text = data.decode("utf-8", errors="replace").splitlines()
         return text[-lines:] if lines else []
 
     def run_command(self, argv: Sequence[str], timeout: float) -> CommandResult:
-        try:
-            done = subprocess.run(
-                list(argv),
-                capture_output=True,
-                timeout=timeout,
-                stdin=subprocess.DEVNULL,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise TimeoutError(f"{argv[0]} did not finish within {timeout:g}s") from None
-        return CommandResult(
-            returncode=done.returncode,
-            stdout=done.stdout[:MAX_READ_BYTES].decode("utf-8", errors="replace"),
-            stderr=done.stderr[:MAX_READ_BYTES].decode("utf-8", errors="replace"),
-        )
+        return run_bounded(argv, timeout, MAX_READ_BYTES)
 
 
 @dataclass
@@ -281,11 +256,13 @@ class FakeHost:
     @classmethod
     def from_json_file(cls, path: Path) -> "FakeHost":
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = json.loads(read_regular(path, 16 * MAX_READ_BYTES, what="host-facts file").decode("utf-8"))
         except OSError as exc:
             raise FakeHostError(f"{path}: cannot read: {exc.strerror or exc}") from None
         except json.JSONDecodeError as exc:
             raise FakeHostError(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+        except (UnicodeDecodeError, RecursionError):
+            raise FakeHostError(f"{path}: not UTF-8 JSON, or nested too deeply") from None
         try:
             return cls.from_dict(data)
         except FakeHostError as exc:

@@ -11,8 +11,9 @@ listed as such, rather than reported as unknown on every sweep.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,29 @@ HOST_PROBES: dict[str, HostProbe] = {
 }
 API_PROBES = tuple(name for name, spec in PROBES.items() if spec.touches_api)  # they share one API session
 CANCEL_GRACE_S = 2.0
-WORKERS = 4
+
+
+class DaemonThreads(Executor):
+    """One daemon thread per blocking call of a sweep (a handful per sweep).
+
+    ThreadPoolExecutor's workers are joined when the interpreter exits, so one probe
+    stuck in a system call would keep `irtui probe`, or the console after `q`, from
+    ever exiting. A sweep gives up on a stuck probe at its deadline; a daemon thread
+    lets the process go when it is done."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="irtui-probe", daemon=True).start()
+        return future
 
 
 def describe(exc: BaseException) -> str:
@@ -114,7 +137,7 @@ class ProbeRunner:
         wanted = {name for name in runnable if name in API_PROBES}
         session_type = _api_session_type() if wanted else None  # before the clock starts
         watch = Stopwatch()
-        executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="irtui-probe")
+        executor = DaemonThreads()
         tasks: dict[asyncio.Task[dict[str, ProbeResult]], list[str]] = {}
         try:
             for name in runnable:
@@ -165,7 +188,7 @@ class ProbeRunner:
             results.update({name: unknown(name, why) for name in names})
         return results
 
-    async def _host_probe(self, name: str, executor: ThreadPoolExecutor) -> dict[str, ProbeResult]:
+    async def _host_probe(self, name: str, executor: Executor) -> dict[str, ProbeResult]:
         watch = Stopwatch()
         timeout = self.config.probes.timeout_s
         try:

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from yaml.nodes import MappingNode
 
+from irtui.boundary.reading import NotRegularFile, TooLarge, read_regular
 from irtui.trees.model import Tree
 from irtui.trees.schema_errors import describe_errors
 from irtui.trees.validate import check_tree
@@ -74,19 +75,15 @@ def read_source_text(
         return None, Problem(name, 1, 1, message)
 
     try:
-        if not path.exists():
-            return problem("no such file")
-        if not path.is_file():
-            return problem("not a regular file")
-        size = path.stat().st_size
-        if size > MAX_TREE_BYTES:
-            return problem(f"file is too large ({size:,} bytes); a {kind} file may be at most {MAX_TREE_BYTES // 1024 // 1024} MB")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_TREE_BYTES + 1)
+        data = read_regular(path, MAX_TREE_BYTES, what=kind)
+    except FileNotFoundError:
+        return problem("no such file")
+    except NotRegularFile:
+        return problem("not a regular file")
+    except TooLarge:
+        return problem(f"file is too large; a {kind} file may be at most {MAX_TREE_BYTES // 1024 // 1024} MB")
     except OSError as error:
         return problem(f"cannot read the file: {error.strerror or error}")
-    if len(data) > MAX_TREE_BYTES:
-        return problem(f"file is larger than {MAX_TREE_BYTES // 1024 // 1024} MB, the limit for a {kind} file")
     if b"\x00" in data:
         return problem(f"binary file (it contains NUL bytes), not a YAML {kind}")
     try:
