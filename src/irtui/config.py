@@ -235,6 +235,13 @@ class AppConfig(_Section):
         return value
 
 
+class IbcConfig(_Section):
+    """IBC, the Gateway's login automation: where its log is."""
+
+    path: Path | None = None
+    lines: Annotated[int, Field(ge=1, le=100_000)] = 500
+
+
 class WatchConfig(_Section):
     """`irtui watch`: how often it sweeps and whom it tells."""
 
@@ -265,6 +272,7 @@ class Config(_Section):
     reset_window: ResetWindowConfig = ResetWindowConfig()
     app: AppConfig = AppConfig()
     watch: WatchConfig = WatchConfig()
+    ibc: IbcConfig = IbcConfig()
 
     source: str = Field("defaults", exclude=True, description="Where this configuration came from")
 
@@ -363,7 +371,7 @@ def parse_config(text: str, origin: str = "<config>", base_dir: Path | None = No
     return _resolve_paths(config, base_dir) if base_dir is not None else config
 
 
-_PATH_KEYS = (("positions", "source"), ("kill_switch", "path"), ("heartbeat", "path"), ("system_log", "path"), ("log", "path"))
+_PATH_KEYS = (("positions", "source"), ("kill_switch", "path"), ("heartbeat", "path"), ("system_log", "path"), ("log", "path"), ("ibc", "path"))
 
 
 def _resolve_paths(config: Config, base_dir: Path) -> Config:

@@ -29,6 +29,7 @@ FILES = {
     "heartbeat": "/srv/trader/heartbeat.json",
     "log": "/srv/trader/trader.log",
     "positions": "/srv/trader/positions.json",
+    "ibc": "/opt/ibc/logs/ibc.txt",
 }
 
 
@@ -62,6 +63,7 @@ def staged(variant: int) -> FakeHost:
         host.write_file(FILES["heartbeat"], json.dumps({"ibkr_connected": True}), age_s=2)
         host.write_file(FILES["log"], "INFO all quiet\n")
         host.write_file(FILES["positions"], json.dumps({"AAPL": 100, "MSFT": -20}))
+        host.write_file(FILES["ibc"], "IBC: Auto-restart\nIBC: Login has completed\n")
         return host
     host.add_process(1, "ibgateway", [], uptime_s=None, listening=None)
     host.add_process(2, "tws", [], uptime_s=90000, listening=[7497])
@@ -72,6 +74,7 @@ def staged(variant: int) -> FakeHost:
         "ERROR ibkr disconnected\nPREFLIGHT REJECT: reason: rate limit\nError 201, reqId 7: Order rejected\nreconnect attempts exhausted\n",
     )
     host.write_file(FILES["positions"], "not json")
+    host.write_file(FILES["ibc"], "IBC: Existing session detected\nSecond Factor Authentication timed out\nLogin failed\n")
     return host
 
 
@@ -87,6 +90,7 @@ def results() -> dict[str, list[ProbeResult]]:
         "positions": {"source": FILES["positions"]},
         "market_data": {"symbols": ["AAPL", "MSFT", "NOPE"]},
         "reset_window": {"regions": ["north_america", "europe", "asia"]},
+        "ibc": {"path": FILES["ibc"]},
     }
     targets = ["healthy", "runaway_orders", "stale_data", "not_subscribed", "competing_session", "not_ready", "api_silent"]
     for index, scenario in enumerate(targets):

@@ -59,6 +59,7 @@ HOST_FACTS = {
     "heartbeat": {"present": True, "stale": False, "broker_connected": True},
     "system_log": {"disconnects": 0, "reconnect_exhausted": False, "rejections": 0},
     "reset_window": {"in_window": False, "sunday_relogin": False},
+    "ibc_log": {"twofa": "done", "restart": "auto_restart", "login_failed": False, "existing_session": False},
 }
 HEALTHY_DATA = {
     "positions": {"all_match": True, "discrepancy": "none", "mismatch_count": 0},

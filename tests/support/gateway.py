@@ -115,6 +115,7 @@ FILES = {
     "kill_switch": "/srv/trader/KILL_SWITCH",
     "heartbeat": "/srv/trader/heartbeat.json",
     "system_log": "/srv/trader/trader.log",
+    "ibc_log": "/opt/ibc/logs/ibc.txt",
 }
 
 
@@ -126,6 +127,7 @@ def staged_host(port: int) -> FakeHost:
     host.write_file(FILES["positions"], '{"AAPL": 100, "MSFT": -20}')
     host.write_file(FILES["heartbeat"], '{"ibkr_connected": true}', age_s=2)
     host.write_file(FILES["system_log"], "INFO order filled\n" * 20)
+    host.write_file(FILES["ibc_log"], "IBC: Auto-restart: reusing the session\nIBC: Login has completed\n")
     return host
 
 
@@ -151,6 +153,7 @@ def full_config(port: int, *, sample_s: float = 1.2, **gateway: Any) -> Config:
             "kill_switch": {"path": FILES["kill_switch"]},
             "heartbeat": {"path": FILES["heartbeat"]},
             "system_log": {"path": FILES["system_log"]},
+            "ibc": {"path": FILES["ibc_log"]},
             "market_data": {"symbols": ["AAPL"]},
         }
     )

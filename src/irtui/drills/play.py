@@ -123,7 +123,7 @@ class Player:
         index = next(i for i, answer in enumerate(node.answers) if answer.next == next_id)
         result = self.probe_here()
         suggestion = self.session.walk.suggestion({node.probe: result}) if (node.probe and result) else None
-        if node.probe is not None:
+        if node.probe is not None and result is not None:  # a probe the drill's world does not configure: the operator's question
             picked = node.answers[suggestion.answer_index].next if suggestion else None
             if picked != next_id:
                 self.mismatches.append(Mismatch(self.here, next_id, picked, result.summary if result else "no result"))

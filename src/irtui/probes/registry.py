@@ -56,6 +56,8 @@ DATA_CAUSES = ("none", "no_contract", "not_subscribed", "delayed_only", "no_perm
 REJECTION_CAUSES = ("read_only", "account_required", "validation", "margin", "size_or_price", "permissions", "other", "none")
 TRIGGERS = ("drawdown", "manual", "code_bug", "rate_limit", "unknown", "none")
 REJECTION_SOURCES = ("preflight", "broker", "none", "unknown")
+TWOFA_STATES = ("none", "pending", "timed_out", "done")
+RESTART_KINDS = ("none", "auto_restart", "full_logon")
 
 PROBES: dict[str, ProbeSpec] = {
     spec.name: spec
@@ -210,6 +212,19 @@ PROBES: dict[str, ProbeSpec] = {
                 "sunday_relogin": Fact("bool", "Sunday after 01:00 ET: a Gateway started before then needs its weekly login with 2FA"),
             },
             scope="calendar",
+        ),
+        ProbeSpec(
+            "ibc_log",
+            "IBC log",
+            "The last lines of IBC's log: 2FA, existing session, restart kind, login failure, write-access dialog.",
+            {
+                "twofa": Fact("str", "The newest 2FA state the log shows", TWOFA_STATES),
+                "existing_session": Fact("bool", "IBKR reported an existing session: the same user is logged in elsewhere"),
+                "restart": Fact("str", "How the Gateway last started: IBC auto-restart (no 2FA) or a full logon", RESTART_KINDS),
+                "login_failed": Fact("bool", "A login failed (wrong user name or password, or refused)"),
+                "needs_write_access": Fact("bool", "The 'API client needs write access' dialog appeared: the API is read-only"),
+            },
+            scope="gateway",
         ),
     )
 }

@@ -23,6 +23,7 @@ from irtui.probes.clock import probe_reset_window
 from irtui.probes.common import Stopwatch, unknown
 from irtui.probes.files import probe_heartbeat, probe_kill_switch
 from irtui.probes.host import HostFacts, RealHost
+from irtui.probes.ibc_log import probe_ibc_log
 from irtui.probes.logscan import probe_system_log
 from irtui.probes.network import probe_ports
 from irtui.probes.process import probe_gateway_process
@@ -39,6 +40,7 @@ HOST_PROBES: dict[str, HostProbe] = {
     "heartbeat": probe_heartbeat,
     "system_log": probe_system_log,
     "reset_window": probe_reset_window,
+    "ibc_log": probe_ibc_log,
 }
 API_PROBES = tuple(name for name, spec in PROBES.items() if spec.touches_api)  # they share one API session
 CANCEL_GRACE_S = 2.0
@@ -106,6 +108,8 @@ def not_configured(config: Config, name: str) -> str | None:
         return "market_data.symbols is empty"
     if name == "gateway_process" and not config.process.enabled:
         return "process.enabled is false"
+    if name == "ibc_log" and config.ibc.path is None:
+        return "set ibc.path (IBC's log file)"
     for section in ("kill_switch", "heartbeat", "system_log"):
         if name == section and getattr(config, section).path is None:
             return f"set {section}.path"
