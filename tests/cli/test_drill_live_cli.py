@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def drill(drills_dir: Path, port: int, *extra: str) -> object:
-    args = ["drill", "run", "link_lost_fast", "--live", "--system-only", "--port", str(port), "--drills", str(drills_dir), *extra]
+def drill(drills_dir: Path, port: int, *extra: str, system_only: bool = True) -> object:
+    only = ["--system-only"] if system_only else []
+    args = ["drill", "run", "link_lost_fast", "--live", *only, "--port", str(port), "--drills", str(drills_dir), *extra]
     return CliRunner().invoke(main, args)
 
 
@@ -71,3 +73,31 @@ def test_a_drill_without_a_live_schedule_cannot_run_live(tmp_path: Path) -> None
     outcome = CliRunner().invoke(main, ["drill", "run", "connection_gateway_missing", "--live", "--system-only"])
     assert outcome.exit_code == 2, outcome.output
     assert "has no live schedule" in outcome.output and "data_feed_ibkr_link_lost" in outcome.output
+
+
+class OperatorAtTheConsole:
+    """Stands in for the console: the operator watches while the faults fire, then quits."""
+
+    def __init__(self, **services: object) -> None:
+        self.services = services
+
+    def run(self) -> None:
+        time.sleep(1.5)  # the schedule (1100 at 0.3 s, 1102 at 0.8 s) plays meanwhile
+
+    def exit(self) -> None:
+        pass
+
+
+def test_with_the_console_the_operator_and_the_system_share_the_gateway(drills_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    apps: list[OperatorAtTheConsole] = []
+    monkeypatch.setattr("irtui.app.factory.make_app", lambda **services: apps.append(OperatorAtTheConsole(**services)) or apps[-1])
+    port = free_port()
+    system = ScriptedSystem(port, Behaviour(client_id=5, run_for_s=8)).start()
+    outcome = drill(drills_dir, port, "--wait", "10", "--log", str(drills_dir.parent / "INCIDENT_LOG.md"), system_only=False)
+    system.join()
+    assert outcome.exit_code == 0, outcome.output
+    text = " ".join(outcome.output.split())
+    assert apps and apps[0].services["mode"] == "DRILL"
+    assert apps[0].services["config"].gateway.trading_port == port, "the operator's probes look at the same Gateway"
+    assert "not finished, so nothing was logged" in text
+    assert "Trading system (client ids 5): 100/100, PASSED" in text
