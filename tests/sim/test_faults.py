@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from ib_async import IB, Stock
+from ib_insync import IB as InsyncIB
 
 from irtui.sim import Fault, running_gateway
 from tests.support.ibapi_app import IbapiApp, stock
@@ -119,3 +120,17 @@ def test_a_fault_reaches_ibapi_ib_async_clients_alike_in_one_gateway(ibapi_app: 
         ibapi_app.wait("tickPrice")
         gateway.start_faults([Fault(notice=2103)])
         assert ibapi_app.wait("error", where=lambda a: a[1] == 2103)[2] == "Market data farm connection is broken:usfarm"
+
+
+async def test_ib_insync_sees_a_scheduled_1100_then_1102(start_gateway: StartGateway) -> None:
+    gateway = await start_gateway("healthy", notices=[])
+    ib = InsyncIB()
+    seen: list[int] = []
+    ib.errorEvent += lambda _req, code, *_: seen.append(code)
+    try:
+        await ib.connectAsync("127.0.0.1", gateway.port, clientId=43, timeout=3)
+        gateway.start_faults([Fault(after_s=0.1, notice=1100), Fault(after_s=0.3, notice=1102)])
+        await until(lambda: 1102 in seen)
+        assert seen == [1100, 1102]
+    finally:
+        ib.disconnect()
