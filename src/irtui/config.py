@@ -224,10 +224,14 @@ class ResetWindowConfig(_Section):
 class AppConfig(_Section):
     refresh_s: Seconds = 5.0
     timezone: str = "America/New_York"
+    local_timezone: str = ""  # the operator's own zone for the clocks; empty: the system's
+    bell: bool = True  # ring the terminal bell when a P1 starts and when a walk passes its target
 
-    @field_validator("timezone")
+    @field_validator("timezone", "local_timezone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
+    def _known_zone(cls, value: str, info: ValidationInfo) -> str:
+        if not value and info.field_name == "local_timezone":
+            return value
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError):

@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Input
 
 from irtui.app.factory import make_app
-from irtui.config import Config
+from irtui.config import AppConfig, Config
 from irtui.incidents import IncidentLog
 from irtui.session import store as store_module
 from irtui.session.store import SessionStore
@@ -57,7 +57,8 @@ def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture_trees):
     def build_app(*, trees=None, results=None, runner=None, **options: Any):
         log_path = LOG
         app = make_app(
-            config=Config(),
+            # the screens do not depend on the machine's zone
+            config=options.pop("config", None) or Config(app=AppConfig(local_timezone="UTC")),
             trees=trees or fixture_trees,
             runner=runner or FixedRunner(dict(API_SILENT if results is None else results)),
             store=SessionStore.for_log(log_path),

@@ -50,9 +50,9 @@ def test_the_readable_part_tells_the_story():
     assert "| **Operator** | alice |" in text
     assert "2026-11-21 08:52:03 UTC · 03:52:03 EST (America/New_York)" in text
     assert "over the target of 1 minute" in text
-    assert "1. 08:52:07 · **Is IB Gateway or TWS running?** → **Yes** (answered by probe `gateway_process`: IB Gateway running" in text
+    assert "1. 08:52:07 UTC · **Is IB Gateway or TWS running?** → **Yes** (answered by probe `gateway_process`: IB Gateway running" in text
     assert "the operator overrode probe `api`: handshake timed out after 5 s" in text
-    assert "3. 08:52:28 · Action: **Restart IB Gateway and log in** → done" in text
+    assert "3. 08:52:28 UTC · Action: **Restart IB Gateway and log in** → done" in text
     assert "**Escalate**: Call IBKR API support" in text
     assert "Escalated to: IBKR API support · 1-877-442-2757" in text
     assert "- [ ] Do not resume trading today" in text

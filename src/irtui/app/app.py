@@ -112,6 +112,11 @@ class IncidentConsole(App[None]):
             if reply_to is not None:
                 reply_to.post_message(ProbesFailed(names, text))
 
+    def ring(self) -> None:
+        """The terminal bell, unless `app.bell = false`: a P1 started, or a target passed."""
+        if self.services.config.app.bell:
+            self.bell()
+
     def remember(self, results: Mapping[str, ProbeResult]) -> None:
         """Keep the newest result of every probe, so a new screen starts with evidence."""
         merge_newest(self.evidence, results)

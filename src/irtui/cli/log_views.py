@@ -102,7 +102,7 @@ def _path(entry: IncidentEntry) -> Table:
     for number, step in enumerate(entry.path, 1):
         by = {AnswerSource.PROBE: f"probe {step.probe}", AnswerSource.OVERRIDE: f"operator, over probe {step.probe}"}
         line = Text(plain(step.text), style="bold")
-        line.append(f"  {step.at.astimezone(UTC):%H:%M:%S}", style="dim")
+        line.append(f"  {step.at.astimezone(UTC):%H:%M:%S} UTC", style="dim")
         line.append("\n→ " + plain(step.answer))
         line.append(plain(f"  ({by.get(step.source, 'operator')})"), style="dim" if step.source is not AnswerSource.OVERRIDE else "yellow")
         if step.evidence:

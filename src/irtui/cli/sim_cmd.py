@@ -43,7 +43,7 @@ def _list_scenarios(console: Console) -> None:
 
 def _printer(console: Console) -> Callable[[ReceivedMessage, bool], None]:
     def show(message: ReceivedMessage, refused: bool) -> None:
-        stamp = time.strftime("%H:%M:%S", time.localtime(message.at))
+        stamp = time.strftime("%H:%M:%S %Z", time.localtime(message.at))
         who = f"client {message.client_id}" if message.client_id is not None else "client ?"
         if refused:
             console.print(

@@ -98,7 +98,7 @@ def _facts(entry: IncidentEntry) -> list[str]:
 
 
 def _step_line(number: int, step: PathStep) -> str:
-    time = f"{step.at.astimezone(UTC):%H:%M:%S}"
+    time = f"{step.at.astimezone(UTC):%H:%M:%S} UTC"
     if step.kind == "action":
         return f"{number}. {time} · Action: **{inline(step.text)}** → {inline(step.answer)}"
     probe = code_span(step.probe) if step.probe else "a probe"

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Input, Static
 
 from irtui.app.commands import BRIEFING
 from irtui.app.factory import Services
-from irtui.app.widgets.banner import ModeBanner
+from irtui.app.widgets.banner import ModeBanner, SeverityBanner
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.follow_ups import FollowUpList
 from irtui.app.widgets.impact_form import ASKED_FOR, ImpactForm
@@ -67,17 +67,19 @@ class FinishScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         tree = self.session.tree
         yield ModeBanner.of(self.services)
+        yield SeverityBanner(tree)
         with Horizontal(id="top-bar"):
             yield Static(Text.assemble(severity_tag(tree), " ", rich_text(tree.title, "bold", one_line=True), (" · finish", "dim")), id="top-title")
-            yield WalkClock(self.session.walk.elapsed, self.services.target(tree), id="walk-clock")
+            yield WalkClock(self.session.walk.elapsed, self.services.target(tree), ring=self.console.ring, id="walk-clock")
         yield Static(self._outcome_text(), id="outcome")
         with Horizontal(id="finish-body"):
             with VerticalScroll(id="finish-form"):
-                yield FollowUpList(self.session.default_follow_ups(), id="follow-ups")
+                # The two fields to type come first, where the focus starts: always in view at 80×24.
                 yield Input(placeholder="Root cause, if known (can be added later)", id="root-cause")
                 yield Input(placeholder="A last note (optional)", id="closing-note")
                 if tree.severity in ASKED_FOR:
                     yield ImpactForm(id="impact")
+                yield FollowUpList(self.session.default_follow_ups(), id="follow-ups")
                 yield Static(rich_text(f"Log: {self.services.log.path}", "dim"), id="log-path")
             with Vertical(id="preview-pane"):
                 yield VerticalScroll(Static(id="preview"), id="preview-scroll")
@@ -85,7 +87,7 @@ class FinishScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#outcome").border_title = "Outcome"
-        self.query_one("#follow-ups").border_title = "Follow-ups · space ticks what is done"
+        self.query_one("#follow-ups").border_title = "Follow-ups · tab here, then space ticks what is done"
         self.query_one("#root-cause").border_title = "Root cause"
         self.query_one("#closing-note").border_title = "Notes"
         self.query_one("#preview-pane").border_title = "Log entry preview: the exact text ctrl+s appends"

@@ -75,7 +75,7 @@ class HomeScreen(Screen[None]):
         yield ModeBanner.of(s)
         with Horizontal(id="top-bar"):
             yield Static(Text.assemble(("irtui ", "bold"), rich_text(f"{s.label} · gateway {s.gateway} · {s.operator}", one_line=True)), id="top-title")
-            yield WallClock(s.clock, s.config.app.timezone, id="wall-clock")
+            yield WallClock(s.clock, s.config.app.timezone, local=s.config.app.local_timezone, id="wall-clock")
         yield Static(id="reset-warning")
         yield SuspectIncident(id="suspect")
         yield QuickReference(s.trees.trees.values(), id="quick-reference")

@@ -15,7 +15,7 @@ from textual.widgets import Footer, OptionList, Static
 
 from irtui.app.commands import BRIEFING
 from irtui.app.factory import Services
-from irtui.app.widgets.banner import ModeBanner
+from irtui.app.widgets.banner import ModeBanner, SeverityBanner
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.command_list import CommandsToCopy
 from irtui.app.widgets.path_view import PathView
@@ -27,6 +27,7 @@ from irtui.diagnosis.walk import Suggestion, Walk
 from irtui.session.store import Session, SessionError
 from irtui.trees.model import ActionNode, QuestionNode
 from irtui.trees.runbooks import find_runbook
+from irtui.trees.severity import Severity
 
 if TYPE_CHECKING:
     from irtui.app.app import IncidentConsole
@@ -68,10 +69,11 @@ class WalkScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ModeBanner.of(self.services)
+        yield SeverityBanner(self.incident_tree)
         with Horizontal(id="top-bar"):
             title = Text.assemble(severity_tag(self.incident_tree), " ", rich_text(self.incident_tree.title, "bold", one_line=True))
             yield Static(title, id="top-title")
-            yield WalkClock(self.walk.elapsed, self.services.target(self.incident_tree), id="walk-clock")
+            yield WalkClock(self.walk.elapsed, self.services.target(self.incident_tree), ring=self.console.ring, id="walk-clock")
         with VerticalScroll(id="walk-body"):
             yield PathView(self.services.operator, id="path")
             yield QuestionView(id="question")
@@ -80,6 +82,8 @@ class WalkScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        if self.incident_tree.severity is Severity.P1 and not self.walk.path and not self.session.resumed:
+            self.console.ring()  # a P1 has just started: capital at risk
         self._enter_node()
 
     def on_screen_resume(self) -> None:

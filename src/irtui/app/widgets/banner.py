@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 from textual.widgets import Static
 
 from irtui.boundary.display import rich_text
+from irtui.trees.severity import SEVERITIES, Severity, format_duration
 
 if TYPE_CHECKING:
     from irtui.app.factory import Services
+    from irtui.trees.model import Tree
 
 DEFAULT_BANNERS = {
     "DRILL": "DRILL · practice run against a simulated Gateway · not a live incident",
@@ -27,3 +29,14 @@ class ModeBanner(Static):
     @classmethod
     def of(cls, services: "Services") -> "ModeBanner":
         return cls(services.label, services.drill_banner)
+
+
+class SeverityBanner(Static):
+    """A P1 fills a whole line, in reverse red and in words, so it reads in monochrome too."""
+
+    def __init__(self, tree: "Tree") -> None:
+        level = SEVERITIES[tree.severity]
+        super().__init__(
+            f"{tree.severity.value} · {level.definition.upper()} · respond within {format_duration(tree.target)}", classes="severity-banner"
+        )
+        self.display = tree.severity is Severity.P1

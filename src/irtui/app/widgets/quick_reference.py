@@ -1,4 +1,8 @@
-"""The seed's quick-reference table: incident, severity, first action; Enter starts one."""
+"""The seed's quick-reference table: incident, severity, first action; Enter starts one.
+
+One selection: the highlighted row, which also carries ▶ so it reads in monochrome.
+What the evidence points to is a word in the row (`← evidence`), never a second arrow.
+"""
 
 from __future__ import annotations
 
@@ -32,14 +36,18 @@ def severity_tag(tree: Tree) -> Text:
     return Text(f" {tree.severity.value} ", style=f"reverse {_SEVERITY_STYLE[tree.severity.value]}")
 
 
+SELECTED = "▶"
+
+
 class QuickReference(DataTable[Text | str]):
     BINDINGS = [Binding("enter", "select_cursor", "Start tree", id="start-tree")]
 
     def __init__(self, trees: Iterable[Tree], *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
         self._trees = sorted(trees, key=lambda t: t.severity.value)
-        self.border_title = "Quick reference"
-        self._marks: dict[str, Text] = {}  # the mark cell as last drawn, per tree
+        self._ranked: dict[str, int] = {}
+        self._marked: str | None = None  # the row that carries ▶
+        self.border_title = "Quick reference · ▶ selected · ⏎ starts it"
 
     def on_mount(self) -> None:
         self.add_column(" ", key="mark", width=1)
@@ -47,7 +55,32 @@ class QuickReference(DataTable[Text | str]):
         self.add_column("Severity", key="severity")
         self.add_column("First action", key="first_action")
         for tree in self._trees:
-            self.add_row("", rich_text(tree.title, one_line=True), severity_badge(tree), rich_text(tree.first_action, one_line=True), key=tree.id)
+            self.add_row("", self._title(tree), severity_badge(tree), rich_text(tree.first_action, one_line=True), key=tree.id)
+        self._mark_selection()
+
+    def _title(self, tree: Tree) -> Text:
+        title = rich_text(tree.title, one_line=True)
+        rank = self._ranked.get(tree.id)
+        if rank == 0:
+            title.append("  ← evidence", style=FAIL)
+        elif rank is not None:
+            title.append("  ← maybe", style=WARN)
+        return title
+
+    def watch_cursor_coordinate(self, old: object, new: object) -> None:
+        super().watch_cursor_coordinate(old, new)  # type: ignore[arg-type]
+        self._mark_selection()
+
+    def _mark_selection(self) -> None:
+        """Move ▶ to the highlighted row, wherever the keys or the mouse put it."""
+        selected = self.tree_id_at_cursor()
+        if selected == self._marked or not self.is_mounted:
+            return
+        if self._marked is not None:
+            self.update_cell(self._marked, "mark", "")
+        if selected is not None:
+            self.update_cell(selected, "mark", Text(SELECTED, style="bold"))
+        self._marked = selected
 
     def tree_id_at_cursor(self) -> str | None:
         if not self.row_count:
@@ -55,13 +88,12 @@ class QuickReference(DataTable[Text | str]):
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
     def mark_suspects(self, suspects: list[Suspect]) -> None:
-        ranked = {s.tree_id: index for index, s in enumerate(suspects)}
+        ranked = {s.tree_id: index for index, s in enumerate(suspects[:3])}
+        if ranked == self._ranked:
+            return
+        self._ranked = ranked
         for tree in self._trees:
-            index = ranked.get(tree.id)
-            cell = Text("▶", style=FAIL) if index == 0 else Text("•", style=WARN) if index else Text("")
-            if self._marks.get(tree.id) != cell:  # every sweep calls this; a changed cell redraws the table
-                self.update_cell(tree.id, "mark", cell)
-                self._marks[tree.id] = cell
+            self.update_cell(tree.id, "incident", self._title(tree), update_width=True)
 
     def move_to(self, tree_id: str) -> None:
         self.move_cursor(row=self.get_row_index(tree_id))

@@ -33,6 +33,12 @@ class StatusPanel(Static):
         self.every_s = every_s
         self.border_title = "Live status"
         self._shown: list[tuple[object, ...]] | None = None
+        self._height = 0
+
+    def _lines(self, rows: list[tuple[object, ...]]) -> int:
+        """How many lines the rows take at this width (mark, label, age and padding take 24)."""
+        room = max(10, self.size.width - 2 - 24)
+        return sum(max(1, -(-len(str(row[2])) // room)) for row in rows)
 
     def show(
         self,
@@ -54,13 +60,15 @@ class StatusPanel(Static):
                 rows.append((mark(result.status), label, rich_text(summary(result), one_line=True), Text(age(result, now), style="dim")))
         if rows != self._shown:
             # Sweeps come every few seconds (or faster): an unchanged panel is not redrawn,
-            # and a changed one keeps its height (one line per probe), so no layout pass.
-            layout = self._shown is None or any("\n" in str(cell) for row in rows for cell in row)
-            self._shown = rows
+            # and a changed one is laid out again only when its height changes (summaries
+            # wrap rather than lose their end).
+            lines = self._lines(rows)
+            layout = self._shown is None or lines != self._height or any("\n" in str(cell) for row in rows for cell in row)
+            self._shown, self._height = rows, lines
             table = Table.grid(expand=True, padding=(0, 1))
             table.add_column(width=1)
             table.add_column(width=15, no_wrap=True)
-            table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+            table.add_column(ratio=1)  # wraps: a cut summary hides the part that matters
             table.add_column(width=4, justify="right", no_wrap=True)
             for row in rows:
                 table.add_row(*row)

@@ -6,14 +6,14 @@ from rich.text import Text
 from textual.widgets import Static
 
 from irtui.app.widgets.marks import FAIL, OK
-from irtui.boundary.display import plain, rich_text
+from irtui.boundary.display import rich_text
 from irtui.diagnosis.triage import Suspect
 
 
 class SuspectIncident(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("Probing the Gateway, its process and the positions…", id=id)
-        self.border_title = "Evidence points to · ⏎ starts the highlighted incident"
+        self.border_title = "Evidence points to"
         self._shown: Text | None = None
 
     def show(self, suspects: list[Suspect]) -> None:
@@ -25,10 +25,10 @@ class SuspectIncident(Static):
             )
         else:
             top, rest = suspects[0], suspects[1:]
-            text = Text.assemble(("▶ ", FAIL), rich_text(top.title, "bold"), f" ({top.severity.value})", ": ", rich_text(top.reason))
+            text = Text.assemble(("← ", FAIL), rich_text(top.title, "bold", one_line=True), f" ({top.severity.value}): ", rich_text(top.reason))
             if rest:
                 others = "; ".join(f"{s.title} ({s.reason})" for s in rest[:2])
-                text.append(plain(f"\n  also: {others}"), style="dim")
+                text.append_text(rich_text(f"\n  maybe: {others}", "dim"))
         if text != self._shown:  # every sweep calls this; redraw only a change
             self._shown = text
             self.update(text)
