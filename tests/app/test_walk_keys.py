@@ -13,6 +13,7 @@ from irtui.app.screens.runbook import RunbookScreen
 from irtui.app.screens.walk import WalkScreen
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.command_list import CommandsToCopy
+from irtui.app.widgets.follow_ups import FollowUpList
 from irtui.app.widgets.question_view import AnswerList
 from irtui.diagnosis.walk import AnswerSource
 from irtui.incidents import IncidentLog
@@ -142,7 +143,9 @@ async def test_finish_writes_the_entry_once_with_follow_ups_and_notes(build):
         await settle(pilot)
         await pilot.press("2")  # not on purpose, as the flag's probe says → halt trading
         await settle(pilot)
-        await pilot.press(*"drawdown limit hit", "tab", *"all calm", "tab", "space", "ctrl+s")
+        await pilot.press(*"drawdown limit hit", "tab", *"all calm")
+        app.screen.query_one(FollowUpList).focus()  # below the impact fields a P1 asks for
+        await pilot.press("space", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     [entry] = IncidentLog(LOG).read().entries

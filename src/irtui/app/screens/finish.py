@@ -87,7 +87,7 @@ class FinishScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#outcome").border_title = "Outcome"
-        self.query_one("#follow-ups").border_title = "Follow-ups · tab here, then space ticks what is done"
+        self.query_one("#follow-ups").border_title = "Follow-ups · tab down to them, space ticks what is done"
         self.query_one("#root-cause").border_title = "Root cause"
         self.query_one("#closing-note").border_title = "Notes"
         self.query_one("#preview-pane").border_title = "Log entry preview: the exact text ctrl+s appends"
