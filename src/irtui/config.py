@@ -136,6 +136,7 @@ class PositionsConfig(_Section):
 class OrdersConfig(_Section):
     max_per_symbol_per_s: Annotated[float, Field(gt=0)] = 1.0
     max_per_day: Annotated[int, Field(ge=1)] = 100
+    max_open: Annotated[int, Field(ge=1)] = 50  # more open orders than this: a runaway that does not fill
     lookback_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 60
     recent_s: Seconds = 10.0
     sample_s: Annotated[float, Field(ge=0, le=30)] = 0.0  # opt-in: new orders are told from the previous session's reading

@@ -112,11 +112,13 @@ def test_all_healthy_still_disconnected(tmp_path: Path) -> None:
     assert data["reason"] == "an action for the operator" and code == 1
 
 
-def test_reset_window_stops_before_touching_anything(tmp_path: Path) -> None:
+def test_live_evidence_beats_the_reset_window(tmp_path: Path) -> None:
+    # 00:30 ET is inside the nightly reset, but a reset never stops the local Gateway
+    # process or closes its port: with both gone, the Gateway is down, whatever the time.
     args = write_inputs(tmp_path, gateway_running=False, broker_connected=False, log="", now="2026-01-27T05:30:00+00:00")
     _, data = diagnose("port_closed", args)
-    assert [step["node"] for step in data["path"]] == ["reset_window_now"]
-    assert data["stopped_at"] == "wait_out_reset"
+    assert [step["node"] for step in data["path"]] == ["trading_port_open", "gateway_running"]
+    assert data["stopped_at"] == "start_gateway"
 
 
 FIXTURE_TREE = """\
@@ -168,7 +170,7 @@ def test_long_evidence_wraps_under_its_own_text_in_80_columns(tmp_path: Path) ->
         outcome = CliRunner().invoke(main, ["diagnose", "connection_loss", "--port", str(gateway.port), *args], env={"COLUMNS": "80"})
     lines = outcome.output.splitlines()
     assert all(len(line) <= 80 for line in lines)
-    answer = next(i for i, line in enumerate(lines) if line.startswith("     → No — outside all reset windows"))
+    answer = next(i for i, line in enumerate(lines) if line.startswith("     → No — refused or timing out"))
     assert lines[answer + 1].startswith("       ") and lines[answer + 1].strip()  # wrapped under the answer's text
     top_level = ("Connection lost to IBKR", "Operator needed at", "why:", "not run:", "Outcome:")
     assert [line for line in lines if not line.startswith(" ") and not line.startswith(top_level)] == []

@@ -78,7 +78,7 @@ world:
   host: {now: 2026-01-27T15:00:00+00:00}
 expected:
   outcome: resolved_reconciled
-  path: [reset_window_now, trading_port_open, api_handshake, api_notices, system_connected,
+  path: [trading_port_open, api_handshake, api_notices, system_link, system_connected,
          reconcile_positions, drift_check, resolved_reconciled]
 """
 

@@ -48,13 +48,13 @@ def test_a_wrong_path_gets_the_right_wrong_turn_count(log_path):
     path = drill.expected.path
     with DrillWorld(drill, deadlines=QUICK) as world:
         player = _player(drill.id, world, log_path)
-        for next_id in path[1:5]:  # ... other_port_open → gateway_window
+        for next_id in path[1:4]:  # ... other_port_open → gateway_window
             player.go(next_id)
         player.go("restart_gateway")  # "nothing unusual": wrong, the window shows the login screen
         player.back()
         player.go("enable_socket_clients")  # wrong again
         player.back()
-        for next_id in path[5:]:
+        for next_id in path[4:]:
             player.go(next_id)
         result = player.finish(IncidentLog(log_path))
     score = result.score
@@ -71,11 +71,10 @@ def test_overriding_a_correct_probe_is_a_wrong_turn(log_path):
     drill = DRILLS.get("connection_gateway_missing")
     with DrillWorld(drill, deadlines=QUICK) as world:
         player = _player(drill.id, world, log_path)
-        player.go("trading_port_open")
         step = player.go("api_handshake")  # the probe says refused; the operator insists it is open
         assert step.source is AnswerSource.OVERRIDE
         player.back()
-        for next_id in drill.expected.path[2:]:
+        for next_id in drill.expected.path[1:]:
             player.go(next_id)
         result = player.finish(IncidentLog(log_path))
     assert result.score.passed
@@ -108,7 +107,7 @@ def test_the_world_follows_the_walk_and_back_undoes_it(log_path):
             return world.probe(list(player.session.walk.path), ["gateway_process"]).results["gateway_process"].fact("running")
 
         assert port_state() == "refused" and gateway_running() is False
-        for next_id in ("trading_port_open", "gateway_running", "start_gateway", "port_after_start"):
+        for next_id in ("gateway_running", "start_gateway", "port_after_start"):
             player.go(next_id)
         assert port_state() == "open" and gateway_running() is True
         player.back()  # undo "Start IB Gateway": it was never started after all

@@ -191,9 +191,11 @@ def test_new_open_orders_since_the_previous_reading_mean_still_placing() -> None
 def test_without_an_earlier_reading_only_executions_decide_and_the_summary_says_so() -> None:
     opened = [OpenOrderRow("o1", "AAPL", 1, "BUY", 1, "Submitted")]
     quiet = assess_orders(Config(), opened, executions("AAPL", 2, 30.0, ago_s=300), None, QUIET_NOW, Stopwatch())
-    assert quiet.fact("still_placing") is False
+    # No earlier reading and no recent fill: whether orders are still placed is unknown, not "no".
+    assert quiet.fact("still_placing") is None
+    assert quiet.why_unknown("still_placing") == "no earlier open-order reading to compare with, and no fill in the last 10s"
     assert quiet.evidence["new_open_orders"] is None
-    assert quiet.summary == "1 open, 3 today, 0 in the last minute, no fill in the last 10s (no earlier open-order reading to compare with); within limits"
+    assert quiet.summary == "1 open, 3 today, 0 in the last minute (dated by fills: unfilled orders have no time), no fill in the last 10s (no earlier open-order reading to compare with); within limits"
     busy = assess_orders(Config(), opened, executions("AAPL", 2, 1.0), None, QUIET_NOW, Stopwatch())
     assert busy.fact("still_placing") is True
     assert "still placing: a fill in the last 10s (no earlier open-order reading to compare with)" in busy.summary

@@ -121,8 +121,9 @@ def tree_probes(tree: Tree) -> list[str]:
 
 @click.command()
 @click.argument("tree_name", metavar="TREE")
+@click.option("--from", "from_node", metavar="NODE", help="Start the walk at this node instead of the tree's start (e.g. past a first action).")
 @_probe_options
-def diagnose(runner: ProbeRunner, tree_name: str, as_json: bool) -> None:
+def diagnose(runner: ProbeRunner, tree_name: str, as_json: bool, from_node: str | None) -> None:
     """Run the probes a tree needs and walk it as far as they can answer.
 
     TREE is a tree id (e.g. connection_loss) or a tree file. Prints each step with
@@ -133,6 +134,10 @@ def diagnose(runner: ProbeRunner, tree_name: str, as_json: bool) -> None:
     from irtui.diagnosis.walk import Walk, advance_with_probes
 
     tree = _load_tree(tree_name)
+    if from_node is not None:
+        if from_node not in tree.nodes:
+            raise _bad_input(f"tree {tree.id!r} has no node {from_node!r}")
+        tree = tree.model_copy(update={"start": from_node})
     sweep = _run(runner, tree_probes(tree))
     diagnosis = advance_with_probes(Walk(tree), sweep.results)
     if as_json:

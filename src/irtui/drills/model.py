@@ -26,7 +26,7 @@ would set the exercise up:
         host: {gateway_process: running, heartbeat: {connected: true}}
     expected:
       outcome: resolved_reconciled
-      path: [reset_window_now, trading_port_open, gateway_running, start_gateway, ...]
+      path: [trading_port_open, gateway_running, start_gateway, ...]
     config: {market_data: {symbols: [AAPL]}}   # irtui settings for this drill, if needed
     live:                                 # `irtui drill run NAME --live`: the trader's own system
       gateway: healthy                    # where the Gateway starts (default: healthy)
@@ -111,6 +111,7 @@ class HostWorld(_Strict):
 
     now: AwareDatetime | None = Field(None, description="Pin the host clock; default: the real time at each probe")
     gateway_process: ProcessState = "running"
+    gateway_uptime_s: float = Field(3600, ge=0, description="How long the Gateway process has run (its start tells whether the Sunday login is due)")
     heartbeat: Heartbeat | None = Field(Heartbeat(), description="null: no heartbeat file")
     kill_switch: KillSwitchFlag | None = Field(None, description="null: the flag is not set")
     system_log: list[str] = Field(default_factory=list, description="The trading system's recent log lines")

@@ -78,7 +78,7 @@ def host_facts(host: HostWorld, scenario: Scenario, gateway_port: int | None, no
     if host.gateway_process != "missing":
         listening = [gateway_port] if host.gateway_process == "running" and gateway_port is not None else []
         processes.append(
-            {"pid": GATEWAY_PID, "name": "java", "cmdline": GATEWAY_CMDLINE, "uptime_s": 3600, "listening_ports": listening}
+            {"pid": GATEWAY_PID, "name": "java", "cmdline": GATEWAY_CMDLINE, "uptime_s": host.gateway_uptime_s, "listening_ports": listening}
         )
     files: dict[str, Any] = {
         str(SYSTEM_LOG_FILE): {"text": "".join(f"{line}\n" for line in host.system_log), "age_s": 1},

@@ -18,6 +18,7 @@ from irtui.config import ConfigError
 from irtui.drills.model import Drill, GatewayWorld, HostWorld
 from irtui.drills.staging import fake_host, simulator_config
 from irtui.probes.host import FakeHostError
+from irtui.probes.registry import PROBES
 from irtui.sim.scenario import ScenarioError
 from irtui.trees.loader import TreeSet
 from irtui.trees.model import ActionNode, OutcomeNode, QuestionNode, Tree
@@ -107,9 +108,21 @@ def _check_expected(drill: Drill, tree: Tree) -> list[Finding]:
     return findings
 
 
+def _reads_the_calendar(node: object) -> bool:
+    if not isinstance(node, QuestionNode) or node.probe not in PROBES:
+        return False
+    spec = PROBES[node.probe]
+    return any(spec.scope_of(fact) == "calendar" for answer in node.answers for fact in (answer.when or {}))
+
+
 def _check_clock(drill: Drill, tree: Tree) -> list[Finding]:
     """Reset windows need a pinned clock; the orders probe needs the real one (the simulator's fills are real-time)."""
     findings = []
+    calendar = [node_id for node_id, node in tree.nodes.items() if _reads_the_calendar(node)]
+    if calendar and drill.world.host.now is None:
+        # A wrong turn may reach them too: the drill must not depend on when it is run.
+        findings.append(Finding(("world", "host"), f"the tree's {', '.join(calendar)} read{'s' if len(calendar) == 1 else ''} the calendar: set host `now`, so the drill does not depend on when it is run"))
+        return findings
     done: list[str] = []
     for index, node_id in enumerate(drill.expected.path or []):
         node = tree.nodes.get(node_id)

@@ -72,6 +72,23 @@ def sunday_relogin(now: datetime) -> bool:
     return local.weekday() == SUNDAY and local.time() >= SUNDAY_RELOGIN_FROM
 
 
+def last_relogin_due(now: datetime) -> datetime:
+    """The most recent Sunday 01:00 ET at or before `now`: a Gateway started before it needs
+    its weekly login with 2FA; one started after it has had it."""
+    local = now.astimezone(ET)
+    day = local.date() - timedelta(days=(local.weekday() - SUNDAY) % 7)
+    due = datetime.combine(day, SUNDAY_RELOGIN_FROM, tzinfo=ET)
+    return due if due <= now else due - timedelta(days=7)
+
+
+def in_auto_restart(now: datetime, at_et: str, minutes: float) -> bool:
+    """Inside the Gateway's own daily auto-restart: from `at_et` (HH:MM ET) for `minutes`."""
+    hour, minute = (int(part) for part in at_et.split(":"))
+    local = now.astimezone(ET)
+    start = datetime.combine(local.date(), time(hour, minute), tzinfo=ET)
+    return any(s <= now < s + timedelta(minutes=minutes) for s in (start, start - timedelta(days=1)))
+
+
 def probe_reset_window(config: Config, host: HostFacts) -> ProbeResult:
     watch = Stopwatch()
     now = host.now()
@@ -92,12 +109,13 @@ def probe_reset_window(config: Config, host: HostFacts) -> ProbeResult:
         "next_window": upcoming.label,
         "next_in_s": round(next_in),
     }
+    # The calendar is context, not a diagnosis: live evidence decides.
     if inside:
         status = Status.WARN
-        summary = f"Inside the {inside[0].label}: a disconnect now is expected; wait for the window to end"
+        summary = f"Inside the {inside[0].label}: a loss of IBKR's link (1100/2110) is probably expected; live evidence decides"
     elif relogin:
         status = Status.WARN
-        summary = "Sunday after 01:00 ET: the Gateway's weekly full login (with 2FA) is due"
+        summary = "Sunday after 01:00 ET: a Gateway started before then needs its weekly login with 2FA"
     else:
         status = Status.OK
         summary = f"Outside IBKR reset windows (next: {upcoming.label} in {format_age(next_in)})"

@@ -3,7 +3,10 @@
 Patterns are case-insensitive regular expressions from `[system_log]`. A line counts
 once per category. The last rejection decides `rejection_source`: pre-flight when it
 matches a pre-flight pattern, broker when it matches a broker pattern or carries a
-TWS error code, else unknown.
+TWS error code, else unknown; its cause is classified by code and text (321 names
+the real cause after "cause -"). The system's own link notices (1100/2110 lost,
+1101 restored with data lost, 1102 restored with data kept) are read in order: what
+irtui's own fresh API session sees says nothing about the system's session.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from irtui.config import Config, SystemLogConfig
+from irtui.probes.codes import rejection_cause
 from irtui.probes.common import Stopwatch, make_result, unknown
 from irtui.probes.host import HostFacts
 from irtui.probes.result import ProbeResult, Status
@@ -20,6 +24,8 @@ from irtui.probes.result import ProbeResult, Status
 _CODE = re.compile(r"\b(?:error|code|err|errorcode)\s*[:=#]?\s*(\d{3,5})\b", re.IGNORECASE)
 _REASON = re.compile(r"\breason\s*[:=-]\s*(.+)$", re.IGNORECASE)
 _WARNS = re.compile(r"\b(CRITICAL|FATAL|ERROR|WARN(ING)?)\b|\b(?:error|code|err|errorcode)\s*[:=#]?\s*\d{3,5}\b", re.IGNORECASE)
+_LINK = re.compile(r"\b(?:error|code|err|errorcode|notice|warning)\s*[:=#]?\s*(1100|1101|1102|2110)\b", re.IGNORECASE)
+LINK_STATE = {1100: "lost", 2110: "lost", 1101: "data_lost", 1102: "restored"}
 MAX_EXAMPLES = 5
 MAX_EVENTS = 50  # warning, error and coded lines kept for the incident timeline
 EVENT_CHARS = 300
@@ -53,6 +59,9 @@ class LogScan:
     rejection_source: str = "none"
     rejection_codes: list[int] = field(default_factory=list)
     preflight_reason: str = ""
+    rejection_cause: str = "none"
+    link: str = "restored"  # the system's link after its last notice: lost, data_lost or restored
+    link_codes: list[int] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
 
 
@@ -75,6 +84,10 @@ def scan_lines(lines: list[str], settings: SystemLogConfig) -> LogScan:
         if _hit(client_id, line):
             scan.client_id_in_use = True
             noted = True
+        for code in (int(c) for c in _LINK.findall(line)):
+            scan.link = LINK_STATE[code]  # the last notice is the link's state now
+            scan.link_codes.append(code)
+            noted = True
         if _hit(rejection, line):
             scan.rejections += 1
             noted = True
@@ -85,6 +98,7 @@ def scan_lines(lines: list[str], settings: SystemLogConfig) -> LogScan:
                 scan.preflight_reason = preflight_reason(line)
             elif codes or _hit(broker, line):
                 scan.rejection_source = "broker"
+                scan.rejection_cause = rejection_cause(codes[-1] if codes else None, line)
             else:
                 scan.rejection_source = "unknown"
         if noted:
@@ -109,10 +123,17 @@ def probe_system_log(config: Config, host: HostFacts) -> ProbeResult:
         "rejection_source": scan.rejection_source,
         "rejection_codes": scan.rejection_codes,
         "preflight_reason": scan.preflight_reason,
+        "rejection_cause": scan.rejection_cause,
+        "link_lost": scan.link == "lost",
+        "data_lost": scan.link == "data_lost",
     }
     events = [line.strip()[:EVENT_CHARS] for line in lines if _WARNS.search(line)][-MAX_EVENTS:]
     detail = {"path": str(path), "lines_read": len(lines), "examples": scan.examples, "events": events}
     found = []
+    if scan.link == "lost":
+        found.append(f"its own session lost IBKR ({scan.link_codes[-1]}) with no 1101/1102 after")
+    if scan.link == "data_lost":
+        found.append("its own session got 1101 (restored, data lost) with no 1102 after: it must resubscribe")
     if scan.client_id_in_use:
         found.append("its client id is already in use (326)")
     if scan.reconnect_exhausted:
@@ -121,8 +142,9 @@ def probe_system_log(config: Config, host: HostFacts) -> ProbeResult:
         found.append(f"{scan.disconnects} disconnect line{'s' if scan.disconnects != 1 else ''}")
     if scan.rejections:
         codes = f", codes {', '.join(map(str, scan.rejection_codes))}" if scan.rejection_codes else ""
+        cause = f", cause {scan.rejection_cause.replace('_', ' ')}" if scan.rejection_source == "broker" else ""
         found.append(
-            f"{scan.rejections} rejection{'s' if scan.rejections != 1 else ''} (last: {scan.rejection_source}{codes})"
+            f"{scan.rejections} rejection{'s' if scan.rejections != 1 else ''} (last: {scan.rejection_source}{codes}{cause})"
         )
     if scan.reconnect_exhausted or scan.client_id_in_use:
         status = Status.FAIL

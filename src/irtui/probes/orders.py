@@ -9,6 +9,9 @@ no such reading (a one-shot `irtui probe`) only a recent execution says so, and 
 summary says that too. `orders.sample_s > 0` instead reads the open orders twice,
 that far apart, within the session. `orders_today` counts distinct orders with an
 execution since midnight (in `app.timezone`) plus open orders without one.
+Without an earlier reading and with no recent fill, whether orders are still being
+placed is unknown, not "no": `still_placing` is then left unknown, with why. More
+open orders than `orders.max_open` is a runaway of its own, filled or not.
 """
 
 from __future__ import annotations
@@ -139,8 +142,14 @@ def assess_orders(
         "orders_today": len(today),
         "over_rate_limit": fastest > settings.max_per_symbol_per_s,
         "over_daily_limit": len(today) > settings.max_per_day,
-        "still_placing": arrived > 0 or recent,
+        "over_open_limit": len(open_orders) > settings.max_open,
+        # With no open order and no recent fill nothing is being placed; with open orders
+        # and nothing to compare them with, nobody can tell.
+        "still_placing": True if (arrived > 0 or recent) else (False if (new_orders is not None or not open_orders) else None),
     }
+    unknown: dict[str, str] = {}
+    if facts["still_placing"] is None:
+        unknown["still_placing"] = f"no earlier open-order reading to compare with, and no fill in the last {settings.recent_s:g}s"
     compared = new_orders.describe() if new_orders else "no earlier open-order reading to compare with: executions alone tell"
     open_by_symbol: dict[str, int] = defaultdict(int)
     for order in open_orders:
@@ -160,12 +169,15 @@ def assess_orders(
         problems.append(f"{worst} at {fastest:g} orders/s (limit {settings.max_per_symbol_per_s:g}/s per symbol)")
     if facts["over_daily_limit"]:
         problems.append(f"{len(today)} orders today (limit {settings.max_per_day})")
+    if facts["over_open_limit"]:
+        problems.append(f"{len(open_orders)} open orders (limit {settings.max_open}), filled or not")
     placing = _placing_words(new_orders, recent, settings.recent_s)
     if problems:
         summary = "Over the limit: " + "; ".join(problems) + f"; {len(open_orders)} open{placing}"
-        return make_result("orders", Status.FAIL, summary, facts, detail, watch)
-    summary = f"{len(open_orders)} open, {len(today)} today, {last_minute} in the last minute{placing}; within limits"
-    return make_result("orders", Status.OK, summary, facts, detail, watch)
+        return make_result("orders", Status.FAIL, summary, facts, detail, watch, unknown=unknown)
+    dated = "" if new_orders is not None else " (dated by fills: unfilled orders have no time)"
+    summary = f"{len(open_orders)} open, {len(today)} today, {last_minute} in the last minute{dated}{placing}; within limits"
+    return make_result("orders", Status.OK, summary, facts, detail, watch, unknown=unknown)
 
 
 def _placing_words(new_orders: NewOrders | None, recent: bool, recent_s: float) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from fnmatch import fnmatchcase
 
 from irtui.config import Config
+from irtui.probes.clock import in_auto_restart, last_relogin_due
 from irtui.probes.common import Stopwatch, format_age, make_result, unknown
 from irtui.probes.host import HostFacts, ProcessInfo
 from irtui.probes.result import ProbeResult, Status
@@ -73,7 +74,19 @@ def probe_gateway_process(config: Config, host: HostFacts) -> ProbeResult:
         "uptime_s": max(uptimes) if uptimes else None,
         "listening_ports": sorted(ports) if (ports or not unreadable) else None,
     }
-    detail = {"instances": instances, "ports_unreadable": unreadable}
+    starts = [proc.started_at for proc, _ in found if proc.started_at is not None]
+    due = last_relogin_due(now)
+    facts["started_before_relogin"] = min(starts) < due if starts else None
+    gw = config.gateway
+    facts["in_auto_restart"] = in_auto_restart(now, gw.auto_restart_et, gw.auto_restart_minutes) if gw.auto_restart_et else None
+    unknowns: dict[str, str] = {}
+    if facts["started_before_relogin"] is None:
+        unknowns["started_before_relogin"] = "no Gateway process start time" if instances else "no Gateway process"
+    if facts["in_auto_restart"] is None:
+        unknowns["in_auto_restart"] = "gateway.auto_restart_et is not configured"
+    detail = {"instances": instances, "ports_unreadable": unreadable, "relogin_due_since": due.isoformat(timespec="minutes")}
+    if facts["in_auto_restart"]:
+        detail["note"] = f"inside the Gateway's own daily auto-restart ({gw.auto_restart_et} ET, {gw.auto_restart_minutes:g} min)"
     if not instances:
         gateway_host = config.gateway.host
         if not is_local(gateway_host):
@@ -83,7 +96,10 @@ def probe_gateway_process(config: Config, host: HostFacts) -> ProbeResult:
                 watch,
                 gateway_host=gateway_host,
             )
-        return make_result("gateway_process", Status.FAIL, "No IB Gateway or TWS process is running", facts, detail, watch)
+        if facts["in_auto_restart"]:
+            summary = f"No IB Gateway or TWS process — inside the Gateway's own daily auto-restart ({gw.auto_restart_et} ET): it is restarting itself"
+            return make_result("gateway_process", Status.WARN, summary, facts, detail, watch, unknown=unknowns)
+        return make_result("gateway_process", Status.FAIL, "No IB Gateway or TWS process is running", facts, detail, watch, unknown=unknowns)
     label = {"gateway": "IB Gateway", "tws": "TWS", "both": "IB Gateway and TWS"}[facts["kind"]]
     pids = ", ".join(str(inst["pid"]) for inst in instances)
     listen = f", listening on {', '.join(map(str, sorted(ports)))}" if ports else ""
@@ -93,8 +109,8 @@ def probe_gateway_process(config: Config, host: HostFacts) -> ProbeResult:
         listen = ", listening on no TCP port (not logged in or API disabled?)"
     if len(instances) > 1:
         summary = f"{len(instances)} instances of {label} running (pids {pids}){listen}: is more than one meant to run?"
-        return make_result("gateway_process", Status.WARN, summary, facts, detail, watch)
+        return make_result("gateway_process", Status.WARN, summary, facts, detail, watch, unknown=unknowns)
     age = f", up {format_age(facts['uptime_s'])}" if facts["uptime_s"] is not None else ""
     summary = f"{label} running (pid {pids}{age}){listen}"
     status = Status.WARN if not ports and not unreadable else Status.OK
-    return make_result("gateway_process", status, summary, facts, detail, watch)
+    return make_result("gateway_process", status, summary, facts, detail, watch, unknown=unknowns)
