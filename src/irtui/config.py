@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from irtui.boundary.reading import read_regular
 
@@ -263,6 +263,18 @@ class WatchConfig(_Section):
         return value
 
 
+_COMMAND_NAME = re.compile(r"[a-z][a-z0-9_-]*")
+
+
+def _command_names(value: dict[str, str]) -> dict[str, str]:
+    for name, command in value.items():
+        if not _COMMAND_NAME.fullmatch(name):
+            raise ValueError(f"{name!r} is not a command name: use lower case, digits, - and _, as the trees write <{name.lower()}>")
+        if not command.strip():
+            raise ValueError(f"{name}: the command is empty")
+    return value
+
+
 class Config(_Section):
     gateway: GatewayConfig = GatewayConfig()
     probes: ProbesConfig = ProbesConfig()
@@ -278,6 +290,8 @@ class Config(_Section):
     app: AppConfig = AppConfig()
     watch: WatchConfig = WatchConfig()
     ibc: IbcConfig = IbcConfig()
+    # The operator's own commands, by the names the trees use: kill-switch-on = "./phoenix kill-switch on".
+    commands: Annotated[dict[str, str], AfterValidator(_command_names)] = Field(default_factory=dict)
 
     source: str = Field("defaults", exclude=True, description="Where this configuration came from")
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
+from irtui.app.screens.command_view import CommandViewScreen
 from irtui.app.screens.finish import FinishScreen
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.follow_ups import FollowUpList
 from irtui.config import AppConfig, Config
 from tests.support.fakes import FROZEN, screen_text, settle
+from tests.trees.shipped import shipped
 
 
 async def _to_finish(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -112,3 +115,56 @@ async def test_home_wraps_a_long_probe_summary_instead_of_cutting_it(build):
         await settle(pilot)
         text = screen_text(app)
         assert "(no answer in 3.0" in text and "s)" in text and "3.0…" not in text
+
+
+def _messages(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+async def test_an_unconfigured_command_is_shown_as_such_and_never_copied(build, monkeypatch):
+    monkeypatch.delenv("TMUX", raising=False)
+    app = build(trees=shipped(), start_tree="runaway_orders")  # starts at EMERGENCY FLATTEN
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "✖ not configured: set commands.kill-switch-on in irtui.toml" in text
+        assert "✖ not configured: set commands.emergency-flatten in irtui.toml" in text
+        await pilot.press("c")
+        assert app.clipboard == ""
+        assert any("Not copied: not configured: set commands.kill-switch-on" in m for m in _messages(app))
+
+
+async def test_a_configured_command_is_copied_and_the_message_says_how(build, monkeypatch):
+    monkeypatch.delenv("TMUX", raising=False)
+    config = Config(app=AppConfig(local_timezone="UTC"), commands={"kill-switch-on": "./phoenix kill-switch on", "emergency-flatten": "./phoenix flatten --all"})
+    app = build(trees=shipped(), start_tree="runaway_orders", config=config)
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await settle(pilot)
+        assert "not configured" not in screen_text(app)
+        await pilot.press("down", "c")
+        assert app.clipboard.startswith("./phoenix flatten --all   #")
+        [message] = [m for m in _messages(app) if m.startswith("Copied")]
+        assert "Sent to the terminal's clipboard (OSC 52); some terminals ignore that. If pasting gives nothing, press v" in message
+        await pilot.press("v")
+        assert isinstance(app.screen, CommandViewScreen)
+        assert app.screen.query_one(TextArea).text == app.clipboard
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CommandViewScreen)
+
+
+async def test_inside_tmux_the_command_also_goes_to_the_paste_buffer(build, monkeypatch, tmp_path):
+    # A stand-in tmux on PATH records what `load-buffer -` received on stdin.
+    fake = tmp_path / "bin" / "tmux"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\n[ "$1 $2" = "load-buffer -" ] && cat > {tmp_path}/buffer\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    app = build(start_tree="connection_loss")
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2", "c")  # → Restart IB Gateway: its first command
+        assert (tmp_path / "buffer").read_text() == "lsof -nP -iTCP:4002 -sTCP:CLOSE_WAIT"
+        assert any("tmux's paste buffer (prefix + ] pastes it)" in m for m in _messages(app))

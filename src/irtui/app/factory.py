@@ -70,6 +70,14 @@ class Services:
         return f"{self.config.gateway.host}:{self.config.gateway.trading_port}"
 
     @property
+    def named_commands(self) -> dict[str, str]:
+        """What the trees' `<name>`s stand for: what the configuration knows, then `[commands]`."""
+        known = {"gateway-host": self.config.gateway.host, "trading-port": str(self.config.gateway.trading_port)}
+        if self.config.kill_switch.path is not None:
+            known["kill-switch-flag-file"] = str(self.config.kill_switch.path)
+        return {**known, **self.config.commands}
+
+    @property
     def label(self) -> str:
         """LIVE, DRILL or DEMO: what every screen says this run is."""
         return "DEMO" if self.demo else self.mode

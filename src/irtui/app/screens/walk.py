@@ -17,14 +17,15 @@ from irtui.app.commands import BRIEFING
 from irtui.app.factory import Services
 from irtui.app.widgets.banner import ModeBanner, SeverityBanner
 from irtui.app.widgets.clocks import WalkClock
-from irtui.app.widgets.command_list import CommandsToCopy
+from irtui.app.widgets.command_list import CommandsToCopy, unconfigured_hint
 from irtui.app.widgets.path_view import PathView
 from irtui.app.widgets.question_pane import QuestionPane
 from irtui.app.widgets.question_view import QuestionView
 from irtui.app.widgets.quick_reference import severity_tag
-from irtui.boundary.display import rich_text
+from irtui.boundary.display import plain, rich_text
 from irtui.diagnosis.walk import Suggestion, Walk
 from irtui.session.store import Session, SessionError
+from irtui.trees.commands import fill_command
 from irtui.trees.model import ActionNode, QuestionNode
 from irtui.trees.runbooks import find_runbook
 from irtui.trees.severity import Severity
@@ -38,6 +39,7 @@ class WalkScreen(Screen[None]):
         *[Binding(str(n), f"answer({n - 1})", f"Answer {n}", show=False) for n in range(1, 10)],
         Binding("d", "done", "Done", id="done"),
         Binding("c", "copy", "Copy", id="copy"),
+        Binding("v", "view_command", "View command", id="view-command"),
         Binding("p", "probe", "Re-probe", id="probe"),
         Binding("o", "override", "Override", id="override"),
         Binding("b", "back", "Back", id="back"),
@@ -113,7 +115,7 @@ class WalkScreen(Screen[None]):
             else:
                 self.pane.show(None)
                 commands = self.query_one(CommandsToCopy)
-                commands.show(list(node.commands))
+                commands.show([fill_command(command, self.services.named_commands) for command in node.commands])
                 commands.display = bool(node.commands)
                 commands.focus()
         self.query_one("#walk-body", VerticalScroll).scroll_home(animate=False)
@@ -169,10 +171,24 @@ class WalkScreen(Screen[None]):
     # Actions -------------------------------------------------------------------------------
 
     def action_copy(self) -> None:
+        from irtui.app.clipboard import copy_command
+
         command = self.query_one(CommandsToCopy).selected_command
-        if command:
-            self.app.copy_to_clipboard(command)
-            self.notify(f"Copied: {command}", title="Clipboard", timeout=3)
+        if command is None:
+            return
+        if not command.ready:
+            # A placeholder pasted into a shell at 3 a.m. is worse than nothing.
+            self.notify(f"Not copied: {unconfigured_hint(command)}. v shows it to fill in by hand.", title="Clipboard", severity="warning", timeout=8, markup=False)
+            return
+        how = copy_command(self.app, command.text)
+        self.notify(how, title=f"Copied: {plain(command.text, one_line=True, limit=60)}", timeout=6, markup=False)
+
+    def action_view_command(self) -> None:
+        from irtui.app.screens.command_view import CommandViewScreen
+
+        command = self.query_one(CommandsToCopy).selected_command
+        if command is not None:
+            self.app.push_screen(CommandViewScreen(command))
 
     @on(OptionList.OptionSelected, "#commands")
     def _command_selected(self) -> None:
@@ -240,7 +256,7 @@ class WalkScreen(Screen[None]):
         question = isinstance(node, QuestionNode)
         if action == "answer":
             return question and int(parameters[0]) < len(node.answers)  # type: ignore[union-attr, call-overload]
-        if action in ("done", "copy"):
+        if action in ("done", "copy", "view_command"):
             if not isinstance(node, ActionNode):
                 return False
             return True if action == "done" or node.commands else None
