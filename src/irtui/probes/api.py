@@ -41,6 +41,17 @@ CLOSE_WAIT_S = 1.0
 # API (an HTTP reply, junk, a flood), and ib_async would buffer all of it until the
 # deadline; so at most this much is ever held before the version answer.
 MAX_FIRST_MESSAGE = 64 * 1024
+# A Gateway may send any number of notices (error callbacks). What is kept is bounded;
+# every notice costs O(1) (a dict of codes, not a scan of the list), and a flood (far
+# more than any real session sends) stops the reading, so the probe keeps its deadline.
+MAX_NOTICES = 100  # kept in full (text cut to MAX_NOTICE_TEXT)
+MAX_CODES = 50  # distinct codes remembered
+MAX_NOTICE_TEXT = 300
+FLOOD_NOTICES = 2000
+# After the version answer ib_async buffers each message until all of it has come; a
+# peer claiming a 2 GiB message would be buffered up to 2 GiB. No answer to the
+# probes' requests comes near this size.
+MAX_MESSAGE = 4 * 1024 * 1024
 
 
 @dataclass
@@ -67,6 +78,12 @@ class SessionWatch:
         self.not_tws: str | None = None  # why the first bytes are no TWS API answer
         self.odd_version: str | None = None  # the version field, when it is not a number
         self.notices: list[Notice] = []
+        self.notices_seen = 0  # every notice, kept or not
+        self.stopped: str | None = None  # why irtui stopped reading this peer mid-session
+        self._frame_header = b""
+        self._frame_left = 0
+        self._codes: dict[int, None] = {}  # the distinct codes, in order of arrival
+        self._in_use_text: str | None = None
         self._first_frame = b""
         ib.errorEvent -= ib._onError  # it spawns a stray account-summary task on 1102
         ib.client.conn.hasData += self._on_data
@@ -75,14 +92,14 @@ class SessionWatch:
 
     @property
     def in_use(self) -> bool:
-        return any(n.code == CLIENT_ID_IN_USE for n in self.notices)
+        return self._in_use_text is not None
+
+    @property
+    def in_use_text(self) -> str:
+        return self._in_use_text or ""
 
     def codes(self) -> list[int]:
-        seen: list[int] = []
-        for notice in self.notices:
-            if notice.code not in seen:
-                seen.append(notice.code)
-        return seen
+        return list(self._codes)
 
     @property
     def answered(self) -> bool:
@@ -90,6 +107,7 @@ class SessionWatch:
         return self.server_version is not None or self.odd_version is not None or self.not_tws is not None
 
     def _on_data(self, data: bytes) -> None:
+        self._track_frames(data)
         if self.answered:
             return
         self._first_frame += data[: 4 + MAX_FIRST_MESSAGE - len(self._first_frame)]
@@ -110,6 +128,25 @@ class SessionWatch:
             self.connection_time = from_bytes(fields[1])
         self.changed.set()
 
+    def _track_frames(self, data: bytes) -> None:
+        """Follow the message framing (4-byte length, then the body) over every chunk, in
+        O(chunk), and stop reading at a message claiming more than MAX_MESSAGE."""
+        view = memoryview(data)
+        while view and self.stopped is None:
+            if self._frame_left:
+                step = min(self._frame_left, len(view))
+                self._frame_left -= step
+                view = view[step:]
+                continue
+            need = 4 - len(self._frame_header)
+            self._frame_header += bytes(view[:need])
+            view = view[need:]
+            if len(self._frame_header) == 4:
+                self._frame_left = struct.unpack(">I", self._frame_header)[0]
+                self._frame_header = b""
+                if self._frame_left > MAX_MESSAGE and self.answered:
+                    self._stop_reading(f"it sent a message claiming {self._frame_left:,} bytes")
+
     def _hang_up(self, why: str) -> None:
         """Stop reading at once: what is already buffered is all this peer gets to send."""
         self.not_tws = why
@@ -124,9 +161,25 @@ class SessionWatch:
         self.changed.set()
 
     def _on_error(self, req_id: int, code: int, message: str, contract: object) -> None:
-        self.notices.append(Notice(req_id, code, message))
-        if code == CLIENT_ID_IN_USE:
+        self.notices_seen += 1
+        if code not in self._codes and len(self._codes) < MAX_CODES:
+            self._codes[code] = None
+        if len(self.notices) < MAX_NOTICES or code == CLIENT_ID_IN_USE:
+            self.notices.append(Notice(req_id, code, str(message)[:MAX_NOTICE_TEXT]))
+        if code == CLIENT_ID_IN_USE and self._in_use_text is None:
+            self._in_use_text = str(message)[:MAX_NOTICE_TEXT]
             self.changed.set()
+        if self.notices_seen > FLOOD_NOTICES and self.stopped is None:
+            # No Gateway sends thousands of notices in one probe's session: stop reading,
+            # so decoding them cannot hold the event loop past every deadline.
+            self._stop_reading(f"it sent more than {FLOOD_NOTICES:,} notices")
+
+    def _stop_reading(self, why: str) -> None:
+        self.stopped = why
+        transport = self.ib.client.conn.transport
+        if transport is not None:
+            transport.pause_reading()
+        self.changed.set()
 
 
 async def handshake(ib: IB, watch: SessionWatch, host: str, port: int, client_id: int, timeout: float) -> Handshake:
@@ -135,7 +188,7 @@ async def handshake(ib: IB, watch: SessionWatch, host: str, port: int, client_id
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     try:
-        while not connecting.done() and not watch.closed and not watch.in_use and watch.not_tws is None:
+        while not connecting.done() and not watch.closed and not watch.in_use and watch.not_tws is None and watch.stopped is None:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 break
@@ -167,8 +220,9 @@ def _classify(ib: IB, watch: SessionWatch, connecting: asyncio.Future, port: int
         detail = f"something on port {port} answers, but it does not speak the TWS API ({watch.not_tws})"
         return Handshake("closed", detail, not_tws=True, **base)
     if watch.in_use:
-        text = next(n.message for n in watch.notices if n.code == CLIENT_ID_IN_USE)
-        return Handshake("client_id_in_use", f"error 326: {text}", **base)
+        return Handshake("client_id_in_use", f"error 326: {watch.in_use_text}", **base)
+    if watch.stopped is not None and not (connecting.done() and not connecting.cancelled() and connecting.exception() is None):
+        return Handshake("not_ready", f"irtui stopped reading the Gateway: {watch.stopped}", **base)
     if connecting.done() and not connecting.cancelled():
         error = connecting.exception()
         if error is None:

@@ -17,6 +17,7 @@ from irtui.incidents.impact import Impact
 from irtui.incidents.timeline import TimelineEvent, TimelineRecorder
 from irtui.incidents.writer import IncidentLog, LogError
 from irtui.probes.result import ProbeResult
+from irtui.session.evidence import journal_record
 from irtui.session.journal import Journal, JournalError
 from irtui.trees.model import Contact, Tree
 
@@ -114,7 +115,7 @@ class Session:
 
     def record_probe(self, result: ProbeResult) -> None:
         """Keep a probe's evidence with the incident, so a resumed session shows it again."""
-        self._write({"t": "probe", "at": self._now(), "result": result.to_dict()})
+        self._write({"t": "probe", "at": self._now(), "result": journal_record(result)})
         self.probes[result.name] = result
         self.timeline.observe([result])
 

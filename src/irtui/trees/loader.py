@@ -15,11 +15,11 @@ from pathlib import Path
 from pydantic import ValidationError
 from yaml.nodes import MappingNode
 
-from irtui.boundary.reading import NotRegularFile, TooLarge, read_regular
+from irtui.boundary.reading import NotRegularFile, TooLarge, gc_paused, read_regular
 from irtui.trees.model import Tree
 from irtui.trees.schema_errors import describe_errors
 from irtui.trees.validate import check_tree
-from irtui.trees.yaml_source import ParsedYaml, locate, parse_yaml
+from irtui.trees.yaml_source import Locator, ParsedYaml, locate, parse_yaml
 
 MAX_TREE_BYTES = 5 * 1024 * 1024
 TREE_SUFFIXES = (".yaml", ".yml")
@@ -117,7 +117,8 @@ def load_tree(path: Path | str, *, runbooks_dir: Path | None = None) -> tuple[Tr
     """One tree file → (the tree if it has no problem, every problem found). Never raises."""
     path = Path(path)
     try:
-        return _load_tree(path, runbooks_dir)
+        with gc_paused():  # thousands of small acyclic objects: GC passes would only cost
+            return _load_tree(path, runbooks_dir)
     except Exception as error:
         return None, [Problem(str(path), 1, 1, f"could not check this file ({type(error).__name__}: {error})")]
 
@@ -137,14 +138,15 @@ def _load_tree(path: Path, runbooks_dir: Path | None) -> tuple[Tree | None, list
         line, col = locate(parsed.root, ())
         kind = "a list" if isinstance(parsed.data, list) else "a single value"
         return None, [Problem(name, line, col, f"a tree file must be a mapping of `key: value` lines (id, title, nodes...), not {kind}")]
+    where = Locator(parsed.root)
     try:
         tree = Tree.model_validate(parsed.data)
     except ValidationError as error:
         for loc, message in describe_errors(error, parsed.root):
-            problems.append(Problem(name, *locate(parsed.root, loc), message))
+            problems.append(Problem(name, *where(loc), message))
         return None, sorted(set(problems))
     for finding in check_tree(tree, file_stem=path.stem, runbooks_dir=runbooks_dir):
-        problems.append(Problem(name, *locate(parsed.root, finding.path), finding.message))
+        problems.append(Problem(name, *where(finding.path), finding.message))
     if problems:
         return None, sorted(set(problems))
     return tree, []

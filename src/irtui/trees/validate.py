@@ -103,37 +103,121 @@ def _reachable(tree: Tree) -> set[str]:
 
 
 def _can_finish(tree: Tree) -> set[str]:
-    """Nodes from which some path reaches an outcome (or an already-reported broken reference)."""
-    done = {
-        node_id
-        for node_id, node in tree.nodes.items()
-        if isinstance(node, OutcomeNode)
-        or any(n not in tree.nodes for n in node.successors())
-        or (isinstance(node, QuestionNode) and not node.answers)
-    }
-    changed = True
-    while changed:
-        changed = False
-        for node_id, node in tree.nodes.items():
-            if node_id not in done and any(n in done for n in node.successors()):
-                done.add(node_id)
-                changed = True
+    """Nodes from which some path reaches an outcome (or an already-reported broken reference).
+
+    One backward walk from the finishing nodes over the reversed edges: linear in the
+    tree's size (a fixed-point loop over all nodes was quadratic on a long chain)."""
+    before: dict[str, list[str]] = {}
+    done: set[str] = set()
+    for node_id, node in tree.nodes.items():
+        successors = node.successors()
+        for nxt in successors:
+            before.setdefault(nxt, []).append(node_id)
+        if isinstance(node, OutcomeNode) or any(n not in tree.nodes for n in successors) or (isinstance(node, QuestionNode) and not node.answers):
+            done.add(node_id)
+    todo = list(done)
+    while todo:
+        for earlier in before.get(todo.pop(), ()):
+            if earlier not in done:
+                done.add(earlier)
+                todo.append(earlier)
     return done
 
 
-def _loop_through(tree: Tree, node_id: str, stuck: set[str]) -> list[str] | None:
-    """A cycle inside `stuck` that passes through node_id, as a list of ids."""
-    stack = [(node_id, [node_id])]
-    seen: set[str] = set()
-    while stack:
-        current, path = stack.pop()
-        for nxt in tree.nodes[current].successors():
-            if nxt == node_id:
-                return [*path, node_id]
-            if nxt in stuck and nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, [*path, nxt]))
-    return None
+def _loops(tree: Tree, stuck: set[str]) -> dict[str, list[str]]:
+    """For every stuck node that lies on a cycle of stuck nodes: its strongly connected
+    component (Tarjan's algorithm, iterative), each node mapped to its component."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: dict[str, list[str]] = {}
+    for root in (n for n in tree.nodes if n in stuck):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node_id, child = work.pop()
+            if child == 0:
+                index[node_id] = low[node_id] = len(index)
+                stack.append(node_id)
+                on_stack.add(node_id)
+            successors = [n for n in tree.nodes[node_id].successors() if n in stuck]
+            if child < len(successors):
+                work.append((node_id, child + 1))
+                nxt = successors[child]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node_id] = min(low[node_id], index[nxt])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node_id])
+            if low[node_id] == index[node_id]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node_id:
+                        break
+                if len(component) > 1 or node_id in tree.nodes[node_id].successors():
+                    for member in component:
+                        found[member] = component
+    return found
+
+
+SHOWN_LOOP_STEPS = 10  # a loop of thousands of nodes is named by its first and last steps
+
+
+class _Cycles:
+    """A cycle through any node of one strongly connected component, in O(component) once
+    plus O(SHOWN_LOOP_STEPS) per node: a BFS tree out of a root, and one into it."""
+
+    def __init__(self, tree: Tree, component: list[str]) -> None:
+        members = set(component)
+        self.root = component[-1]  # the first node of the component the search reached
+        self.succ = {n: [m for m in tree.nodes[n].successors() if m in members] for n in component}
+        self.came_from: dict[str, str] = {self.root: self.root}  # root → … → n, as parents
+        self.goes_to: dict[str, str] = {self.root: self.root}  # n → … → root, as next steps
+        before: dict[str, list[str]] = {}
+        for node_id, targets in self.succ.items():
+            for target in targets:
+                before.setdefault(target, []).append(node_id)
+        self.depth_from, self.depth_to = self._bfs(self.succ, self.came_from), self._bfs(before, self.goes_to)
+
+    def _bfs(self, edges: dict[str, list[str]], link: dict[str, str]) -> dict[str, int]:
+        depth = {self.root: 0}
+        queue = [self.root]
+        for current in queue:
+            for nxt in edges.get(current, ()):
+                if nxt not in depth:
+                    depth[nxt] = depth[current] + 1
+                    link[nxt] = current
+                    queue.append(nxt)
+        return depth
+
+    def _walk(self, steps: list[str], link: dict[str, str], limit: int) -> list[str]:
+        while steps[-1] != self.root and len(steps) < limit:
+            steps.append(link[steps[-1]])
+        return steps
+
+    def through(self, node_id: str) -> str:
+        """`a → b → … → a`: all of it when short, else its first and last steps."""
+        if node_id == self.root:
+            first = min(self.succ[node_id], key=self.depth_to.__getitem__)
+            total = 1 + self.depth_to[first]
+            start = [node_id, first]
+        else:
+            total = self.depth_to[node_id] + self.depth_from[node_id]
+            start = [node_id]
+        limit = total + 2 if total <= 2 * SHOWN_LOOP_STEPS else SHOWN_LOOP_STEPS
+        out = self._walk(start, self.goes_to, limit)  # node_id → … → root
+        back = self._walk([node_id], self.came_from, limit)  # node_id ← … ← root
+        if total <= 2 * SHOWN_LOOP_STEPS:
+            return " → ".join([*out, *reversed(back[:-1])])
+        return " → ".join([*out, f"… {total} steps in all …", *reversed(back)])
 
 
 def _check_reachability(tree: Tree) -> list[Finding]:
@@ -145,12 +229,15 @@ def _check_reachability(tree: Tree) -> list[Finding]:
                 findings.append(Finding(("nodes", node_id), f"node {node_id!r} is unreachable: no answer or action leads to it from {tree.start!r}"))
     finishing = _can_finish(tree)  # once: it walks the whole tree
     stuck = {n for n in reachable if n not in finishing}
+    loops = _loops(tree, stuck)
+    cycles: dict[str, _Cycles] = {}
     for node_id in tree.nodes:
         if node_id not in stuck:
             continue
-        loop = _loop_through(tree, node_id, stuck)
-        if loop:
-            message = f"node {node_id!r} is in a loop with no way out ({' → '.join(loop)}): no path from it reaches an outcome"
+        component = loops.get(node_id)
+        if component is not None:
+            finder = cycles.get(component[-1]) or cycles.setdefault(component[-1], _Cycles(tree, component))
+            message = f"node {node_id!r} is in a loop with no way out ({finder.through(node_id)}): no path from it reaches an outcome"
         else:
             message = f"node {node_id!r} never reaches an outcome: every path from it ends in a loop with no way out"
         findings.append(Finding(("nodes", node_id), message))

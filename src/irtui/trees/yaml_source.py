@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from irtui.boundary.reading import gc_paused
+
 # A tree has a few hundred YAML nodes; aliases may not blow that up beyond reason.
 MAX_EXPANDED_NODES = 200_000
 
@@ -191,7 +193,15 @@ def _parse_fast(text: str) -> ParsedYaml | None:
 
 
 def parse_yaml(text: str) -> ParsedYaml:
-    """Compose, check and construct one YAML document; never raises for bad input."""
+    """Compose, check and construct one YAML document; never raises for bad input.
+
+    Cyclic GC is paused meanwhile: its passes over the growing node graph made
+    composing a large tree superlinear."""
+    with gc_paused():
+        return _parse(text)
+
+
+def _parse(text: str) -> ParsedYaml:
     fast = _parse_fast(text)
     if fast is not None:
         return fast
@@ -235,33 +245,49 @@ def _key_matches(key: Node, part: str | int) -> bool:
     return isinstance(key, ScalarNode) and key.value == str(part)
 
 
-def locate(root: Node | None, path: Sequence[str | int]) -> tuple[int, int]:
-    """Line and column (1-based) of the deepest entry along `path` that exists.
+class Locator:
+    """Line and column (1-based) of the deepest entry along a path that exists.
 
     Mapping entries resolve to their key (the line a person looks for); sequence
-    items to the item. With duplicate keys the last one wins, as in the data.
-    """
-    if root is None:
-        return 1, 1
-    node: Node = root
-    mark = root.start_mark
-    for part in path:
-        if part == "[key]":
-            continue
-        if isinstance(node, MappingNode):
-            match = None
-            for key, value in node.value:
-                if _key_matches(key, part):
-                    match = (key, value)
-            if match is None:
+    items to the item. With duplicate keys the last one wins, as in the data. Each
+    mapping is indexed once, on first use, so locating every finding of a large tree
+    stays linear (a scan of `nodes` per finding was quadratic)."""
+
+    def __init__(self, root: Node | None) -> None:
+        self.root = root
+        self._entries: dict[int, dict[str, tuple[Node, Node]]] = {}
+
+    def _mapping(self, node: MappingNode) -> dict[str, tuple[Node, Node]]:
+        found = self._entries.get(id(node))
+        if found is None:
+            found = {key.value: (key, value) for key, value in node.value if isinstance(key, ScalarNode)}
+            self._entries[id(node)] = found
+        return found
+
+    def __call__(self, path: Sequence[str | int]) -> tuple[int, int]:
+        if self.root is None:
+            return 1, 1
+        node: Node = self.root
+        mark = node.start_mark
+        for part in path:
+            if part == "[key]":
+                continue
+            if isinstance(node, MappingNode):
+                match = self._mapping(node).get(str(part))
+                if match is None:
+                    break
+                mark, node = match[0].start_mark, match[1]
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                mark = node.start_mark
+            else:
                 break
-            mark, node = match[0].start_mark, match[1]
-        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-            mark = node.start_mark
-        else:
-            break
-    return mark.line + 1, mark.column + 1
+        return mark.line + 1, mark.column + 1
+
+
+def locate(root: Node | None, path: Sequence[str | int]) -> tuple[int, int]:
+    """Where `path` is in the file (see Locator; one lookup)."""
+    return Locator(root)(path)
 
 
 def scalar_at(root: Node | None, path: Sequence[str | int]) -> str | None:

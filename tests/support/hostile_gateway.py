@@ -1,0 +1,109 @@
+"""A hostile Gateway on loopback: it completes the API handshake like a real one (version
+answer, nextValidId, managedAccounts), then misbehaves. Every loop is bounded by a stop
+event, a byte cap and a time cap.
+
+  notice_flood     error notices as fast as it can, each with a new code and hostile text
+  huge_frame       a message claiming 2 GiB, then as many bytes as it can send
+  hostile_strings  a few notices whose text is markup, escapes, C1 controls and OSC 52;
+                   the account name too
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import time
+
+HOSTILE_TEXT = [
+    "\x1b]52;c;cm0gLXJmIH4vKg==\x07",  # OSC 52: rm -rf ~/* into the clipboard
+    "\x1b]0;pwned\x07",  # the window title
+    "\x1b]8;;https://evil.example\x07click\x1b]8;;\x07",  # OSC 8 hyperlink
+    "\x9b2J\x9d0;t\x9c",  # C1 CSI and OSC
+    "[/] [bold]x[/bold] [link=https://evil.example]y[/link]",
+    "\u202eevil",
+]
+BYTE_CAP = 64 << 20
+TIME_CAP_S = 8.0
+
+
+def frame(*fields: object) -> bytes:
+    payload = b"".join(str(f).encode("utf-8", errors="surrogatepass") + b"\0" for f in fields)
+    return struct.pack(">I", len(payload)) + payload
+
+
+def notice(code: int, text: str, req_id: int = -1) -> bytes:
+    return frame(4, 2, req_id, code, text, "")
+
+
+class HostileGateway:
+    def __init__(self, behaviour: str, account: str = "DU0000001") -> None:
+        self.behaviour = behaviour
+        self.account = account
+        self.sent = 0
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+        self._conns: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._serve, name=f"hostile-gw-{behaviour}", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> HostileGateway:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._conns.append(conn)
+            try:
+                conn.settimeout(1.0)
+                conn.recv(4096)  # "API\0" and the client's version range
+                self._send(conn, frame(176, "20260127 15:00:00 UTC"))
+                conn.recv(4096)  # startApi
+                self._send(conn, frame(9, 1, 1) + frame(15, 1, self.account))
+                self._misbehave(conn)
+            except OSError:
+                pass  # the probe stopped reading or hung up: that is the point
+
+    def _misbehave(self, conn: socket.socket) -> None:
+        started = time.monotonic()
+
+        def going() -> bool:
+            return not self._stop.is_set() and self.sent < BYTE_CAP and time.monotonic() - started < TIME_CAP_S
+
+        if self.behaviour == "notice_flood":
+            code = 10_000
+            while going():
+                batch = b"".join(notice(code + i, f"flood {code + i} {HOSTILE_TEXT[i % len(HOSTILE_TEXT)]}") for i in range(200))
+                code += 200
+                self._send(conn, batch)
+        elif self.behaviour == "huge_frame":
+            self._send(conn, struct.pack(">I", 0x7FFFFFFF))
+            chunk = b"\x00" * 65536
+            while going():
+                self._send(conn, chunk)
+        elif self.behaviour == "hostile_strings":
+            for index, text in enumerate(HOSTILE_TEXT):
+                self._send(conn, notice(2104 + index % 3, text))
+            while going():
+                self._stop.wait(0.05)
+
+    def _send(self, conn: socket.socket, data: bytes) -> None:
+        conn.sendall(data)
+        self.sent += len(data)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._listener.close()
+        self._thread.join(timeout=5)
+        for conn in self._conns:
+            conn.close()
