@@ -240,6 +240,42 @@ class AppConfig(_Section):
         return value
 
 
+class FillsConfig(_Section):
+    """The trading system's fill ledger, for the missed-fill reconciliation (`fills` probe)."""
+
+    source: Path | None = None
+    command: tuple[str, ...] | None = None
+    command_timeout_s: Seconds = 5.0
+    time_tolerance_s: Annotated[float, Field(ge=0, le=60)] = 2.0  # a ledger time may differ this much from the broker's
+
+    @field_validator("command", mode="before")
+    @classmethod
+    def _split_command(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = shlex.split(value)
+            if not parts:
+                raise ValueError("must not be empty")
+            return parts
+        return value
+
+    @field_validator("source")
+    @classmethod
+    def _json_or_csv(cls, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() not in (".json", ".csv"):
+            raise ValueError(f"must be a .json or .csv file, not {value.name!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "FillsConfig":
+        if self.source is not None and self.command is not None:
+            raise ValueError("set either source (a JSON or CSV file) or command, not both")
+        return self
+
+    @property
+    def configured(self) -> bool:
+        return self.source is not None or self.command is not None
+
+
 class IbcConfig(_Section):
     """IBC, the Gateway's login automation: where its log is."""
 
@@ -292,6 +328,7 @@ class Config(_Section):
     ibc: IbcConfig = IbcConfig()
     # The operator's own commands, by the names the trees use: kill-switch-on = "./phoenix kill-switch on".
     commands: Annotated[dict[str, str], AfterValidator(_command_names)] = Field(default_factory=dict)
+    fills: FillsConfig = FillsConfig()
 
     source: str = Field("defaults", exclude=True, description="Where this configuration came from")
 
@@ -390,7 +427,7 @@ def parse_config(text: str, origin: str = "<config>", base_dir: Path | None = No
     return _resolve_paths(config, base_dir) if base_dir is not None else config
 
 
-_PATH_KEYS = (("positions", "source"), ("kill_switch", "path"), ("heartbeat", "path"), ("system_log", "path"), ("log", "path"), ("ibc", "path"))
+_PATH_KEYS = (("positions", "source"), ("kill_switch", "path"), ("heartbeat", "path"), ("system_log", "path"), ("log", "path"), ("ibc", "path"), ("fills", "source"))
 
 
 def _resolve_paths(config: Config, base_dir: Path) -> Config:

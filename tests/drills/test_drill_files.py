@@ -79,7 +79,7 @@ world:
 expected:
   outcome: resolved_reconciled
   path: [trading_port_open, api_handshake, api_notices, system_link, system_connected,
-         reconcile_positions, drift_check, resolved_reconciled]
+         reconcile_positions, drift_check, missed_fills, resolved_reconciled]
 """
 
 

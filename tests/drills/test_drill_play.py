@@ -27,8 +27,8 @@ def test_the_expected_path_plays_and_passes(drill_id, log_path):
         result = play_expected(drill, tree, world, DrillStore.for_log(log_path), log)
     assert result.mismatches == [], "\n".join(map(str, result.mismatches))
     assert result.score.passed and result.score.wrong_turns == [] and result.score.points == 100
-    # Probes the drill's world leaves unconfigured (ibc_log: no IBC log staged) leave their questions to the operator.
-    probed = [s for s in result.entry.path if isinstance(tree.node(s.node), QuestionNode) and tree.node(s.node).probe not in (None, "ibc_log")]
+    # Probes the drill's world leaves unconfigured (no IBC log, no fill ledger staged) leave their questions to the operator.
+    probed = [s for s in result.entry.path if isinstance(tree.node(s.node), QuestionNode) and tree.node(s.node).probe not in (None, "ibc_log", "fills")]
     assert all(step.source is AnswerSource.PROBE for step in probed)
     entries = log.read().entries
     assert len(entries) == 1

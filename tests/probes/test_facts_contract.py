@@ -30,6 +30,7 @@ FILES = {
     "log": "/srv/trader/trader.log",
     "positions": "/srv/trader/positions.json",
     "ibc": "/opt/ibc/logs/ibc.txt",
+    "fills": "/srv/trader/fills.csv",
 }
 
 
@@ -64,6 +65,7 @@ def staged(variant: int) -> FakeHost:
         host.write_file(FILES["log"], "INFO all quiet\n")
         host.write_file(FILES["positions"], json.dumps({"AAPL": 100, "MSFT": -20}))
         host.write_file(FILES["ibc"], "IBC: Auto-restart\nIBC: Login has completed\n")
+        host.write_file(FILES["fills"], "time,symbol,side,quantity,price\n2026-01-27T14:00:00Z,AAPL,BOT,100,180.5\n")
         return host
     host.add_process(1, "ibgateway", [], uptime_s=None, listening=None)
     host.add_process(2, "tws", [], uptime_s=90000, listening=[7497])
@@ -75,6 +77,7 @@ def staged(variant: int) -> FakeHost:
     )
     host.write_file(FILES["positions"], "not json")
     host.write_file(FILES["ibc"], "IBC: Existing session detected\nSecond Factor Authentication timed out\nLogin failed\n")
+    host.write_file(FILES["fills"], "not,a,ledger\n")
     return host
 
 
@@ -91,6 +94,7 @@ def results() -> dict[str, list[ProbeResult]]:
         "market_data": {"symbols": ["AAPL", "MSFT", "NOPE"]},
         "reset_window": {"regions": ["north_america", "europe", "asia"]},
         "ibc": {"path": FILES["ibc"]},
+        "fills": {"source": FILES["fills"]},
     }
     targets = ["healthy", "runaway_orders", "stale_data", "not_subscribed", "competing_session", "not_ready", "api_silent"]
     for index, scenario in enumerate(targets):

@@ -52,7 +52,7 @@ STAGE_WORDS = {
     "client_id_in_use": "probe client id in use",
     "unanswered": "API answers nothing",
 }
-WHAT = {"positions": "positions", "orders": "orders", "market_data": "market data"}
+WHAT = {"positions": "positions", "orders": "orders", "market_data": "market data", "fills": "fills"}
 HOST_FACTS = {
     "gateway_process": {"running": True, "count": 1, "kind": "gateway"},
     "kill_switch": {"active": False},
@@ -65,6 +65,7 @@ HEALTHY_DATA = {
     "positions": {"all_match": True, "discrepancy": "none", "mismatch_count": 0},
     "orders": {"open_orders": 1, "still_placing": False, "over_rate_limit": False, "over_daily_limit": False},
     "market_data": {"receiving": True, "stale": False, "data_type": "live", "competing_session": False},
+    "fills": {"reconciled": True, "missed": 0},
 }
 
 

@@ -116,6 +116,7 @@ FILES = {
     "heartbeat": "/srv/trader/heartbeat.json",
     "system_log": "/srv/trader/trader.log",
     "ibc_log": "/opt/ibc/logs/ibc.txt",
+    "fills": "/srv/trader/fills.json",
 }
 
 
@@ -128,6 +129,9 @@ def staged_host(port: int) -> FakeHost:
     host.write_file(FILES["heartbeat"], '{"ibkr_connected": true}', age_s=2)
     host.write_file(FILES["system_log"], "INFO order filled\n" * 20)
     host.write_file(FILES["ibc_log"], "IBC: Auto-restart: reusing the session\nIBC: Login has completed\n")
+    # The system's newest known fill is now: no broker execution comes after it.
+    now = datetime.now(UTC).isoformat()
+    host.write_file(FILES["fills"], f'[{{"time": "{now}", "symbol": "AAPL", "side": "BOT", "quantity": 100, "price": 180.5}}]')
     return host
 
 
@@ -154,6 +158,7 @@ def full_config(port: int, *, sample_s: float = 1.2, **gateway: Any) -> Config:
             "heartbeat": {"path": FILES["heartbeat"]},
             "system_log": {"path": FILES["system_log"]},
             "ibc": {"path": FILES["ibc_log"]},
+            "fills": {"source": FILES["fills"]},
             "market_data": {"symbols": ["AAPL"]},
         }
     )

@@ -76,7 +76,7 @@ def probe(runner: ProbeRunner, names: tuple[str, ...], as_json: bool) -> None:
     """Run the probes once and print what they found.
 
     PROBE names a subset (default: all): ports, gateway_process, api, positions,
-    orders, market_data, kill_switch, heartbeat, system_log, reset_window.
+    orders, market_data, kill_switch, heartbeat, system_log, reset_window, fills, ibc_log.
     Exit 0 when every probe is ok, 1 otherwise, 2 on bad input.
     """
     sweep = _run(runner, list(names) or None)

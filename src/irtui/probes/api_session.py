@@ -22,6 +22,7 @@ from irtui.config import Config
 from irtui.probes.api import Handshake, SessionWatch, close, handshake
 from irtui.probes.api_gate import ApiGate
 from irtui.probes.common import Stopwatch, make_result, unknown
+from irtui.probes.fills import FillRow, assess_fills, read_ledger
 from irtui.probes.host import HostFacts
 from irtui.probes.market_data import SymbolSnapshot, assess_market_data
 from irtui.probes.orders import ExecutionRow, NewOrders, OpenOrderRow, OpenOrdersReading, assess_orders, count_new, new_since, order_ids
@@ -40,7 +41,7 @@ STAGE_WORDS = {
     "unanswered": "API answers nothing",
 }
 NOT_TWS_WORDS = "Not the TWS API"
-WHAT = {"positions": "positions", "orders": "orders", "market_data": "market data"}
+WHAT = {"positions": "positions", "orders": "orders", "market_data": "market data", "fills": "fills"}
 
 
 def connectivity_lost(codes: list[int]) -> bool:
@@ -78,6 +79,10 @@ class ApiSession:
                 self.executor, read_system_positions, self.config.positions, self.host
             )
             system.add_done_callback(lambda f: f.cancelled() or f.exception())  # never "exception never retrieved"
+        ledger = None
+        if "fills" in wanted:
+            ledger = asyncio.get_running_loop().run_in_executor(self.executor, read_ledger, self.config.fills, self.host)
+            ledger.add_done_callback(lambda f: f.cancelled() or f.exception())
         ib = IB()
         watch = SessionWatch(ib)
         clock = Stopwatch()
@@ -105,6 +110,8 @@ class ApiSession:
                 jobs["orders"] = self._orders(ib, tuple(shake.accounts))
             if "market_data" in wanted:
                 jobs["market_data"] = self._market_data(ib, watch)
+            if "fills" in wanted:
+                jobs["fills"] = self._fills(ib, ledger)
             answers = await asyncio.gather(self._current_time(ib), *jobs.values(), return_exceptions=True)
             timing = answers[0] if isinstance(answers[0], tuple) else (None, None, None)
             results = {"api": self._api_result(shake, watch, timing[0], timing[1], clock, timing[2])}
@@ -115,6 +122,8 @@ class ApiSession:
             await close(ib)
             if system is not None and not system.done():
                 system.cancel()
+            if ledger is not None and not ledger.done():
+                ledger.cancel()
 
     @staticmethod
     def _failed(name: str, error: BaseException, watch: SessionWatch) -> ProbeResult:
@@ -234,6 +243,27 @@ class ApiSession:
             for p in broker
         ]
         return assess_positions(self.config, rows, held, source, watch)
+
+    # fills
+    async def _fills(self, ib: IB, ledger: Any) -> ProbeResult:
+        watch = Stopwatch()
+        timeout = self.config.gateway.request_wait_s
+        try:
+            executions = await asyncio.wait_for(ib.reqExecutionsAsync(), timeout)
+        except TimeoutError:
+            return unknown("fills", f"Broker executions did not arrive within {timeout:g}s", watch)
+        try:
+            known, where = await asyncio.wait_for(asyncio.shield(ledger), max(0.1, self.config.fills.command_timeout_s))
+        except SourceError as exc:
+            return unknown("fills", f"The system's fill ledger cannot be read: {exc}", watch)
+        except TimeoutError:
+            return unknown("fills", "The system's fill ledger did not answer in time", watch)
+        rows = [
+            FillRow(_aware(f.execution.time), f.contract.symbol.upper(), "BOT" if f.execution.side.upper().startswith("B") else "SLD",
+                    abs(float(f.execution.shares)), float(f.execution.price), f.execution.execId or "")
+            for f in executions
+        ]
+        return assess_fills(self.config, rows, known, where, datetime.now(UTC), watch)
 
     # orders
     async def _orders(self, ib: IB, accounts: tuple[str, ...]) -> ProbeResult:

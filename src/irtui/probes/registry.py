@@ -214,6 +214,19 @@ PROBES: dict[str, ProbeSpec] = {
             scope="calendar",
         ),
         ProbeSpec(
+            "fills",
+            "Missed fills",
+            "The broker's executions since the trading system's last known fill, against its fill ledger.",
+            {
+                "missed": Fact("int", "Broker fills the system's ledger does not hold"),
+                "missed_symbols": Fact("list[str]", "Symbols of the missed fills"),
+                "reconciled": Fact("bool", "Every broker fill since the ledger's newest is in the ledger"),
+                "last_known_fill_age_s": Fact("float", "Seconds since the ledger's newest fill"),
+            },
+            touches_api=True,
+            scope="trading_system",
+        ),
+        ProbeSpec(
             "ibc_log",
             "IBC log",
             "The last lines of IBC's log: 2FA, existing session, restart kind, login failure, write-access dialog.",

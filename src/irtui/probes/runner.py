@@ -108,6 +108,8 @@ def not_configured(config: Config, name: str) -> str | None:
         return "market_data.symbols is empty"
     if name == "gateway_process" and not config.process.enabled:
         return "process.enabled is false"
+    if name == "fills" and not config.fills.configured:
+        return "set fills.source (the system's fill ledger, JSON or CSV) or fills.command"
     if name == "ibc_log" and config.ibc.path is None:
         return "set ibc.path (IBC's log file)"
     for section in ("kill_switch", "heartbeat", "system_log"):

@@ -1,0 +1,158 @@
+"""The `fills` probe's logic: fills the broker made that the trading system never heard of.
+
+After a disconnect (1100, a restart, a reconnect) the trading system may have missed
+execution reports. Its ledger (a JSON or CSV file, or a command printing JSON, like
+its positions) says which fills it knows; the broker's executions since the newest of
+those are compared with it. An execution matches a ledger fill by execution id when
+both have one, else by symbol, side, quantity and price within `fills.time_tolerance_s`.
+What is left over is listed: time, symbol, side, quantity, price.
+
+Ledger JSON: a list, or {"fills": [...]}, of {time, symbol, side, quantity, price,
+exec_id?}; CSV with those column names. `side` is BOT/BUY/B or SLD/SELL/S.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from irtui.config import Config, FillsConfig
+from irtui.probes.common import Stopwatch, make_result
+from irtui.probes.host import HostFacts
+from irtui.probes.positions import SourceError
+from irtui.probes.result import ProbeResult, Status
+
+MAX_LISTED = 20  # missed fills listed in the evidence; the count is always whole
+_SIDES = {"BOT": "BOT", "BUY": "BOT", "B": "BOT", "SLD": "SLD", "SELL": "SLD", "S": "SLD"}
+
+
+@dataclass(frozen=True)
+class FillRow:
+    time: datetime
+    symbol: str
+    side: str  # BOT or SLD
+    quantity: float
+    price: float
+    exec_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "time": self.time.isoformat(), "symbol": self.symbol, "side": self.side,
+            "quantity": self.quantity, "price": self.price, "exec_id": self.exec_id,
+        }
+
+
+def _time(value: Any) -> datetime:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, UTC)
+    try:
+        at = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise SourceError(f"time {value!r} is not an ISO time or a Unix timestamp") from None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _row(data: Mapping[str, Any]) -> FillRow:
+    row = {str(k).strip().lower(): v for k, v in data.items()}
+    missing = [k for k in ("time", "symbol", "side", "quantity", "price") if row.get(k) in (None, "")]
+    if missing:
+        raise SourceError(f"a fill lacks {', '.join(missing)}")
+    side = _SIDES.get(str(row["side"]).strip().upper())
+    if side is None:
+        raise SourceError(f"side {row['side']!r} is not BOT/BUY or SLD/SELL")
+    try:
+        quantity, price = abs(float(row["quantity"])), float(row["price"])
+    except (TypeError, ValueError):
+        raise SourceError(f"quantity {row['quantity']!r} or price {row['price']!r} is not a number") from None
+    return FillRow(_time(row["time"]), str(row["symbol"]).strip().upper(), side, quantity, price, str(row.get("exec_id") or "").strip())
+
+
+def parse_ledger(text: str, csv_format: bool) -> list[FillRow]:
+    if csv_format:
+        return [_row(r) for r in csv.DictReader(io.StringIO(text))]
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise SourceError(f"not valid JSON ({exc})") from None
+    if isinstance(data, Mapping):
+        data = data.get("fills")
+    if not isinstance(data, list) or not all(isinstance(item, Mapping) for item in data):
+        raise SourceError('expected a list of fills, or {"fills": [...]}')
+    return [_row(item) for item in data]
+
+
+def read_ledger(settings: FillsConfig, host: HostFacts) -> tuple[list[FillRow], str]:
+    """The fills the trading system knows, and where they came from; raises SourceError."""
+    if settings.command is not None:
+        where = " ".join(settings.command)
+        try:
+            result = host.run_command(settings.command, settings.command_timeout_s)
+        except TimeoutError:
+            raise SourceError(f"{where} did not finish within {settings.command_timeout_s:g}s") from None
+        except OSError as exc:
+            raise SourceError(f"cannot run {where}: {exc.strerror or exc}") from None
+        if result.returncode != 0:
+            raise SourceError(f"{where} exited with {result.returncode}")
+        return parse_ledger(result.stdout, csv_format=False), where
+    assert settings.source is not None
+    try:
+        text = host.read_text(settings.source)
+    except OSError as exc:
+        raise SourceError(f"cannot read {settings.source}: {exc.strerror or exc}") from None
+    try:
+        return parse_ledger(text, csv_format=settings.source.suffix.lower() == ".csv"), str(settings.source)
+    except SourceError as exc:
+        raise SourceError(f"{settings.source}: {exc}") from None
+
+
+def _same(broker: FillRow, known: FillRow, tolerance: timedelta) -> bool:
+    if broker.exec_id and known.exec_id:
+        return broker.exec_id == known.exec_id
+    return (
+        broker.symbol == known.symbol and broker.side == known.side and abs(broker.quantity - known.quantity) < 1e-9
+        and abs(broker.price - known.price) <= 1e-6 * max(1.0, abs(known.price)) and abs(broker.time - known.time) <= tolerance
+    )
+
+
+def missed_fills(broker: Sequence[FillRow], ledger: Sequence[FillRow], tolerance: timedelta) -> list[FillRow]:
+    """The broker's executions since the ledger's newest fill that the ledger does not hold."""
+    since = max((f.time for f in ledger), default=None)
+    candidates = sorted((b for b in broker if since is None or b.time >= since - tolerance), key=lambda f: f.time)
+    unmatched = [k for k in ledger if since is None or k.time >= since - 2 * tolerance]
+    missed = []
+    for fill in candidates:
+        match = next((i for i, known in enumerate(unmatched) if _same(fill, known, tolerance)), None)
+        if match is None:
+            missed.append(fill)
+        else:
+            unmatched.pop(match)
+    return missed
+
+
+def assess_fills(config: Config, broker: Iterable[FillRow], ledger: list[FillRow], where: str, now: datetime, watch: Stopwatch) -> ProbeResult:
+    broker = list(broker)
+    missed = missed_fills(broker, ledger, timedelta(seconds=config.fills.time_tolerance_s))
+    newest = max((f.time for f in ledger), default=None)
+    symbols = sorted({f.symbol for f in missed})
+    facts = {
+        "missed": len(missed),
+        "missed_symbols": symbols,
+        "reconciled": not missed,
+        "last_known_fill_age_s": round((now - newest).total_seconds(), 1) if newest else None,
+    }
+    detail = {"ledger": where, "broker_executions": len(broker), "ledger_fills": len(ledger), "missed_fills": [f.to_dict() for f in missed[:MAX_LISTED]]}
+    if missed:
+        shown = "; ".join(f"{f.time:%H:%M:%S} {f.side} {f.quantity:g} {f.symbol} @ {f.price:g}" for f in missed[:3])
+        more = f" and {len(missed) - 3} more" if len(missed) > 3 else ""
+        summary = f"{len(missed)} fill(s) the system missed: {shown}{more}"
+        return make_result("fills", Status.FAIL, summary, facts, detail, watch)
+    base = f"since its last known fill ({newest:%H:%M:%S} UTC)" if newest else "today (its ledger is empty)"
+    return make_result("fills", Status.OK, f"The system knows every broker fill {base}: {len(broker)} execution(s) read", facts, detail, watch)
+
+
+__all__ = ["FillRow", "assess_fills", "missed_fills", "parse_ledger", "read_ledger"]

@@ -1,0 +1,79 @@
+"""Missed-fill reconciliation: broker executions since the system's last known fill, against its ledger."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from irtui.probes.fills import FillRow, missed_fills, parse_ledger
+from irtui.probes.runner import ProbeRunner
+from irtui.sim import Scenario, load_scenario, running_gateway
+from irtui.trees.loader import load_trees
+from irtui.trees.rules import rule_matches
+from tests.support.gateway import quick_config
+
+LEDGER = "/srv/trader/fills.json"
+T0 = datetime(2026, 11, 21, 14, 0, tzinfo=UTC)
+
+
+def fill(seconds: float, symbol: str = "AAPL", side: str = "BOT", qty: float = 10, price: float = 181.2, exec_id: str = "") -> FillRow:
+    return FillRow(T0 + timedelta(seconds=seconds), symbol, side, qty, price, exec_id)
+
+
+def test_matching_by_exec_id_else_by_fields_within_the_tolerance() -> None:
+    ledger = [fill(0, exec_id="A"), fill(100)]
+    broker = [fill(-50, exec_id="OLD"), fill(0, exec_id="A"), fill(101, exec_id="B"), fill(130, "TSLA", "SLD", 5, 250)]
+    missed = missed_fills(broker, ledger, timedelta(seconds=2))
+    assert [(f.symbol, f.side, f.quantity) for f in missed] == [("TSLA", "SLD", 5)]  # OLD is before the last known fill
+    assert missed_fills(broker, ledger, timedelta(seconds=0)) == [broker[2], broker[3]]  # 1 s off: not the same fill
+
+
+def test_two_identical_fills_need_two_ledger_lines() -> None:
+    ledger = [fill(0)]
+    assert len(missed_fills([fill(0), fill(0.5)], ledger, timedelta(seconds=2))) == 1
+
+
+def test_ledger_formats_and_errors() -> None:
+    rows = parse_ledger('{"fills": [{"time": "2026-11-21T14:00:00Z", "symbol": "aapl", "side": "buy", "quantity": 10, "price": 181.2}]}', False)
+    assert rows == [fill(0)]
+    assert parse_ledger("time,symbol,side,quantity,price\n2026-11-21T14:00:00Z,AAPL,B,10,181.2\n", True) == rows
+    with pytest.raises(ValueError, match="side 'HOLD'"):
+        parse_ledger('[{"time": 0, "symbol": "X", "side": "HOLD", "quantity": 1, "price": 1}]', False)
+
+
+def scenario() -> Scenario:
+    base = load_scenario("healthy").model_dump()
+    base["executions"] = [
+        {"symbol": "AAPL", "side": "BOT", "shares": 100, "price": 180.5, "ago_s": 3600, "exec_id": "0001.01"},
+        {"symbol": "TSLA", "side": "SLD", "shares": 5, "price": 250.0, "ago_s": 60, "exec_id": "0002.01"},
+        {"symbol": "MSFT", "side": "SLD", "shares": 20, "price": 410.25, "ago_s": 90, "exec_id": "0003.01"},
+    ]
+    return Scenario.model_validate(base)
+
+
+@pytest.mark.timeout(60)
+def test_against_the_simulator_the_missed_fill_is_listed_and_the_walk_halts(host) -> None:  # type: ignore[no-untyped-def]
+    now = datetime.now(UTC)
+    ledger = [
+        {"time": (now - timedelta(seconds=3600)).isoformat(), "symbol": "AAPL", "side": "BOT", "quantity": 100, "price": 180.5, "exec_id": "0001.01"},
+        {"time": (now - timedelta(seconds=90)).isoformat(), "symbol": "MSFT", "side": "SELL", "quantity": 20, "price": 410.25},
+    ]
+    host.write_file(LEDGER, json.dumps(ledger))
+    with running_gateway(scenario()) as gateway:
+        config = quick_config(gateway.port, fills={"source": LEDGER, "time_tolerance_s": 10})
+        result = ProbeRunner(config, host).run(["fills"]).results["fills"]
+    assert result.evidence["broker_executions"] == 3, result.evidence
+    assert (result.status, result.fact("missed"), list(result.fact("missed_symbols")), result.fact("reconciled")) == ("fail", 1, ["TSLA"], False)
+    (missed,) = result.evidence["missed_fills"]
+    assert (missed["symbol"], missed["side"], missed["quantity"], missed["price"]) == ("TSLA", "SLD", 5.0, 250.0)
+    assert "1 fill(s) the system missed" in result.summary and "SLD 5 TSLA @ 250" in result.summary
+
+    node = load_trees().trees["connection_loss"].nodes["missed_fills"]  # before resuming: halt on a missed fill
+    assert [a.next for a in node.answers if a.when and rule_matches(a.when, result)] == ["drift_found"]
+
+
+def test_unconfigured_the_fills_probe_is_skipped(host) -> None:  # type: ignore[no-untyped-def]
+    sweep = ProbeRunner(quick_config(1), host).run(["fills"])
+    assert sweep.skipped == {"fills": "set fills.source (the system's fill ledger, JSON or CSV) or fills.command"}
