@@ -43,7 +43,7 @@ def test_inside_a_reset_window_the_reason_says_it_may_be_expected(trees):
         sunday_relogin=False, windows_now=["North America daily reset (00:15–01:45 ET)"],
     )
     reason = rank_incidents(trees, results)[0].reason
-    assert reason.endswith("(inside the North America daily reset (00:15–01:45 ET): may be expected)")
+    assert reason == "port 4002 open but API silent for 3.0 s (inside the north america reset window: may be expected if the Gateway reports 1100/2110)"
 
 
 def test_healthy_evidence_points_nowhere(trees):
@@ -68,3 +68,51 @@ def test_triage_is_core_and_never_loads_textual():
 
     code = "import sys, irtui.diagnosis.triage, irtui.drills.demo; print('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+NEW_TREE = """\
+id: disk_full
+title: Disk full
+severity: P3
+first_action: Free disk space
+triage:
+  signals:
+    - {probe: heartbeat, when: {stale: true}, weight: 30, reason: "heartbeat {heartbeat.age_s|age} old"}
+start: done
+nodes:
+  done: {outcome: resolved, summary: Freed.}
+"""
+
+
+def test_a_new_tree_is_triaged_from_its_yaml_alone(tmp_path):
+    from irtui.trees.loader import load_tree
+
+    path = tmp_path / "disk_full.yaml"
+    path.write_text(NEW_TREE)
+    tree, problems = load_tree(path)
+    assert problems == [] and tree is not None
+    results = {"heartbeat": probe("heartbeat", "fail", "stale", present=True, age_s=180.0, stale=True, broker_connected=True)}
+    assert [(s.tree_id, s.reason) for s in rank_incidents({"disk_full": tree}, results)] == [("disk_full", "heartbeat 3 min old")]
+
+
+def test_a_signal_over_an_unknown_fact_never_fires(trees):
+    results = {"api": probe("api", "unknown", "Did not finish within the sweep's 20s", stage="silent")}
+    assert rank_incidents(trees, results) == []
+
+
+@pytest.mark.parametrize(
+    ("signal", "words"),
+    [
+        ("{probe: heartbeet, when: {stale: true}, weight: 30, reason: x}", "unknown probe 'heartbeet'"),
+        ("{probe: heartbeat, when: {stail: true}, weight: 30, reason: x}", "probe 'heartbeat' has no fact 'stail'"),
+        ("{probe: heartbeat, when: {stale: true}, weight: 30, reason: '{heartbeat.agee}'}", "probe 'heartbeat' has no fact 'agee'"),
+        ("{probe: heartbeat, when: {stale: true}, weight: 30, reason: '{api.age_s|days}'}", "unknown filter 'days'"),
+    ],
+)
+def test_validate_checks_triage_names_against_the_probe_registry(tmp_path, signal, words):
+    from irtui.trees.loader import load_tree
+
+    path = tmp_path / "disk_full.yaml"
+    path.write_text(NEW_TREE.replace('{probe: heartbeat, when: {stale: true}, weight: 30, reason: "heartbeat {heartbeat.age_s|age} old"}', signal))
+    tree, problems = load_tree(path)
+    assert tree is None and any(words in str(p) for p in problems), problems

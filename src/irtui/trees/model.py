@@ -150,6 +150,24 @@ class OutcomeNode(_Strict):
         return []
 
 
+class TriageSignal(_Strict):
+    probe: str = Field(description="The probe whose facts the rule reads")
+    when: dict[str, Any] = Field(description="A rule over the probe's facts, as in an answer's `when`; unknown facts never match")
+    weight: int = Field(ge=1, le=100, description="How strongly it points to this tree (the strongest signal that fires counts)")
+    reason: str = Field(description="What the operator reads; {probe.fact} is replaced by the fact's value, {probe.elapsed} by the probe's time")
+
+
+class TriageContext(_Strict):
+    probe: str = Field(description="The probe whose facts the rule reads")
+    when: dict[str, Any] = Field(description="A rule over the probe's facts")
+    note: str = Field(description="Added to the reason when the tree is suspected; never suspects it by itself")
+
+
+class Triage(_Strict):
+    signals: list[TriageSignal] = Field(default_factory=list, description="Facts that point to this incident")
+    context: list[TriageContext] = Field(default_factory=list, description="Priors shown with the reason (a reset window: probably expected); they decide nothing")
+
+
 def _node_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         present = [key for key in ("question", "action", "outcome") if key in value]
@@ -180,6 +198,7 @@ class Tree(_Strict):
     runbook: str | None = Field(None, description="The runbook it cites, e.g. RB-001")
     escalation: list[Contact] = Field(default_factory=list)
     start: str = Field(pattern=NODE_ID, description="The first node")
+    triage: Triage = Field(default_factory=Triage, description="Which probe facts point to this incident, for the console's suspect line and `irtui watch`")
     nodes: dict[str, Node]
 
     @field_validator("response_target")

@@ -15,6 +15,7 @@ from irtui.probes.registry import PROBES
 from irtui.trees.model import NODE_ID, ActionNode, OutcomeKind, OutcomeNode, QuestionNode, Tree
 from irtui.trees.rules import rule_problems
 from irtui.trees.runbooks import default_runbooks_dir, find_runbook
+from irtui.trees.triage_check import triage_problems
 
 PathPart = str | int
 
@@ -269,6 +270,7 @@ def check_tree(tree: Tree, *, file_stem: str | None = None, runbooks_dir: Path |
     for node_id, node in tree.nodes.items():
         if isinstance(node, QuestionNode):
             findings += _check_question(node_id, node)
+    findings += [Finding(path, message) for path, message in triage_problems(tree)]
     if not any(f.message.startswith("start node") or " leads to unknown node " in f.message for f in findings):
         # With a broken reference, "unreachable" mostly repeats the typo; report it once fixed.
         findings += _check_reachability(tree)
