@@ -10,10 +10,14 @@ on before the verb does its own work.
 from __future__ import annotations
 
 import gc
+import os
 
 
 def run() -> None:
     gc.disable()
+    # pydantic looks for plugins in every installed package's metadata (tens of ms) the
+    # first time a model is made; irtui uses none. Set it yourself to enable some.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from irtui.cli.main import main
 
     main()

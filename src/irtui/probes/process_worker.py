@@ -15,10 +15,15 @@ from __future__ import annotations
 import os
 import sys
 
+# Sweeps are background work beside the console: when the CPUs are busy, the console's
+# start-up and keys come first. Deadlines are waits on the network, barely touched.
+NICENESS = 5
+
 
 def serve() -> None:
     from irtui.probes.process_runner import portable, read_frame, write_frame
 
+    os.nice(NICENESS)
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     config = read_frame(0, None)
