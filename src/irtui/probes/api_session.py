@@ -157,7 +157,7 @@ class ApiSession:
         elif shake.stage == "ready" and latency is None:
             # A handshake proves little: a Gateway hung after login completes it and then
             # answers nothing. A request with no answer within its deadline is a failed API.
-            timeout = gw.request_timeout_s
+            timeout = gw.request_wait_s
             detail = f"handshake done (v{shake.server_version}, {', '.join(shake.accounts)}), then no answer to the current-time request within {timeout:g}s: stale connection"
             shake = Handshake("unanswered", detail, True, shake.server_version, shake.connection_time, list(shake.accounts))
         codes = watch.codes()
