@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from irtui.drills.live import score_system, start_schedule, wait_for_system
+from irtui.drills.live import KillSwitchFile, score_system, start_schedule, wait_for_system
 from irtui.drills.model import LiveDrill
 from irtui.sim import Fault, running_gateway
 from tests.support.scripted_system import Behaviour, ScriptedSystem
@@ -75,3 +75,15 @@ def test_orders_after_the_kill_switch_fail_the_system(tmp_path: Path, honours: b
     assert switch.exists(), "the drill set the kill switch by creating the file"
     (check,) = score.checks
     assert check.name == "stopped on kill switch" and check.passed is honours, check
+
+
+def test_the_kill_switch_the_drill_set_is_cleared_and_one_already_there_is_left(tmp_path: Path) -> None:
+    ours = KillSwitchFile(tmp_path / "ours")
+    ours(Fault(kill_switch=True))
+    assert ours.path.exists() and ours.clear() and not ours.path.exists()
+    theirs_path = tmp_path / "theirs"
+    theirs_path.write_text("set by the desk\n")
+    theirs = KillSwitchFile(theirs_path)
+    theirs(Fault(kill_switch=True))
+    theirs(Fault(kill_switch=False))
+    assert not theirs.clear() and theirs_path.read_text() == "set by the desk\n"

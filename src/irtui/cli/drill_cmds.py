@@ -182,16 +182,19 @@ def _run_live(
     console.print(briefing(chosen, trees.get(chosen.tree)))
     folders: list = []
     switch = drill_live.kill_switch_path(kill_switch, folders)
+    placed = None
     try:
         with drill_live.live_world(chosen, port) as world:
             drill_live.connect_system(console, world, wait_s, switch)
-            start_schedule(world.gateway, schedule, switch)
+            placed = start_schedule(world.gateway, schedule, switch)
             if system_only:
                 drill_live.watch(console, world.gateway, schedule.duration_s)
             else:
                 _operator_console(world, chosen, trees, operator, config_path, log_path)
             score = score_system(world.gateway, schedule)
     finally:
+        if placed is not None and placed.clear() and kill_switch is not None:
+            console.print(rich_text(f"The drill's kill switch {kill_switch} is removed again."))
         for folder in folders:
             folder.cleanup()
     console.print(drill_live.system_card(score))

@@ -127,13 +127,23 @@ class KillSwitchFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.created = False
 
     def __call__(self, fault: Fault) -> None:
-        if fault.kill_switch is True:
+        if fault.kill_switch is True and not self.path.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.path.write_text(json.dumps({"set_by": "irtui drill", "at": time.time(), "reason": "drill"}) + "\n")
-        elif fault.kill_switch is False:
-            self.path.unlink(missing_ok=True)
+            self.created = True
+        elif fault.kill_switch is False and self.created:
+            self.clear()
+
+    def clear(self) -> bool:
+        """Remove the switch the drill set (never one that was there before); True if it did."""
+        if not self.created:
+            return False
+        self.path.unlink(missing_ok=True)
+        self.created = False
+        return True
 
 
 def wait_for_system(gateway: SimulatedGateway, timeout_s: float, stop: threading.Event | None = None) -> int | None:
@@ -147,6 +157,9 @@ def wait_for_system(gateway: SimulatedGateway, timeout_s: float, stop: threading
     return None
 
 
-def start_schedule(gateway: SimulatedGateway, live: LiveDrill, kill_switch: Path) -> None:
-    gateway.fault_hooks.append(KillSwitchFile(kill_switch))
+def start_schedule(gateway: SimulatedGateway, live: LiveDrill, kill_switch: Path) -> KillSwitchFile:
+    """Start the faults; the returned kill switch is cleared with `.clear()` when the drill ends."""
+    switch = KillSwitchFile(kill_switch)
+    gateway.fault_hooks.append(switch)
     gateway.start_faults(live.faults)
+    return switch
