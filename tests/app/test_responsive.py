@@ -15,7 +15,7 @@ from irtui.probes.runner import ProbeRunner
 from irtui.sim import running_gateway
 from tests.support.fakes import settle
 
-API_TIMEOUT_S = 2.0
+API_TIMEOUT_S = 6.0  # generous: the keys below must land while the handshake still hangs, even on a loaded machine
 
 
 def silent_gateway_runner(port: int) -> ProbeRunner:
