@@ -62,7 +62,7 @@ def rows(timings: dict[str, Timing]) -> list[Row]:
     minimal = ready_times(timings["minimal"])
     base = statistics.median(minimal)
     out = []
-    for name, label in (("cli", "`irtui home` (config, 7 trees, real ProbeRunner)"), ("factory", "make_app, instant fake probe runner")):
+    for name, label in (("cli", "`irtui home` (config, 7 trees, its probe process)"), ("factory", "make_app, instant fake probe runner")):
         times = ready_times(timings[name])
         measured = statistics.median(times)
         out.append(
