@@ -9,11 +9,20 @@ from textual.widgets import Input, TextArea
 
 from irtui.app.screens.command_view import CommandViewScreen
 from irtui.app.screens.finish import FinishScreen
+from irtui.app.screens.home import HomeScreen
+from irtui.app.screens.resume import AbandonScreen, ResumeScreen
+from irtui.app.screens.runbook import RunbookScreen
+from irtui.app.screens.walk import WalkScreen
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.follow_ups import FollowUpList
 from irtui.config import AppConfig, Config
-from tests.support.fakes import FROZEN, screen_text, settle
+from irtui.incidents import IncidentLog
+from irtui.session.store import SessionStore
+from tests.incidents.samples import make_entry
+from tests.support.fakes import FROZEN, from_palette, screen_text, settle
 from tests.trees.shipped import shipped
+
+from .conftest import LOG
 
 
 async def _to_finish(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -168,3 +177,65 @@ async def test_inside_tmux_the_command_also_goes_to_the_paste_buffer(build, monk
         await pilot.press("2", "c")  # → Restart IB Gateway: its first command
         assert (tmp_path / "buffer").read_text() == "lsof -nP -iTCP:4002 -sTCP:CLOSE_WAIT"
         assert any("tmux's paste buffer (prefix + ] pastes it)" in m for m in _messages(app))
+
+
+async def test_f1_and_question_mark_show_the_keys_and_esc_hides_them(build):
+    app = build()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert app.screen.query("HelpPanel")
+        await pilot.press("escape")
+        assert not app.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        assert app.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        assert not app.screen.query("HelpPanel")
+
+
+async def test_esc_still_belongs_to_the_screen_when_the_keys_are_hidden(build):
+    app = build(start_tree="connection_loss")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")  # the walk's Esc: back to Home, the session kept
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_palette_finds_incidents_runbooks_and_log_entries(build, fixture_trees):
+    IncidentLog(LOG).append(make_entry(1))  # a kill-switch entry
+    app = build()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await from_palette(pilot, "kill")  # the first hit: start the kill-switch walk
+        await settle(pilot)
+        assert isinstance(app.screen, WalkScreen) and app.screen.incident_tree.id == "kill_switch"
+        await pilot.press("escape")
+        await from_palette(pilot, "runbook rb-001")
+        assert isinstance(app.screen, RunbookScreen) and app.screen.runbook_id.startswith("RB-001")
+        await pilot.press("escape")
+        await from_palette(pilot, "log inc-2026")
+        assert isinstance(app.screen, RunbookScreen) and app.screen.runbook_id.startswith("INC-20261121")
+        assert "Kill switch activated" in screen_text(app)
+
+
+async def test_an_open_incident_can_be_abandoned_from_the_resume_dialog(build, fixture_trees):
+    left_open = SessionStore.for_log(LOG).start(fixture_trees.get("connection_loss"), "bob", clock=lambda: FROZEN)
+    left_open.answer(0)
+    left_open.close()  # the terminal died here
+    app = build()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeScreen)
+        await pilot.press("a")
+        assert isinstance(app.screen, AbandonScreen)
+        await pilot.press("enter")  # no reason given: refused, the dialog stays
+        assert isinstance(app.screen, AbandonScreen)
+        await pilot.press(*"opened by mistake", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)  # nothing else was open
+        assert app.open_sessions() == []
+    [entry] = IncidentLog(LOG).read().entries
+    assert entry.id == left_open.id and entry.outcome.kind == "abandoned"
+    assert entry.outcome.summary == "ABANDONED by alice: opened by mistake"
+    assert len(entry.path) == 1 and entry.resumed == 0
+    assert "**ABANDONED**: ABANDONED by alice: opened by mistake" in LOG.read_text()

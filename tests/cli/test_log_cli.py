@@ -147,3 +147,35 @@ def test_resume_lists_open_incidents_and_points_to_the_app(runner, tmp_path):
     assert session.id in result.stdout and "alice" in result.stdout and "open it with `irtui`" in result.stdout.lower()
     data = json.loads(runner.invoke(resume, ["--log", str(log_path), "--json"]).stdout)
     assert [(s["id"], s["steps"], s["in_use"]) for s in data["open"]] == [(session.id, 1, False)]
+
+
+def test_resume_abandon_logs_who_and_why_and_only_appends(runner, tmp_path):
+    from irtui.session.store import SessionStore
+    from tests.trees.shipped import shipped
+
+    log = IncidentLog(tmp_path / "INCIDENT_LOG.md")
+    log.append(make_entry(0))
+    before = log.path.read_bytes()
+    store = SessionStore.for_log(log.path)
+    left_open = store.start(shipped().get("kill_switch"), "bob")
+    left_open.close()
+    refused = runner.invoke(resume, ["--log", str(log.path), "--abandon", left_open.id])
+    assert refused.exit_code == 2 and "say why with --why" in refused.stderr
+    unknown = runner.invoke(resume, ["--log", str(log.path), "--abandon", "INC-1999", "--why", "x"])
+    assert unknown.exit_code == 2 and "is not an open incident" in unknown.stderr
+    done = runner.invoke(resume, ["--log", str(log.path), "--abandon", left_open.id[:-2], "--why", "drill by mistake", "--operator", "kim"])
+    assert done.exit_code == 0, done.output
+    assert f"Abandoned {left_open.id}: logged as ABANDONED by kim" in " ".join(done.stdout.split())
+    assert log.path.read_bytes().startswith(before)  # appended, never rewritten
+    entry = log.read().entries[-1]
+    assert (entry.id, entry.outcome.kind, entry.outcome.summary) == (left_open.id, "abandoned", "ABANDONED by kim: drill by mistake")
+    assert "No open incidents." in runner.invoke(resume, ["--log", str(log.path)]).stdout
+    listed = runner.invoke(log_group, ["show", entry.id, "--log", str(log.path)])
+    assert "abandoned: ABANDONED by kim: drill by mistake" in " ".join(listed.stdout.split())
+
+
+def test_every_demo_run_has_its_own_state_folder():
+    from irtui.cli.app_cmds import default_demo_log
+
+    first, second = default_demo_log(), default_demo_log()
+    assert first.parent != second.parent and first.parent.is_dir()

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
+from textual.binding import Binding
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -16,17 +18,30 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from irtui.app.commands import ScreenCommands
 from irtui.app.factory import Services
 from irtui.app.messages import ProbesFailed, ProbesFinished
+from irtui.app.palette import IncidentCommands
 from irtui.boundary.display import plain
 from irtui.diagnosis.evidence import merge_newest
+from irtui.incidents import LogError
 from irtui.probes.result import ProbeResult
 from irtui.session.store import OpenSession, Session, SessionError
 from irtui.trees.model import Tree
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from irtui.app.screens.resume import Abandon
+    from irtui.incidents import IncidentEntry
 
 
 class IncidentConsole(App[None]):
     CSS_PATH = "styles.tcss"
     TITLE = "irtui"
-    COMMANDS = App.COMMANDS | {ScreenCommands}
+    COMMANDS = App.COMMANDS | {ScreenCommands, IncidentCommands}
+    BINDINGS = [
+        Binding("f1,question_mark", "toggle_keys", "Keys", id="keys", show=False),  # the footer is full at 80 columns
+        # Only while the Keys panel is open (check_action): otherwise Esc is the screen's.
+        Binding("escape", "hide_keys", "Hide keys", show=False, priority=True),
+    ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     def __init__(self, services: Services, *, start_tree: str | None = None) -> None:
@@ -75,7 +90,40 @@ class IncidentConsole(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "briefing":
             return self.services.briefing is not None
+        if action == "hide_keys":
+            return self._keys_shown()
         return True
+
+    # Help ---------------------------------------------------------------------------------
+
+    def _keys_shown(self) -> bool:
+        return bool(self.screen.query("HelpPanel"))
+
+    def action_toggle_keys(self) -> None:
+        if self._keys_shown():
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_hide_keys(self) -> None:
+        self.action_hide_help_panel()
+
+    def open_runbook(self, path: "Path") -> None:
+        from irtui.app.screens.runbook import RunbookScreen
+
+        self.push_screen(RunbookScreen(path, path.stem, label=self.services.label, banner=self.services.drill_banner))
+
+    def open_log_entry(self, entry: "IncidentEntry") -> None:
+        """A log entry from the palette, read as the log's Markdown without its machine lines."""
+        from irtui.app.screens.runbook import RunbookScreen
+        from irtui.incidents import render_entry
+        from irtui.incidents.markdown import MARKER
+
+        text = "\n".join(line for line in render_entry(entry).splitlines() if not line.startswith(MARKER))
+        self.push_screen(RunbookScreen(self.services.log.path, entry.id, label=self.services.label, banner=self.services.drill_banner, text=text))
+
+    def resume_open(self, waiting: OpenSession) -> None:
+        self._resume(waiting)
 
     # Probes -----------------------------------------------------------------------------
 
@@ -163,11 +211,37 @@ class IncidentConsole(App[None]):
         else:
             self._begin(tree)
 
-    def _resume_chosen(self, choice: OpenSession | str | None, new_tree: Tree | None = None) -> None:
-        if isinstance(choice, OpenSession):
+    def _resume_chosen(self, choice: "OpenSession | Abandon | str | None", new_tree: Tree | None = None) -> None:
+        from irtui.app.screens.resume import Abandon
+
+        if isinstance(choice, Abandon):
+            self._abandon(choice)
+            # Whatever else is open is offered again; a tree asked for still starts.
+            if new_tree is not None:
+                self.start_tree(new_tree.id)
+            else:
+                self.offer_resume()
+        elif isinstance(choice, OpenSession):
             self._resume(choice)
         elif choice == "new" and new_tree is not None:
             self._begin(new_tree)
+
+    def _abandon(self, choice: "Abandon") -> None:
+        s = self.services
+        try:
+            live = self._live.pop(choice.session.id, None)
+            if live is not None:
+                entry = live.abandon(s.log, s.operator, choice.why)
+            else:
+                tree = s.trees.get(choice.session.tree_id)
+                if tree is None:
+                    self.notify(f"The tree {choice.session.tree_id!r} of that incident is not loaded.", severity="error", markup=False)
+                    return
+                entry = s.store.abandon(choice.session.id, tree, s.log, s.operator, choice.why, clock=s.clock)
+        except (OSError, SessionError, LogError) as error:
+            self.notify(f"Not abandoned: {error}. The incident stays open.", severity="error", timeout=10, markup=False)
+            return
+        self.notify(f"Logged as ABANDONED ({entry.id}) in {s.log.path}.", title="Abandoned", timeout=8, markup=False)
 
     def _begin(self, tree: Tree) -> None:
         s = self.services

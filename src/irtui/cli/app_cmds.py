@@ -130,11 +130,13 @@ def run(tree_id: str, config_path: Path | None, log_path: Path | None, operator:
 
 
 def default_demo_log() -> Path:
+    """A fresh folder per demo run: its open incidents and log are that run's alone, never
+    another demo's (or another user's) on the same machine."""
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "user"
-    return Path(tempfile.gettempdir()) / f"irtui-demo-{user}" / "DEMO_LOG.md"
+    return Path(tempfile.mkdtemp(prefix=f"irtui-demo-{user}-")) / "DEMO_LOG.md"
 
 
 @click.command("demo")

@@ -228,16 +228,43 @@ def tick(entry_id: str, numbers: tuple[int, ...], log_path: Path | None, reopen:
     stdout_console().print(rich_text(f"{verb} {len(changes)} follow-up(s) of {entry.id}; {len(apply_updates(entry, [update]).open_follow_ups)} still open."))
 
 
+def _abandon(store: Any, log_file: IncidentLog, wanted: str, why: str, who: str) -> None:
+    from irtui.session.store import SessionError
+    from irtui.trees.loader import load_trees
+
+    if not why:
+        raise BadInput("say why with --why: the log keeps the reason an incident was abandoned")
+    matches = [s for s in store.open_sessions() if s.id == wanted] or [s for s in store.open_sessions() if s.id.startswith(wanted)]
+    if len(matches) != 1:
+        found = "matches several open incidents; give more of the id" if matches else "is not an open incident; `irtui resume` lists them"
+        raise BadInput(f"{wanted!r} {found}")
+    session = matches[0]
+    tree = load_trees().get(session.tree_id)
+    if tree is None:
+        raise BadInput(f"the tree {session.tree_id!r} of {session.id} is not loaded (IRTUI_TREES?)")
+    try:
+        entry = store.abandon(session.id, tree, log_file, who, why)
+    except SessionError as error:
+        raise click.ClickException(str(error)) from None
+    stdout_console().print(rich_text(f"Abandoned {session.id}: logged as ABANDONED by {who or '(no name)'} in {log_file.path} ({entry.id})."))
+
+
 @click.command("resume")
 @_log_option
 @click.option("--json", "as_json", is_flag=True, help="Print the open incidents as JSON.")
+@click.option("--abandon", "abandon_id", metavar="ID", help="Close this open incident for good: logged as ABANDONED, with who and why.")
+@click.option("--why", default="", help="With --abandon: the reason, recorded in the log.")
+@click.option("--operator", default=None, help="With --abandon: who gives it up (default: the config's log.operator, or $USER).")
 @friendly
-def resume(log_path: Path | None, as_json: bool) -> None:
+def resume(log_path: Path | None, as_json: bool, abandon_id: str | None, why: str, operator: str | None) -> None:
     """List incidents left open when irtui stopped (the app resumes them)."""
     from irtui.session.store import SessionStore
 
     log_file = IncidentLog(resolve_log_path(log_path))
     store = SessionStore.for_log(log_file.path)
+    if abandon_id is not None:
+        _abandon(store, log_file, abandon_id, why.strip(), operator if operator is not None else _operator())
+        return
     try:
         completed = store.complete_pending()
     except (LogError, OSError) as error:
@@ -277,3 +304,4 @@ def resume(log_path: Path | None, as_json: bool) -> None:
         for problem in session.problems:
             warn(problem)
     console.print(rich_text("Open it with `irtui` to continue: it offers to resume an open incident where it stopped."))
+    console.print(rich_text("Give one up for good with `irtui resume --abandon ID --why TEXT` (logged as ABANDONED)."))

@@ -26,7 +26,7 @@ from irtui.incidents.text import count, describe_drill, format_elapsed, format_l
 if TYPE_CHECKING:
     from irtui.session.store import OpenSession
 
-_OUTCOME_STYLES = {"resolved": "green", "monitor": "cyan", "halt_trading": "bold red", "escalate": "bold yellow", "none": "dim"}
+_OUTCOME_STYLES = {"resolved": "green", "monitor": "cyan", "halt_trading": "bold red", "escalate": "bold yellow", "abandoned": "dim", "none": "dim"}
 
 
 def _stamp(at: datetime) -> str:

@@ -47,6 +47,7 @@ _OUTCOME_LABELS = {
     "halt_trading": "Halt trading",
     "escalate": "Escalate",
     "monitor": "Monitor",
+    "abandoned": "ABANDONED",
 }
 
 

@@ -79,6 +79,7 @@ class LogStats:
 
 
 NO_OUTCOME = "none"
+ABANDONED = "abandoned"
 LIVE = "LIVE"
 
 
@@ -130,10 +131,11 @@ class _Tally:
         mode = entry.mode.value
         self.by_mode[mode] += 1
         key = (entry.tree_id, mode)
-        self.durations[key].append(entry.duration.total_seconds())
-        self.within[key] += entry.met_target
-        self.facts[key] = (entry.tree_title, entry.severity.value, entry.target_s)  # the newest wins
         outcome = entry.outcome
+        if outcome is None or outcome.kind != ABANDONED:  # given up, not resolved: no time to resolve
+            self.durations[key].append(entry.duration.total_seconds())
+            self.within[key] += entry.met_target
+            self.facts[key] = (entry.tree_title, entry.severity.value, entry.target_s)  # the newest wins
         kind = outcome.kind if outcome else NO_OUTCOME
         self.kinds[mode][kind] += 1
         self.reached[(entry.tree_id, mode, outcome.node if outcome else "", kind, outcome.summary if outcome else "")] += 1

@@ -185,7 +185,16 @@ class Session:
         impact: Impact | None = None,
     ) -> IncidentEntry:
         """Write the entry to the log exactly once and close the journal."""
-        entry = self.preview_entry(root_cause, notes, follow_ups, drill, impact)
+        return self._log_entry(log, self.preview_entry(root_cause, notes, follow_ups, drill, impact))
+
+    def abandon(self, log: IncidentLog, who: str, why: str) -> IncidentEntry:
+        """Close an incident nobody will finish: an ABANDONED entry says who gave it up and why."""
+        said = f"ABANDONED by {who or 'an unnamed operator'}: {why}"
+        entry = self.preview_entry(notes=[said], follow_ups=[])
+        entry = entry.model_copy(update={"outcome": Outcome(node=self.walk.current_id, kind="abandoned", summary=said)})
+        return self._log_entry(log, entry)
+
+    def _log_entry(self, log: IncidentLog, entry: IncidentEntry) -> IncidentEntry:
         self._write({"t": "finishing", "at": entry.ended_at.isoformat(), "log": str(log.path.resolve()), "entry": entry.to_json_dict()})
         try:
             if not log.contains(entry.id):  # an earlier attempt may have got through before failing

@@ -228,6 +228,16 @@ class SessionStore:
         except JournalBusy as error:
             raise SessionError(str(error)) from error
 
+    def abandon(self, session_id: str, tree: Tree, log: IncidentLog, who: str, why: str, *, clock: Clock = utc_now) -> IncidentEntry:
+        """Give up an open incident for good: ABANDONED in the log, with who and why."""
+        session = self.resume(session_id, tree, clock=clock)
+        session.resumed = max(0, session.resumed - 1)  # taken up only to be closed, not resumed
+        try:
+            return session.abandon(log, who, why)
+        except BaseException:
+            session.close()
+            raise
+
     def discard(self, session_id: str, reason: str = "") -> None:
         path = self._path(session_id)
         journal = self._reopen(session_id, path)

@@ -19,9 +19,11 @@ class RunbookScreen(Screen[None]):
         Binding("t", "toggle_contents", "Contents", id="runbook-contents"),
     ]
 
-    def __init__(self, path: Path, runbook_id: str, *, label: str, banner: str | None = None) -> None:
-        """`label` is the run's LIVE, DRILL or DEMO; `banner` the text of its banner, if not the default."""
+    def __init__(self, path: Path, runbook_id: str, *, label: str, banner: str | None = None, text: str | None = None) -> None:
+        """`label` is the run's LIVE, DRILL or DEMO; `banner` the text of its banner, if not the
+        default; `text` the Markdown to show instead of the file's (a log entry)."""
         super().__init__()
+        self.text = text
         self.path = path
         self.runbook_id = runbook_id
         self.label = label
@@ -29,11 +31,12 @@ class RunbookScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         try:
-            text = plain(self.path.read_text(encoding="utf-8"))
+            text = plain(self.text if self.text is not None else self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as error:
             text = plain(f"# {self.runbook_id}\n\nCannot read `{self.path}`: {error}")
         yield ModeBanner(self.label, self.banner)
-        yield Static(rich_text(f"Runbook {self.runbook_id} · {self.path.name}"), id="top-bar")
+        kind = "Log entry" if self.text is not None else "Runbook"
+        yield Static(rich_text(f"{kind} {self.runbook_id} · {self.path.name}"), id="top-bar")
         yield MarkdownViewer(text, show_table_of_contents=False, id="runbook")
         yield Footer(compact=True)
 

@@ -1,0 +1,73 @@
+"""The command palette finds incidents, not only keys: typing "kill" offers the kill-switch
+tree, its runbook, an open kill-switch incident and the log's kill-switch entries."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from irtui.boundary.display import plain
+
+if TYPE_CHECKING:
+    from irtui.app.app import IncidentConsole
+    from irtui.incidents import IncidentEntry
+
+LOG_ENTRIES = 20  # the newest entries offered; `irtui log list` has them all
+
+
+class IncidentCommands(Provider):
+    async def startup(self) -> None:
+        # The log is read once per opening of the palette, off the UI thread.
+        self._entries: list[IncidentEntry] = await asyncio.to_thread(self._newest_entries)
+
+    @property
+    def console(self) -> "IncidentConsole":
+        return cast("IncidentConsole", self.app)
+
+    def _newest_entries(self) -> list["IncidentEntry"]:
+        from irtui.incidents.listing import newest_entries
+
+        try:
+            return list(reversed(newest_entries(self.console.services.log.scan(), LOG_ENTRIES, lambda _: True).shown))
+        except (OSError, ValueError):
+            return []
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        from irtui.trees.runbooks import default_runbooks_dir
+
+        console = self.console
+        services = console.services
+        for tree in sorted(services.trees.trees.values(), key=lambda t: (t.severity.value, t.title)):
+            title = plain(tree.title, one_line=True)
+            yield f"Start: {title} ({tree.severity.value})", f"walk the {tree.id} tree", partial(console.start_tree, tree.id)
+        for waiting in console.open_sessions():
+            if not waiting.in_use:
+                started = f"{waiting.started_at:%Y-%m-%d %H:%M} UTC"
+                yield f"Resume: {plain(waiting.tree_title, one_line=True)}", f"open incident {waiting.id}, started {started}", partial(console.resume_open, waiting)
+        folder = services.runbooks_dir or default_runbooks_dir()
+        runbooks = sorted(folder.glob("*.md"))[:50] if folder.is_dir() else []
+        for path in runbooks:
+            name = plain(path.stem, one_line=True)
+            yield f"Runbook: {name}", f"read {path.name}", partial(console.open_runbook, path)
+        for entry in getattr(self, "_entries", []):
+            outcome = entry.outcome.kind if entry.outcome else "no outcome"
+            yield (
+                f"Log: {entry.id} · {plain(entry.tree_title, one_line=True)} · {outcome}",
+                f"{entry.mode.value} by {plain(entry.operator or '?', one_line=True)}",
+                partial(console.open_log_entry, entry),
+            )
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = max(matcher.match(name), matcher.match(help_text) * 0.5)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
