@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -14,7 +15,7 @@ from irtui.probes.process_runner import ProbeProcess, ProbeProcessError, from_po
 from irtui.probes.result import ProbeResult, Status
 from irtui.probes.runner import ProbeRunner, Sweep
 from irtui.sim import running_gateway
-from tests.support.gateway import free_port, quick_config
+from tests.support.gateway import free_port, quick_config, settled
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -95,3 +96,26 @@ def test_without_a_child_the_sweeps_run_in_process() -> None:
     runner = ProbeProcess(quick_config(free_port()), command=["/nonexistent/python"])
     assert isinstance(runner._fallback, ProbeRunner)
     assert runner.run(["reset_window"]).results["reset_window"].name == "reset_window"
+
+
+def test_closing_mid_sweep_stops_the_child_without_waiting_for_the_sweep() -> None:
+    with running_gateway("healthy", mode="silent") as sim:  # the handshake would wait its whole deadline
+        runner = ProbeProcess(quick_config(sim.port, gateway={"api_timeout_s": 40.0}, probes={"sweep_timeout_s": 50.0}))
+        runner.run(["reset_window"])  # the child is up and answering
+        outcome: list[BaseException] = []
+
+        def sweep() -> None:
+            try:
+                runner.run(["api"])
+            except ProbeProcessError as error:
+                outcome.append(error)
+
+        sweeping = threading.Thread(target=sweep)
+        sweeping.start()
+        assert settled(runner._lock.locked, within=10)  # the sweep is in flight, waiting on the child
+        runner.close()
+        sweeping.join(timeout=20)  # a bound far inside the 40 s handshake deadline
+        assert not sweeping.is_alive()
+    assert len(outcome) == 1 and "console is closing" in str(outcome[0])
+    with pytest.raises(ProbeProcessError, match="console is closing"):
+        runner.run(["reset_window"])

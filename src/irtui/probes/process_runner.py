@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the runner (psutil, every probe) is imported in the child, 
 WORKER_MODULE = "irtui.probes.process_worker"
 START_ALLOWANCE_S = 15.0  # a cold child imports ib_async before its first sweep; a loaded machine is slow
 MAX_FRAME_BYTES = 64 * 2**20
+CLOSE_WAIT_S = 2.0  # for a sweep in flight to notice its child has gone
 _HEADER = struct.Struct(">I")
 
 
@@ -116,6 +117,7 @@ class ProbeProcess:
         self._answered = False  # whether the current child has answered a sweep yet
         self._fallback: ProbeRunner | None = None
         self._api_allowed_at = 0.0  # time.monotonic() from which a new API session is allowed
+        self._closed = False
         self._start()
 
     def _start(self) -> None:
@@ -145,6 +147,8 @@ class ProbeProcess:
     def run(self, names: Iterable[str] | None = None) -> Sweep:
         wanted = list(names) if names is not None else None
         with self._lock:
+            if self._closed:
+                raise ProbeProcessError("the probe process was stopped (the console is closing)")
             if self._fallback is not None:
                 return self._fallback.run(wanted)
             if self._child is None or self._child.poll() is not None:
@@ -165,6 +169,8 @@ class ProbeProcess:
             raise ProbeProcessError("the probe process did not answer in time; it was stopped and restarts with the next sweep") from None
         except (OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
             self._stop()
+            if self._closed:
+                raise ProbeProcessError("the probe process was stopped (the console is closing)") from None
             raise ProbeProcessError(f"the probe process failed ({type(error).__name__}); it restarts with the next sweep") from None
         self._answered = True
         if kind == "error":
@@ -183,8 +189,17 @@ class ProbeProcess:
         return max(0.0, self._api_allowed_at - time.monotonic())
 
     def close(self) -> None:
-        with self._lock:
-            self._stop()
+        """Stop the child at once, even mid-sweep: quitting the console never waits for a
+        sweep. A sweep in flight ends with ProbeProcessError; later ones are refused."""
+        self._closed = True
+        child = self._child
+        if child is not None and child.poll() is None:
+            child.kill()  # the reader, if any, sees the pipe close and cleans up
+        if self._lock.acquire(timeout=CLOSE_WAIT_S):
+            try:
+                self._stop()
+            finally:
+                self._lock.release()
 
     def _stop(self) -> None:
         child, self._child = self._child, None
