@@ -131,3 +131,16 @@ def test_unreadable_files_are_problems_not_crashes(tmp_path):
     assert "empty" in _problems(tmp_path, "empty", "")[0]
     assert "must be a mapping" in _problems(tmp_path, "listy", "- a\n- b\n")[0]
     assert "YAML syntax error" in _problems(tmp_path, "bad", "title: [unclosed\n")[0]
+
+
+# Nodes no shipped drill reaches yet. The list only shrinks: a new node comes with its drill.
+NOT_YET_DRILLED = {
+    "connection_loss": {"wait_auto_restart", "wrong_account"},
+    "data_feed_failure": {"wait_for_farm", "fix_contract", "fix_permissions", "reduce_data_requests"},
+}
+
+
+def test_every_node_is_drilled_but_the_known_few():
+    report = coverage(TREES.trees.values(), DRILLS.drills.values())
+    uncovered = {tree.tree_id: set(tree.uncovered_nodes) for tree in report if tree.uncovered_nodes}
+    assert uncovered == NOT_YET_DRILLED
