@@ -52,6 +52,9 @@ class EvidenceBook:
     def get(self, name: str) -> ProbeResult | None:
         return self._results.get(name)
 
+    def names(self) -> list[str]:
+        return list(self._results)
+
     def is_before(self, name: str, moment: datetime | None) -> bool:
         """Did this probe's result see the world only before `moment` (None: no such moment)?"""
         return moment is not None and name in self._seen and self._seen[name] < moment

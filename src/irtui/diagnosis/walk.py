@@ -46,6 +46,8 @@ class Step:
     at: datetime
     probe: str | None = None
     evidence: str | None = None  # the probe's one-line summary, when one was shown
+    suggested: int | None = None  # the answer the evidence picked when it was given (None: none)
+    unknown: Mapping[str, str] = field(default_factory=dict)  # probe.fact → why, when the evidence could not decide
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +61,8 @@ class Step:
             "at": self.at.isoformat(),
             "probe": self.probe,
             "evidence": self.evidence,
+            **({"suggested": self.suggested} if self.suggested is not None else {}),
+            **({"unknown": dict(self.unknown)} if self.unknown else {}),
         }
 
     @classmethod
@@ -74,6 +78,8 @@ class Step:
             at=datetime.fromisoformat(data["at"]),
             probe=data.get("probe"),
             evidence=data.get("evidence"),
+            suggested=data.get("suggested"),
+            unknown=dict(data.get("unknown") or {}),
         )
 
 
@@ -155,11 +161,20 @@ class Walk:
         node = self.current
         return suggest(node, results) if isinstance(node, QuestionNode) else None
 
-    def answer(self, index: int, *, result: ProbeResult | None = None, by_probe: bool = False) -> Step:
+    def answer(
+        self,
+        index: int,
+        *,
+        result: ProbeResult | None = None,
+        by_probe: bool = False,
+        suggested: int | None = None,
+        unknown: Mapping[str, str] | None = None,
+    ) -> Step:
         """Answer the current question with answer `index` (0-based).
 
         `result` is the probe result that was on screen; if its rule picks another
-        answer, this is recorded as an override.
+        answer, this is recorded as an override. `suggested` and `unknown` are the
+        evidence store's assessment, recorded with the answer.
         """
         node = self.current
         if not isinstance(node, QuestionNode):
@@ -188,6 +203,8 @@ class Walk:
                 at=self.clock(),
                 probe=node.probe if result is not None else None,
                 evidence=result.summary if result is not None else None,
+                suggested=picked.answer_index if picked is not None else suggested,
+                unknown=dict(unknown or {}),
             )
         )
 

@@ -51,6 +51,8 @@ class PathStep(_Model):
     at: AwareDatetime
     probe: str | None = None
     evidence: str | None = None
+    suggested: int | None = None  # the answer the evidence picked when it was given
+    unknown: dict[str, str] = Field(default_factory=dict)  # probe.fact → why the evidence could not decide
 
     @classmethod
     def from_step(cls, step: Step) -> "PathStep":
@@ -146,4 +148,8 @@ class IncidentEntry(_Model):
         for optional in ("impact", "timeline"):  # absent rather than empty: entries without them read as before
             if not data.get(optional):
                 data.pop(optional, None)
+        for step in data.get("path") or []:
+            for optional in ("suggested", "unknown"):
+                if step.get(optional) in (None, {}):
+                    step.pop(optional, None)
         return data

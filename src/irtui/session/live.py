@@ -90,8 +90,16 @@ class Session:
             raise
         return step
 
-    def answer(self, index: int, result: ProbeResult | None = None, by_probe: bool = False) -> Step:
-        return self._record_step(self.walk.answer(index, result=result, by_probe=by_probe), "answer")
+    def answer(
+        self,
+        index: int,
+        result: ProbeResult | None = None,
+        by_probe: bool = False,
+        suggested: int | None = None,
+        unknown: Mapping[str, str] | None = None,
+    ) -> Step:
+        step = self.walk.answer(index, result=result, by_probe=by_probe, suggested=suggested, unknown=unknown)
+        return self._record_step(step, "answer")
 
     def complete_action(self) -> Step:
         return self._record_step(self.walk.complete_action(), "action")

@@ -165,7 +165,11 @@ class WalkScreen(Screen[None]):
     def _commit(self, index: int) -> None:
         suggestion = self.suggestion()
         by_probe = suggestion is not None and suggestion.answer_index == index
-        if self._recorded(self.session.answer, index, result=self.pane.fresh_result(), by_probe=by_probe):
+        seen = self.pane.assessment()  # the store's assessment is recorded with the answer
+        recorded = self._recorded(
+            self.session.answer, index, result=self.pane.fresh_result(), by_probe=by_probe, suggested=seen.picks, unknown=seen.unknown
+        )
+        if recorded:
             self._enter_node()
 
     # Actions -------------------------------------------------------------------------------

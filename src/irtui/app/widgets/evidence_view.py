@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,6 +39,7 @@ class EvidenceView(Static):
         picks: str | None,
         freshness: Freshness = Freshness(),
         hint: str | None = None,
+        unknown: Mapping[str, str] | None = None,
     ) -> None:
         text = Text()
         if hint:
@@ -64,6 +66,10 @@ class EvidenceView(Static):
                 if picks is not None:
                     text.append("\nThe probe answers: ", style="dim")
                     text.append(plain(picks), style=f"bold {OK}")
+                elif unknown:
+                    text.append("\nThe probe cannot decide — choose yourself. Unknown:", style=WARN)
+                    for fact, why in unknown.items():
+                        text.append(plain(f"\n  {fact.split('.', 1)[-1]}: {why}"), style="dim")
                 else:
                     text.append("\nThe probe's facts match no answer: choose yourself.", style=WARN)
         elif not probing:

@@ -22,8 +22,8 @@ from irtui.app.factory import Services
 from irtui.app.messages import ProbesFailed, ProbesFinished
 from irtui.app.widgets.evidence_view import EvidenceView, Freshness
 from irtui.app.widgets.question_view import AnswerList
-from irtui.diagnosis.evidence import EvidenceBook
-from irtui.diagnosis.walk import Step, Suggestion
+from irtui.diagnosis.store import Assessment, EvidenceStore, last_action
+from irtui.diagnosis.walk import Suggestion
 from irtui.probes.registry import PROBES
 from irtui.probes.result import ProbeResult
 from irtui.session.store import Session, SessionError
@@ -33,16 +33,12 @@ if TYPE_CHECKING:
     from irtui.app.app import IncidentConsole
 
 
-def last_action(path: list[Step]) -> Step | None:
-    return next((step for step in reversed(path) if step.kind == "action"), None)
-
-
 class QuestionPane(Vertical):
     def __init__(self, session: Session, services: Services, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.session = session
         self.services = services
-        self.book = EvidenceBook()
+        self.store = EvidenceStore()  # decides; this pane only shows what it says
         self.question: QuestionNode | None = None
         self._probing: str | None = None  # the probe this pane asked for and waits on
         self._followed_probe = True  # the highlight follows the probe until the operator moves it
@@ -58,8 +54,8 @@ class QuestionPane(Vertical):
         yield AnswerList(id="answers")
 
     def on_mount(self) -> None:
-        self.book.merge(self.session.probes)
-        self.book.merge(self.console.evidence)
+        self.store.merge(self.session.probes)
+        self.store.merge(self.console.evidence)
         self._ticker = self.set_interval(1, self._tick, pause=True)
 
     # What the walk asks ---------------------------------------------------------------------
@@ -70,13 +66,16 @@ class QuestionPane(Vertical):
         step = last_action(self.session.walk.path)
         return step.at if step else None
 
+    def assessment(self) -> Assessment:
+        return self.store.assess(self.session.walk)
+
     def suggestion(self) -> Suggestion | None:
-        return self.session.walk.suggestion(self.book.usable(self.since))
+        return self.assessment().suggestion
 
     def fresh_result(self) -> ProbeResult | None:
         """The result an answer is recorded against: none when it is from before the last action."""
-        probe = self.probe_name
-        return self.book.usable(self.since).get(probe) if probe else None
+        seen = self.assessment()
+        return None if seen.stale else seen.result
 
     @property
     def probe_name(self) -> str | None:
@@ -115,7 +114,7 @@ class QuestionPane(Vertical):
     def _probes_finished(self, message: ProbesFinished) -> None:
         results = dict(message.sweep.results)
         self.console.remember(results)
-        self.book.merge(results, message.requested_at)
+        self.store.merge(results, message.requested_at)
         for result in results.values():
             self._journaled(self.session.record_probe, result)
         asked = set(message.names) if message.names else set(results)
@@ -140,7 +139,7 @@ class QuestionPane(Vertical):
     # Freshness ------------------------------------------------------------------------------
 
     def _stale(self) -> bool:
-        return self.probe_name is not None and self.book.is_before(self.probe_name, self.since)
+        return self.probe_name is not None and self.store.is_before(self.probe_name, self.since)
 
     def _gate_wait_s(self) -> float:
         """How long the API gate holds back a fresh probe; host probes never wait."""
@@ -183,15 +182,17 @@ class QuestionPane(Vertical):
         node = self.question
         if node is None:
             return
-        suggestion = self.suggestion()
+        seen = self.assessment()
+        suggestion = seen.suggestion
         picks = node.answers[suggestion.answer_index].answer if suggestion else None
-        result = self.book.get(node.probe) if node.probe else None
+        result = self.store.get(node.probe) if node.probe else None
         freshness = Freshness()
         if self._stale():
             interval = self.services.config.gateway.min_api_interval_s
             freshness = Freshness(stale=True, fresh_in_s=0.0 if self.probing else self._gate_wait_s(), interval_s=interval)
         self.query_one(EvidenceView).show(
-            node.probe, result, self.services.clock(), probing=self.probing, picks=picks, freshness=freshness, hint=self._wait_hint()
+            node.probe, result, self.services.clock(), probing=self.probing, picks=picks, freshness=freshness, hint=self._wait_hint(),
+            unknown=seen.unknown,
         )
         answers = self.query_one(AnswerList)
         highlighted = answers.highlighted
