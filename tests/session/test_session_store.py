@@ -150,7 +150,7 @@ def test_a_torn_last_journal_line_is_ignored_on_resume(store, clock):
         journal.write(b'{"t":"answer","at":"2026-11-21T14:31:00+00:00","step":{"node":"start_gat')
     resumed = store.resume(session.id, sample_tree(), clock=clock)
     assert [s.node_id for s in resumed.walk.path] == ["gateway_running"]
-    assert any("unreadable" in warning for warning in resumed.warnings)
+    assert any("torn or corrupt" in warning for warning in resumed.warnings)
     resumed.complete_action()  # the journal goes on after the torn line
     resumed.close()
     again = store.resume(session.id, sample_tree(), clock=clock)

@@ -188,6 +188,9 @@ class IncidentConsole(App[None]):
         except OSError as error:
             self.notify(f"Cannot read the open sessions ({error}).", severity="warning")
             return []
+        for problem in self.services.store.problems:
+            self.notify(problem, title="Journal", severity="warning", timeout=15)
+        self.services.store.problems.clear()
         return [replace(s, in_use=False) if s.id in self._live else s for s in found if not s.finishing]
 
     def offer_resume(self) -> None:
@@ -255,6 +258,8 @@ class IncidentConsole(App[None]):
                 session.record_probe(result)
         except (OSError, SessionError) as error:
             self.notify(f"The evidence so far was not recorded: {error}", severity="warning", timeout=10)
+        for warning in session.warnings:  # e.g. the journal is kept in memory only
+            self.notify(warning, title="Journal", severity="warning", timeout=30)
         self._open_walk(session)
 
     def _resume(self, waiting: OpenSession) -> None:

@@ -266,11 +266,13 @@ def resume(log_path: Path | None, as_json: bool, abandon_id: str | None, why: st
         _abandon(store, log_file, abandon_id, why.strip(), operator if operator is not None else _operator())
         return
     try:
-        completed = store.complete_pending()
+        completed = store.complete_pending(log_file)  # only ever this log, whatever a journal names
     except (LogError, OSError) as error:
         completed = []
         warn(f"could not complete an interrupted log write: {error}")
     sessions = store.open_sessions()
+    for problem in store.problems:  # journals set aside, or left for another log
+        warn(problem)
     if as_json:
         _dump(
             {

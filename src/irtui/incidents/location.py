@@ -30,5 +30,9 @@ def resolve_log_path(explicit: str | Path | None = None, config_path: Path | Non
 
 
 def state_dir_for(log_path: Path) -> Path:
-    """The crash-safe session journals live next to the log they will be written to."""
-    return log_path.parent / ".state"
+    """The crash-safe session journals live next to the log they will be written to, in a
+    state folder of that log alone: two logs in one folder never share their journals.
+    The default log keeps the folder it always had (`.state`); any other log has its own
+    below it (`.state/<log file name>`)."""
+    base = log_path.parent / ".state"
+    return base if log_path.name == DEFAULT_LOG_PATH.name else base / log_path.name

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from irtui.diagnosis.walk import Clock, Step, Walk, WalkError
-from irtui.incidents.entry import IncidentEntry, Note
+from irtui.incidents.entry import IncidentEntry, Mode, Note
 from irtui.incidents.timeline import TimelineEvent, TimelineRecorder
 from irtui.probes.result import ProbeResult
 from irtui.trees.model import Tree
@@ -52,12 +52,39 @@ class JournalState:
     discarded: bool
 
 
-def journal_state(records: list[dict[str, Any]]) -> JournalState:
+def parse_time(value: Any) -> datetime | None:
+    """An ISO time from a journal, made timezone-aware (UTC when naive); None when it is no time."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def check_start(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The start record, checked: ValueError when the journal cannot be an incident's."""
     if not records or records[0].get("t") != "start":
         raise ValueError("the journal has no start record")
     start = records[0]
+    for key in ("session", "tree"):
+        if not isinstance(start.get(key), str):
+            raise ValueError(f"its start record has no {key}")
+    if parse_time(start.get("started_at")) is None:
+        raise ValueError("its start record has no valid start time")
+    if start.get("mode", "LIVE") not in {mode.value for mode in Mode}:
+        raise ValueError(f"its start record has an unknown mode {str(start.get('mode'))[:20]!r}")
+    return start
+
+
+def journal_state(records: list[dict[str, Any]]) -> JournalState:
+    """What the records say; ValueError when the start record is unusable. A later record
+    that is odd (a bad time, a missing key) is passed over, never fatal."""
+    start = check_start(records)
     steps = notes = 0
-    last = datetime.fromisoformat(start["started_at"])
+    last = parse_time(start["started_at"])
+    assert last is not None
     pending: dict[str, Any] | None = None
     finished: str | None = None
     discarded = False
@@ -77,51 +104,61 @@ def journal_state(records: list[dict[str, Any]]) -> JournalState:
             finished, pending = record.get("entry_id"), None
         elif kind == "discarded":
             discarded = True
-        if "at" in record:
-            last = max(last, datetime.fromisoformat(record["at"]))
+        at = parse_time(record.get("at"))
+        if at is not None:
+            last = max(last, at)
     entry = None
     if pending is not None:
         try:
             entry = IncidentEntry.model_validate(pending["entry"])
-        except (KeyError, ValidationError) as error:
-            raise ValueError(f"its finishing record is unreadable: {error}") from error
+        except (KeyError, ValidationError, RecursionError) as error:
+            raise ValueError(f"its finishing record is unreadable: {str(error).splitlines()[0]}") from error
     return JournalState(
         start=start,
         steps=steps,
         notes=notes,
         last_activity=last,
         pending_entry=entry,
-        pending_log=pending.get("log") if pending else None,
+        pending_log=str(pending.get("log")) if pending and pending.get("log") else None,
         finished=finished,
         discarded=discarded,
     )
 
 
 def replay(records: list[dict[str, Any]], tree: Tree, clock: Clock) -> Replayed:
-    start = records[0]
-    walk = Walk(tree, clock=clock, started_at=datetime.fromisoformat(start["started_at"]))
+    start = check_start(records)
+    walk = Walk(tree, clock=clock, started_at=parse_time(start["started_at"]))
     state = Replayed(walk)
-    recorder = TimelineRecorder(walk.started_at or datetime.fromisoformat(start["started_at"]))
+    recorder = TimelineRecorder(walk.started_at or parse_time(start["started_at"]))  # type: ignore[arg-type]
     if start.get("tree_hash") != tree_hash(tree):
         state.warnings.append(f"the tree {tree.id!r} has changed since this incident started")
     diverged = False
-    for record in records[1:]:
-        kind = record["t"]
-        if kind in STEP_RECORDS and not diverged:
-            try:
-                walk.replay(Step.from_dict(record["step"]))
-            except (WalkError, KeyError, ValueError) as error:
-                diverged = True
-                state.warnings.append(f"resumed at step {len(walk.path) + 1}: a recorded step no longer fits the tree ({error})")
-        elif kind == "back" and not diverged:
-            walk.back()
-        elif kind == "note":
-            state.notes.append(Note(at=record["at"], text=record["text"]))
-        elif kind == "probe":
-            result = ProbeResult.from_dict(record["result"])
-            state.probes[result.name] = result
-            recorder.observe([result])  # as the live session did, in the same order
-        elif kind == "resumed":
-            state.resumed += 1
+    for number, record in enumerate(records[1:], start=2):
+        try:
+            diverged = _replay_one(record, walk, state, recorder, diverged)
+        except (KeyError, ValueError, TypeError, ValidationError, RecursionError) as error:
+            state.warnings.append(f"journal record {number} ({str(record.get('t'))[:20]}) could not be used and was skipped: {type(error).__name__}")
     state.timeline = recorder.events
     return state
+
+
+def _replay_one(record: dict[str, Any], walk: Walk, state: Replayed, recorder: TimelineRecorder, diverged: bool) -> bool:
+    """One record onto the walk; returns whether the walk has diverged from the tree."""
+    kind = record["t"]
+    if kind in STEP_RECORDS and not diverged:
+        try:
+            walk.replay(Step.from_dict(record["step"]))
+        except (WalkError, KeyError, ValueError) as error:
+            diverged = True
+            state.warnings.append(f"resumed at step {len(walk.path) + 1}: a recorded step no longer fits the tree ({error})")
+    elif kind == "back" and not diverged:
+        walk.back()
+    elif kind == "note":
+        state.notes.append(Note(at=record["at"], text=record["text"]))
+    elif kind == "probe":
+        result = ProbeResult.from_dict(record["result"])
+        state.probes[result.name] = result
+        recorder.observe([result])  # as the live session did, in the same order
+    elif kind == "resumed":
+        state.resumed += 1
+    return diverged

@@ -8,8 +8,16 @@ lists the incident and `resume()` rebuilds it with its path, notes and clock.
 Finishing is written so that the log gets the entry exactly once: the complete
 entry is journaled (`finishing`), then appended to the log, then `finished` is
 journaled and the journal retired to `closed/`. After a crash in between,
-`complete_pending()` appends the journaled entry only if the log lacks its id.
+`complete_pending()` appends the journaled entry only if the log lacks its id, and
+only to the log it is given: a journal that names another log file is left alone
+(a path stored in a journal is never written to).
 The session id is the entry id (`INC-...` / `DRL-...`).
+
+A journal that cannot be read as an incident (a bad start record, a directory or a
+FIFO under its name, an empty file) is moved aside to `corrupt/` and reported in
+`problems`, never fatal: every readable open incident is still offered. When the
+state folder cannot be written, a new incident's journal is kept in memory and the
+session warns that it cannot be resumed after a crash.
 """
 
 from __future__ import annotations
@@ -25,9 +33,9 @@ from irtui.diagnosis.walk import Clock, Walk, utc_now
 from irtui.incidents.entry import DEFAULT_EXCHANGE_TZ, ENTRY_ID, IncidentEntry, Mode, new_entry_id
 from irtui.incidents.location import state_dir_for
 from irtui.incidents.writer import IncidentLog
-from irtui.session.journal import JOURNAL_SUFFIX, Journal, JournalBusy, is_locked, read_journal
+from irtui.session.journal import JOURNAL_SUFFIX, Journal, JournalBusy, MemoryJournal, is_locked, read_journal
 from irtui.session.live import Session, SessionError
-from irtui.session.replay import journal_state, replay, tree_hash
+from irtui.session.replay import journal_state, parse_time, replay, tree_hash
 from irtui.trees.model import Tree
 
 
@@ -58,10 +66,16 @@ class SessionStore:
         self.state_dir = Path(state_dir)
         self.sessions_dir = self.state_dir / "sessions"
         self.closed_dir = self.state_dir / "closed"
+        self.corrupt_dir = self.state_dir / "corrupt"
+        self.problems: list[str] = []  # journals moved aside, said once to the operator
+
+    log: IncidentLog | None = None  # the log this store's journals belong to, when built for one
 
     @classmethod
     def for_log(cls, log_path: Path | str) -> "SessionStore":
-        return cls(state_dir_for(Path(log_path)))
+        store = cls(state_dir_for(Path(log_path)))
+        store.log = IncidentLog(Path(log_path))
+        return store
 
     def _path(self, session_id: str) -> Path:
         if not _VALID_ID.match(session_id):
@@ -100,8 +114,18 @@ class SessionStore:
             "started_at": started.isoformat(),
             "exchange_tz": exchange_tz,
             "pid": os.getpid(),
+            "log": self.log.path.name if self.log else None,  # the log this journal belongs to
         }
-        journal = Journal.create(path, start)
+        warnings: list[str] = []
+        journal: Journal | MemoryJournal
+        try:
+            journal = Journal.create(path, start)
+        except OSError as error:
+            journal = MemoryJournal(path, start)
+            warnings.append(
+                f"{error.strerror or error}: this incident's journal is kept in memory only, "
+                f"so if irtui stops it cannot be resumed. Make {self.sessions_dir} writable."
+            )
         return Session(
             tree=tree,
             walk=Walk(tree, clock=clock, started_at=started),
@@ -112,38 +136,68 @@ class SessionStore:
             operator=operator,
             clock=clock,
             exchange_tz=exchange_tz,
+            warnings=warnings,
         )
+
+    def _journals(self) -> list[Path]:
+        try:
+            return sorted(self.sessions_dir.glob(f"*{JOURNAL_SUFFIX}"))
+        except OSError as error:
+            self.problems.append(f"cannot list the open incidents in {self.sessions_dir}: {error.strerror or error}")
+            return []
+
+    def _set_aside(self, path: Path, why: str) -> None:
+        """Move a journal that cannot be read out of the way, keeping it for a person to look at."""
+        if is_locked(path):
+            return  # a running irtui holds it: not ours to judge
+        target = self.corrupt_dir / f"{path.name}.{utc_now():%Y%m%dT%H%M%S}"
+        try:
+            self.corrupt_dir.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            self.problems.append(f"the journal {path.name} cannot be read ({why}); moved aside to {target}")
+        except OSError as error:
+            self.problems.append(f"the journal {path.name} cannot be read ({why}) nor moved aside ({error.strerror or error}); skipped")
 
     def open_sessions(self) -> list[OpenSession]:
         """Every incident not finished, oldest first; journals too damaged to read are left out."""
         found = []
-        for path in sorted(self.sessions_dir.glob(f"*{JOURNAL_SUFFIX}")):
-            read = read_journal(path)
+        for path in self._journals():
             try:
-                state = journal_state(read.records)
-            except (ValueError, KeyError):
+                opened = self._describe(path)
+            except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
+                self._set_aside(path, str(error).splitlines()[0][:200] if str(error) else type(error).__name__)
                 continue
-            if state.finished or state.discarded:
-                continue
-            start = state.start
-            found.append(
-                OpenSession(
-                    id=start["session"],
-                    tree_id=start["tree"],
-                    tree_title=start.get("tree_title", start["tree"]),
-                    operator=start.get("operator", ""),
-                    mode=Mode(start.get("mode", "LIVE")),
-                    started_at=datetime.fromisoformat(start["started_at"]),
-                    steps=state.steps,
-                    notes=state.notes,
-                    last_activity=state.last_activity,
-                    in_use=is_locked(path),
-                    finishing=state.pending_entry.id if state.pending_entry else None,
-                    path=path,
-                    problems=read.problems,
-                )
-            )
+            if opened is not None:
+                found.append(opened)
         return sorted(found, key=lambda s: s.started_at)
+
+    def _belongs_here(self, start: dict[str, Any]) -> bool:
+        """Whether a journal is this store's log's: by the log's name it records (journals
+        written before it was recorded belong to the log whose state folder holds them)."""
+        named = start.get("log")
+        return not named or self.log is None or named == self.log.path.name
+
+    def _describe(self, path: Path) -> OpenSession | None:
+        read = read_journal(path)
+        state = journal_state(read.records)
+        if state.finished or state.discarded or not self._belongs_here(state.start):
+            return None
+        start = state.start
+        return OpenSession(
+            id=start["session"],
+            tree_id=start["tree"],
+            tree_title=str(start.get("tree_title", start["tree"])),
+            operator=str(start.get("operator", "")),
+            mode=Mode(start.get("mode", "LIVE")),
+            started_at=parse_time(start["started_at"]),
+            steps=state.steps,
+            notes=state.notes,
+            last_activity=state.last_activity,
+            in_use=is_locked(path),
+            finishing=state.pending_entry.id if state.pending_entry else None,
+            path=path,
+            problems=read.problems,
+        )
 
     def resume(self, session_id: str, tree: Tree, *, clock: Clock = utc_now) -> Session:
         """Take up an open incident again, with its path, notes and clock intact."""
@@ -152,6 +206,8 @@ class SessionStore:
         try:
             read = read_journal(path)
             state = journal_state(read.records)
+            if not self._belongs_here(state.start):
+                raise SessionError(f"incident {session_id} belongs to the log {state.start.get('log')}, not {self.log.path if self.log else '?'}")
             if state.start["tree"] != tree.id:
                 raise SessionError(f"incident {session_id} follows tree {state.start['tree']!r}, not {tree.id!r}")
             if state.pending_entry is not None:
@@ -163,7 +219,7 @@ class SessionStore:
                 raise SessionError(f"incident {session_id} is already closed")
             rebuilt = replay(read.records, tree, clock)
             journal.append({"t": "resumed", "at": clock().isoformat(), "pid": os.getpid()})
-        except (ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
             journal.close()
             raise SessionError(f"the journal of incident {session_id} cannot be read: {error}") from error
         except BaseException:
@@ -189,15 +245,20 @@ class SessionStore:
     def complete_pending(self, log: IncidentLog | None = None, *, clock: Clock = utc_now) -> list[IncidentEntry]:
         """Finish what a crash interrupted while writing to the log; never duplicates an entry.
 
-        Uses the log each journal was being written to, unless `log` is given.
-        Returns the entries this call appended to a log.
+        Writes only to `log`, the log this store belongs to. A journal that was being
+        written to a log of another name (two logs sharing a folder, a planted journal)
+        is left open and reported in `problems`. `log` defaults to the store's own log;
+        a store of no log completes nothing. Returns the entries appended.
         """
+        log = log or self.log
+        if log is None:
+            return []
         written = []
-        for path in sorted(self.sessions_dir.glob(f"*{JOURNAL_SUFFIX}")):
+        for path in self._journals():
             try:
                 state = journal_state(read_journal(path).records)
-            except (ValueError, KeyError):
-                continue
+            except (OSError, ValueError, KeyError, TypeError, RecursionError):
+                continue  # open_sessions sets it aside and says so
             if state.pending_entry is None and not (state.finished or state.discarded):
                 continue
             try:
@@ -205,14 +266,23 @@ class SessionStore:
             except JournalBusy:
                 continue  # its own irtui is still finishing it
             try:
-                state = journal_state(read_journal(path).records)  # again, now that it is ours
+                try:
+                    state = journal_state(read_journal(path).records)  # again, now that it is ours
+                except (OSError, ValueError, KeyError, TypeError, RecursionError):
+                    continue
                 entry = state.pending_entry
                 if entry is None and not (state.finished or state.discarded):
                     continue
                 if entry is not None:
-                    target = log or IncidentLog(state.pending_log or "")
-                    if not target.contains(entry.id):
-                        target.append(entry)
+                    named = Path(state.pending_log).name if state.pending_log else log.path.name
+                    if named != log.path.name:
+                        self.problems.append(
+                            f"incident {entry.id} was being written to another log ({named}), not {log.path}; "
+                            "it is left for that log (open it with --log to complete it)"
+                        )
+                        continue
+                    if not log.contains(entry.id):
+                        log.append(entry)
                         written.append(entry)
                     journal.append({"t": "finished", "at": clock().isoformat(), "entry_id": entry.id})
                 journal.move_to(self.closed_dir)
