@@ -343,8 +343,8 @@ class Config(_Section):
         """The same configuration with command-line overrides applied and validated.
 
         `ports` replaces `gateway.ports`; when the trading port is not among them the
-        first one becomes the trading port. `timeout` sets the API handshake deadline and
-        widens the sweep deadline to fit it.
+        first one becomes the trading port. `timeout` sets the API handshake deadline, caps
+        every request's wait (market data included) and widens the sweep deadline to fit.
         """
         gateway = self.gateway.model_dump()
         probes = self.probes.model_dump()
@@ -358,6 +358,7 @@ class Config(_Section):
             gateway["probe_client_id"] = client_id
         if timeout is not None:
             gateway["api_timeout_s"] = timeout
+            gateway["request_timeout_s"] = min(timeout, gateway["request_timeout_s"])
             needed = timeout + min(timeout, gateway["request_timeout_s"]) + 2.0
             probes["sweep_timeout_s"] = max(probes["sweep_timeout_s"], needed)
         data = self.model_dump(exclude={"gateway", "probes"})

@@ -212,6 +212,16 @@ async def handshake(ib: IB, watch: SessionWatch, host: str, port: int, client_id
     return outcome
 
 
+def _missing(ib: IB) -> str:
+    """Which of the two ready messages did not come: say only what is missing."""
+    has_id, accounts = getattr(ib.client, "_hasReqId", False), getattr(ib.client, "_accounts", [])
+    if has_id and not accounts:
+        return "account list (nextValidId arrived)"
+    if accounts and not has_id:
+        return "nextValidId (the accounts arrived)"
+    return "nextValidId and no account list"
+
+
 def _classify(ib: IB, watch: SessionWatch, connecting: asyncio.Future, port: int, timeout: float) -> Handshake:
     version = watch.server_version
     tcp = watch.answered or watch.closed or ib.client.conn.transport is not None
@@ -233,15 +243,17 @@ def _classify(ib: IB, watch: SessionWatch, connecting: asyncio.Future, port: int
             return Handshake("refused", f"cannot connect: {error.strerror or error}", **base)
         return Handshake("closed", f"connection failed: {error}", **base)
     if watch.closed:
-        when = "after the version answer" if version else "before any answer"
-        return Handshake("closed", f"accepted, then closed by the Gateway {when}", **base)
+        if version:
+            return Handshake("closed", "accepted, then closed by the Gateway after the version answer", **base)
+        # Nothing answered, so nothing proves a Gateway is behind this port.
+        return Handshake("closed", "accepted, then closed before any answer (a port forward with no Gateway behind it, or not on the trusted list)", **base)
     if watch.odd_version is not None:
         detail = f"its reply to the version request is not a TWS API version ({watch.odd_version!r})"
         return Handshake("not_ready", detail, **base)
     if version is not None and version < MIN_SERVER_VERSION:
         return Handshake("not_ready", f"server version {version} is too old (ib_async needs {MIN_SERVER_VERSION}+)", **base)
     if version:
-        return Handshake("not_ready", f"version {version} answered, but no nextValidId/accounts within {timeout:g}s", **base)
+        return Handshake("not_ready", f"version {version} answered, but no {_missing(ib)} within {timeout:g}s (not logged in, or 2FA pending?)", **base)
     if tcp:
         return Handshake("silent", f"accepted, but no version answer within {timeout:g}s", **base)
     return Handshake("refused", f"TCP connect did not complete within {timeout:g}s", **base)
