@@ -128,7 +128,10 @@ def test_validate_rejects_a_trading_system_question_answered_from_irtuis_session
     assert "it cannot answer a question about the trading system" in problems[0]
     assert rule_problems({"data_lost": True}, "system_log", "trading_system") == []
     assert rule_problems({"stage": "ready"}, "api", "gateway") == []  # irtui's session samples the Gateway
-    assert rule_problems({"in_window": True}, "reset_window", "gateway") != []  # the calendar is no live evidence
+    # The calendar is context: alone it answers no live question; with live evidence it may narrow it.
+    assert "alone it cannot answer a question about the host" in rule_problems({"in_auto_restart": True}, "gateway_process", "host")[0]
+    assert rule_problems({"running": False, "in_auto_restart": True}, "gateway_process", "host") == []
+    assert rule_problems({"in_window": True}, "reset_window", "calendar") == []
 
 
 SCOPED_TREE = """\

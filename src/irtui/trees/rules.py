@@ -114,7 +114,15 @@ def rule_problems(rule: Mapping[str, Any], probe: str, scope: str | None = None)
             problems.append(f"probe {probe!r} has no fact {name!r} (it has: {known})")
             continue
         fact_scope = spec.scope_of(name)
-        if scope is not None and fact_scope not in ANSWERS_FOR[scope]:
+        if scope is not None and fact_scope == "calendar" and scope != "calendar":
+            # A prior may narrow live evidence, never replace it.
+            live = [other for other in rule if other != name and other != "status" and spec.scope_of(other) in ANSWERS_FOR[scope]]
+            if not live:
+                problems.append(
+                    f"fact {name!r} is the calendar's: alone it cannot answer a question about the "
+                    f"{scope.replace('_', ' ')}; combine it with live evidence in the same rule"
+                )
+        elif scope is not None and fact_scope not in ANSWERS_FOR[scope]:
             problems.append(
                 f"fact {name!r} describes the {fact_scope.replace('_', ' ')}; it cannot answer a question "
                 f"about the {scope.replace('_', ' ')} (scope: {scope})"
