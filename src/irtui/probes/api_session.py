@@ -299,7 +299,10 @@ class ApiSession:
             for t in working
         ]
         exec_rows = [
-            ExecutionRow(_order_key(f.execution.permId, f.execution.clientId, f.execution.orderId), f.contract.symbol, _aware(f.execution.time))
+            ExecutionRow(
+                _order_key(f.execution.permId, f.execution.clientId, f.execution.orderId), f.contract.symbol, _aware(f.execution.time),
+                "BOT" if f.execution.side.upper().startswith("B") else "SLD", abs(float(f.execution.shares)),
+            )
             for f in fills
         ]
         # Execution times are the Gateway's, so they are compared with the real clock, not the host's.

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from irtui.config import Config
@@ -33,6 +34,26 @@ class ExecutionRow:
     order_key: str  # permId, else clientId/orderId
     symbol: str
     time: datetime
+    side: str = ""  # BOT or SLD; empty when not known
+    quantity: float = 0.0
+
+
+DUPLICATE_WITHIN = timedelta(seconds=1)
+
+
+def duplicate_orders(first_fills: list[ExecutionRow]) -> int:
+    """Orders that repeat one sent less than a second before: same symbol, side and quantity.
+
+    A resend or retry loop shows this way; a strategy that scales in on purpose rarely does."""
+    groups: dict[tuple[str, str, float], list[datetime]] = defaultdict(list)
+    for row in first_fills:
+        if row.side:
+            groups[(row.symbol, row.side, row.quantity)].append(row.time)
+    repeats = 0
+    for times in groups.values():
+        times.sort()
+        repeats += sum(1 for earlier, later in pairwise(times) if later - earlier < DUPLICATE_WITHIN)
+    return repeats
 
 
 @dataclass(frozen=True)
@@ -143,6 +164,7 @@ def assess_orders(
         "over_rate_limit": fastest > settings.max_per_symbol_per_s,
         "over_daily_limit": len(today) > settings.max_per_day,
         "over_open_limit": len(open_orders) > settings.max_open,
+        "duplicate_orders": duplicate_orders([row for row in first_fill.values() if row.time >= lookback]),
         # With no open order and no recent fill nothing is being placed; with open orders
         # and nothing to compare them with, nobody can tell.
         "still_placing": True if (arrived > 0 or recent) else (False if (new_orders is not None or not open_orders) else None),

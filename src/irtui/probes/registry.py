@@ -129,6 +129,7 @@ PROBES: dict[str, ProbeSpec] = {
             {
                 "open_orders": Fact("int", "Open orders, all clients"),
                 "over_open_limit": Fact("bool", "More open orders than orders.max_open (a runaway that does not fill)"),
+                "duplicate_orders": Fact("int", "Filled orders in the lookback that repeat one less than a second before: same symbol, side and quantity"),
                 "orders_last_minute": Fact("int", "Orders and executions in the last minute"),
                 "max_per_symbol_per_s": Fact("float", "Highest order rate for one symbol, per second"),
                 "orders_today": Fact("int", "Orders and executions today"),
