@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import app_start, cli_start, first_paint, hung_gateway, log_memory, probe_sweep, responsiveness, scale, watch_cpu
+from bench import app_start, cli_start, first_paint, hostile, hung_gateway, log_memory, probe_sweep, responsiveness, scale, watch_cpu
 from bench.common import RESULTS, Row, machine, now_utc, results_markdown
 
 BENCHMARKS = {
@@ -31,6 +31,7 @@ BENCHMARKS = {
     "cli_start": (cli_start.run, {"repeats": 5}),
     "log_memory": (log_memory.run, {"repeats": 1}),
     "watch_cpu": (watch_cpu.run, {"minutes": 2.0}),
+    "hostile": (hostile.run, {"repeats": 1}),
 }
 
 

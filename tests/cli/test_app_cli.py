@@ -94,3 +94,20 @@ def test_the_log_and_config_can_be_given_before_the_verb(launched, monkeypatch):
     services = launched[0]["services"]
     assert services.log.path.resolve() == Path("elsewhere/LOG.md").resolve()
     assert (services.gateway, services.operator) == ("127.0.0.1:4001", "kim")
+
+
+def test_the_console_exits_non_zero_after_a_crash(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    original = IncidentConsole.run
+
+    def crashing_run(self: IncidentConsole, *args, **kwargs):
+        def boom() -> None:
+            raise RuntimeError("a bug in a screen")
+
+        self.call_later(boom)
+        return original(self, headless=True)
+
+    monkeypatch.setattr(IncidentConsole, "run", crashing_run)
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 1, result.output
+    assert "irtui stopped after an internal error. Open incidents are kept" in result.output
