@@ -115,3 +115,16 @@ def test_render_md_and_text(tmp_path: Path, text: str) -> None:
         shown = run("render", "--trees", str(folder), "--format", fmt, "connection_loss")
         assert shown.exit_code == 0, shown.output
         assert_inert(shown.output)
+
+
+def test_a_markup_line_in_the_log_is_reported_as_damage_not_a_crash(tmp_path: Path) -> None:
+    log = IncidentLog(tmp_path / "INCIDENT_LOG.md")
+    entry = make_entry(0)
+    log.append(entry)
+    with log.path.open("a", encoding="utf-8") as handle:
+        handle.write("<!-- irtui:[/] -->\n<!-- irtui:\x1b]52;c;eA==\x07 -->\n")
+    for args in (["list"], ["show", entry.id], ["stats"], ["tick", entry.id, "1"]):
+        shown = run("log", *args, "--log", str(log.path))
+        assert shown.exit_code == 0, shown.output
+        assert "unknown irtui line" in shown.output or "garbled" in shown.output
+        assert_inert(shown.output)
