@@ -74,3 +74,33 @@ def test_every_summary_is_the_first_paragraph_of_its_verbs_help() -> None:
         command = fresh.get_command(click.Context(fresh), name)
         assert command is not None
         assert click.Command(name, help=summary).get_short_help_str(1000) == command.get_short_help_str(1000), name
+
+
+HEAVY_FOR_AN_EMPTY_LOG = ("pydantic", "irtui.config", "irtui.incidents.entry", "irtui.incidents.markdown", "irtui.trees", "irtui.diagnosis")
+
+
+def test_log_list_on_an_empty_log_reads_it_without_the_entry_models(tmp_path) -> None:
+    from irtui.incidents import LOG_HEADER
+
+    log = tmp_path / "INCIDENT_LOG.md"
+    log.write_text(LOG_HEADER, encoding="utf-8")  # what a fresh install has
+    printed, loaded = modules_after(["log", "list", "--log", str(log)])
+    assert printed.startswith("No matching entries in ")
+    assert [m for m in loaded if m.startswith(HEAVY_FOR_AN_EMPTY_LOG)] == []
+
+
+def test_log_list_loads_the_entry_models_once_there_is_an_entry(tmp_path) -> None:
+    from irtui.incidents import IncidentLog
+    from tests.incidents.samples import make_entry
+
+    log = tmp_path / "INCIDENT_LOG.md"
+    IncidentLog(log).append(make_entry(0))
+    printed, loaded = modules_after(["log", "list", "--log", str(log)])
+    assert printed and "No matching entries" not in printed
+    assert "irtui.incidents.entry" in loaded
+
+
+def test_render_one_tree_as_markdown_needs_no_rich() -> None:
+    printed, loaded = modules_after(["render", "connection_loss"])
+    assert "flowchart" in printed
+    assert [m for m in loaded if m.startswith("rich")] == []

@@ -21,21 +21,34 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         from irtui.boundary.display import plain
-        from irtui.config import ConfigError
 
         try:
             return command(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
-        except ConfigError as error:
-            raise BadInput(plain(str(error))) from None
-        except OSError as error:
-            where = f": {error.filename}" if error.filename else ""
-            raise click.ClickException(plain(f"{error.strerror or error}{where}")) from None
-        except Exception as error:  # a port in use, an unreadable log: say it, never a traceback
-            raise click.ClickException(plain(str(error) or type(error).__name__)) from None
+        except Exception as error:
+            if _is_config_error(error):
+                raise BadInput(plain(str(error))) from None
+            raise _one_line(error) from None
 
     return run
+
+
+def _is_config_error(error: Exception) -> bool:
+    """A ConfigError can only come from a loaded irtui.config: a verb that never read the
+    configuration (`irtui log list --log FILE`) does not import it (nor pydantic) to ask."""
+    config = sys.modules.get("irtui.config")
+    return config is not None and isinstance(error, config.ConfigError)
+
+
+def _one_line(error: Exception) -> click.ClickException:
+    from irtui.boundary.display import plain
+
+    if isinstance(error, OSError):
+        where = f": {error.filename}" if error.filename else ""
+        return click.ClickException(plain(f"{error.strerror or error}{where}"))
+    # a port in use, an unreadable log: say it, never a traceback
+    return click.ClickException(plain(str(error) or type(error).__name__))
 
 
 def stdout_console() -> Console:

@@ -7,28 +7,23 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pydantic_core
 
 from irtui.boundary.display import rich_text
 from irtui.cli.common import BadInput, friendly, stdout_console, warn
-from irtui.cli.log_views import entries_table, entry_view, sessions_table, stats_view
-from irtui.incidents import (
-    Damage,
-    FollowUpUpdate,
-    IncidentEntry,
-    IncidentLog,
-    LogError,
-    LogReadResult,
-    apply_updates,
-    follow_up_changes,
-    resolve_log_path,
-    tally_log,
-)
 from irtui.incidents.listing import newest_entries
+from irtui.incidents.location import resolve_log_path
+from irtui.incidents.parser import Damage, LogReadResult
 from irtui.incidents.text import count
+from irtui.incidents.writer import IncidentLog, LogError
+
+if TYPE_CHECKING:
+    from irtui.incidents.entry import IncidentEntry
+
+# The entry models (pydantic, the trees) and the views (Rich tables) are imported by the
+# commands that use them: `irtui log list` on an empty log needs neither.
 
 _log_option = click.option(
     "--log",
@@ -74,6 +69,8 @@ def _dump(data: Any) -> None:
     pydantic-core writes it about five times faster than json.dumps with an indent (the
     stats of a large log are megabytes); DEL is escaped as json.dumps escapes it, and text
     it cannot encode (a lone surrogate) goes to json.dumps, which escapes that too."""
+    import pydantic_core
+
     try:
         text = pydantic_core.to_json(data, indent=2, ensure_ascii=True).decode("ascii").replace("\x7f", "\\u007f")
     except pydantic_core.PydanticSerializationError:
@@ -118,6 +115,8 @@ def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, l
     if not total:
         console.print(rich_text(f"No matching entries in {log_file.path}."))
         return
+    from irtui.cli.log_views import entries_table
+
     title = f"{log_file.path}: {len(shown)} of {count(total, 'entry', 'entries')}" if len(shown) < total else f"{log_file.path}: {count(total, 'entry', 'entries')}"
     console.print(entries_table(shown, title))
     if len(shown) < total:
@@ -148,6 +147,8 @@ def show(entry_id: str, log_path: Path | None, as_json: bool) -> None:
     if as_json:
         _dump(entry.to_json_dict())
     else:
+        from irtui.cli.log_views import entry_view
+
         stdout_console().print(entry_view(entry, [u for u in result.updates if u.entry_id == entry.id]))
 
 
@@ -179,6 +180,9 @@ def export(entry_id: str, log_path: Path | None, fmt: str) -> None:
 @friendly
 def stats(log_path: Path | None, as_json: bool) -> None:
     """Counts per tree and mode, time to resolve against target, outcomes, open follow-ups."""
+    from irtui.cli.log_views import stats_view
+    from irtui.incidents.stats import tally_log
+
     log_file = _checked_log(log_path)
     summary, damaged = tally_log(log_file.scan())  # one pass, never holding every entry at once
     _report_damage(log_file, damaged)
@@ -214,6 +218,8 @@ def tick(entry_id: str, numbers: tuple[int, ...], log_path: Path | None, reopen:
 
     The entry itself is never edited: a short update is appended to the log.
     """
+    from irtui.incidents.updates import FollowUpUpdate, apply_updates, follow_up_changes
+
     log_file, result = _open_log(log_path, entry_id)
     entry = _find(result.current(), entry_id)
     try:
@@ -258,6 +264,7 @@ def _abandon(store: Any, log_file: IncidentLog, wanted: str, why: str, who: str)
 @friendly
 def resume(log_path: Path | None, as_json: bool, abandon_id: str | None, why: str, operator: str | None) -> None:
     """List incidents left open when irtui stopped (the app resumes them)."""
+    from irtui.cli.log_views import sessions_table
     from irtui.session.store import SessionStore
 
     log_file = IncidentLog(resolve_log_path(log_path))

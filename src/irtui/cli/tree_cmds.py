@@ -12,8 +12,7 @@ import click
 
 from irtui.boundary.display import plain
 from irtui.cli.errors import BadInput
-from irtui.trees.loader import Problem, TreeSet, load_trees
-from irtui.trees.model import tree_json_schema
+from irtui.trees.loader import TREE_SUFFIXES, Problem, TreeSet, default_trees_dir, load_trees
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,6 +51,8 @@ def _print_problems(problems: list[Problem], *, err: bool = False) -> None:
 
 
 def schema_text() -> str:
+    from irtui.trees.model import tree_json_schema
+
     return json.dumps(tree_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -87,7 +88,30 @@ def validate(paths: tuple[Path, ...], print_schema: bool, schema_out: Path | Non
     click.echo(f"{_plural(len(result.trees), 'tree')} valid", err=True)
 
 
-def _load_for_render(trees_dir: Path | None, runbooks_dir: Path | None) -> TreeSet:
+def _named_trees(tree_ids: tuple[str, ...], trees_dir: Path | None, runbooks_dir: Path | None) -> TreeSet | None:
+    """Only the trees named, each from its own file (a valid tree's id is its file's
+    name), when every one of them is there and has no problem: rendering one tree then
+    validates one file, not the whole folder. None means: load the folder, so that an
+    unknown or broken tree is reported as before."""
+    folder = trees_dir if trees_dir is not None else default_trees_dir()
+    if not tree_ids or not folder.is_dir():
+        return None
+    files = []
+    for tree_id in dict.fromkeys(tree_ids):
+        if not tree_id or tree_id.startswith(".") or Path(tree_id).name != tree_id:
+            return None
+        found = [folder / f"{tree_id}{suffix}" for suffix in TREE_SUFFIXES if (folder / f"{tree_id}{suffix}").is_file()]
+        if len(found) != 1:
+            return None
+        files.append(found[0])
+    result = load_trees(files, runbooks_dir=runbooks_dir)
+    return result if result.ok and set(result.trees) == set(tree_ids) else None
+
+
+def _load_for_render(trees_dir: Path | None, runbooks_dir: Path | None, tree_ids: tuple[str, ...] = ()) -> TreeSet:
+    named = _named_trees(tree_ids, trees_dir, runbooks_dir)
+    if named is not None:
+        return named
     result = load_trees([trees_dir] if trees_dir else None, runbooks_dir=runbooks_dir)
     if result.problems:
         _print_problems(result.problems, err=True)
@@ -109,7 +133,7 @@ def render(tree_ids: tuple[str, ...], out_dir: Path | None, fmt: str, trees_dir:
     """
     from irtui.trees.render import render_tree  # Rich is only needed when rendering
 
-    result = _load_for_render(trees_dir, runbooks_dir)
+    result = _load_for_render(trees_dir, runbooks_dir, tree_ids)
     unknown = [tree_id for tree_id in tree_ids if tree_id not in result.trees]
     if unknown:
         known = ", ".join(sorted(result.trees)) or "none"

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from irtui.incidents.entry import IncidentEntry
-from irtui.incidents.parser import Damage, Record, bulk_objects
-from irtui.incidents.updates import FollowUpUpdate, apply_updates
+from irtui.incidents.parser import Damage, Record, bulk_objects, is_entry
+
+if TYPE_CHECKING:
+    from irtui.incidents.entry import IncidentEntry
+    from irtui.incidents.updates import FollowUpUpdate
 
 
 @dataclass
@@ -32,7 +35,9 @@ def newest_entries(records: Iterable[Record], keep: int, accept: Callable[[Incid
     listing = Listing()
     with bulk_objects():
         for record in records:
-            if isinstance(record, IncidentEntry):
+            if isinstance(record, Damage):
+                listing.damaged.append(record)
+            elif is_entry(record):
                 if not accept(record):
                     continue
                 listing.total += 1
@@ -40,12 +45,14 @@ def newest_entries(records: Iterable[Record], keep: int, accept: Callable[[Incid
                     _forget(kept.popleft().id, kept_ids, updates)
                 kept.append(record)
                 kept_ids[record.id] = kept_ids.get(record.id, 0) + 1
-            elif isinstance(record, FollowUpUpdate):
-                if record.entry_id in kept_ids:
-                    updates.setdefault(record.entry_id, []).append(record)
-            else:
-                listing.damaged.append(record)
-    listing.shown = [apply_updates(e, updates[e.id]) if e.id in updates else e for e in kept]
+            elif record.entry_id in kept_ids:  # a follow-up update
+                updates.setdefault(record.entry_id, []).append(record)
+    if updates:
+        from irtui.incidents.updates import apply_updates
+
+        listing.shown = [apply_updates(e, updates[e.id]) if e.id in updates else e for e in kept]
+    else:
+        listing.shown = list(kept)
     return listing
 
 

@@ -11,27 +11,42 @@ skipped; every intact entry before and after it is kept.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
 
-from pydantic import ValidationError
-
-from irtui.incidents.entry import IncidentEntry
-from irtui.incidents.markdown import checksum
-from irtui.incidents.updates import FollowUpUpdate, apply_updates
+if TYPE_CHECKING:
+    from irtui.incidents.entry import IncidentEntry
+    from irtui.incidents.updates import FollowUpUpdate
 
 _MARKER = b"<!-- irtui:"
 _NEWLINE_MARKER = b"\n" + _MARKER
 _CLOSE = b" -->"
 _START = re.compile(rb"(entry|followups) id=(\S+) v=(\d+)")
-_MODELS: dict[bytes, type[IncidentEntry] | type[FollowUpUpdate]] = {b"entry": IncidentEntry, b"followups": FollowUpUpdate}
+_KINDS = (b"entry", b"followups")
 _END = re.compile(rb"end id=(\S+) sha256=([0-9a-f]{64})")
 # No line irtui writes comes near this; a longer one is damage, not a reason to hold it all.
 MAX_LINE_BYTES = 16 * 2**20
+
+
+@functools.cache
+def _models() -> dict[bytes, type[IncidentEntry] | type[FollowUpUpdate]]:
+    """The entry models (pydantic, and the trees they name), imported on first use: a log
+    with no entry (`irtui log list` on a fresh install) is read without them."""
+    from irtui.incidents.entry import IncidentEntry
+    from irtui.incidents.updates import FollowUpUpdate
+
+    return {b"entry": IncidentEntry, b"followups": FollowUpUpdate}
+
+
+def is_entry(record: Record) -> bool:
+    """Whether a record scan_log yielded is an entry (not an update, not damage)."""
+    return not isinstance(record, Damage) and isinstance(record, _models()[b"entry"])
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,8 @@ class LogReadResult:
         """The entries with their follow-ups as later updates left them."""
         if not self.updates:
             return list(self.entries)
+        from irtui.incidents.updates import apply_updates
+
         by_entry: dict[str, list[FollowUpUpdate]] = {}
         for update in self.updates:
             by_entry.setdefault(update.entry_id, []).append(update)
@@ -96,9 +113,14 @@ def _finish(pending: _Pending, end_id: str, digest: bytes, line: int) -> Inciden
         return damage(f"its end marker (line {line}) names another entry, {end_id}")
     if pending.data is None:
         return damage("its data line is missing")
+    from pydantic import ValidationError
+
+    from irtui.incidents.markdown import checksum
+
     if checksum(pending.data).encode("ascii") != digest:
         return damage("its data line does not match its checksum (edited or corrupted)")
-    model = _MODELS[pending.kind]
+    models = _models()
+    model = models[pending.kind]
     try:
         record = model.model_validate_json(pending.data)
     except ValidationError:
@@ -106,7 +128,7 @@ def _finish(pending: _Pending, end_id: str, digest: bytes, line: int) -> Inciden
             record = model.model_validate(json.loads(pending.data))
         except (ValueError, ValidationError) as error:
             return damage(f"its data is not valid ({error})".splitlines()[0])
-    named = record.id if isinstance(record, IncidentEntry) else record.entry_id
+    named = record.id if isinstance(record, models[b"entry"]) else record.entry_id
     if named != pending.entry_id:
         return damage(f"its data names entry {named}")
     return record
@@ -177,7 +199,7 @@ def bulk_objects() -> Iterator[None]:
             gc.enable()
 
 
-Record = IncidentEntry | FollowUpUpdate | Damage
+Record: TypeAlias = "IncidentEntry | FollowUpUpdate | Damage"
 
 
 Content = bytes | Iterable[bytes]  # the whole log, or its chunks in order
@@ -189,12 +211,12 @@ def parse_log(content: Content, wanted: Wanted | None = None) -> LogReadResult:
     result = LogReadResult()
     with bulk_objects():
         for record in scan_log(content, wanted):
-            if isinstance(record, IncidentEntry):
-                result.entries.append(record)
-            elif isinstance(record, FollowUpUpdate):
-                result.updates.append(record)
-            else:
+            if isinstance(record, Damage):
                 result.damaged.append(record)
+            elif is_entry(record):
+                result.entries.append(record)  # type: ignore[arg-type]
+            else:
+                result.updates.append(record)  # type: ignore[arg-type]
     return result
 
 
@@ -220,7 +242,7 @@ def scan_log(content: Content, wanted: Wanted | None = None) -> Iterator[Record]
         body_end = len(raw) - len(_CLOSE)
         space = raw.find(b" ", 0, body_end)
         kind = raw[: space if space >= 0 else body_end]
-        if kind in _MODELS:
+        if kind in _KINDS:
             if pending is not None:
                 yield _cut_off(pending)
             started = _START.fullmatch(raw, 0, body_end)

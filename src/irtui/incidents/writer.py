@@ -16,13 +16,15 @@ import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from irtui.boundary.durable import fsync_dir, write_all
 from irtui.boundary.reading import open_regular
-from irtui.incidents.entry import IncidentEntry
-from irtui.incidents.markdown import LOG_HEADER, render_entry
-from irtui.incidents.parser import LogReadResult, Record, Wanted, parse_log, scan_log
-from irtui.incidents.updates import FollowUpUpdate, render_update
+from irtui.incidents.parser import LogReadResult, Record, Wanted, is_entry, parse_log, scan_log
+
+if TYPE_CHECKING:  # the models load on first write: reading an empty log needs none of them
+    from irtui.incidents.entry import IncidentEntry
+    from irtui.incidents.updates import FollowUpUpdate
 
 LOCK_TIMEOUT_S = 30.0
 READ_CHUNK_BYTES = 2**20
@@ -59,10 +61,14 @@ class IncidentLog:
 
     def append(self, entry: IncidentEntry) -> None:
         """Add `entry` at the end of the log, durably; create the log if needed."""
+        from irtui.incidents.markdown import render_entry
+
         self._append(render_entry(entry).encode("utf-8"))
 
     def append_update(self, update: FollowUpUpdate) -> None:
         """Record follow-ups ticked (or reopened) after the entry was written."""
+        from irtui.incidents.updates import render_update
+
         self._append(render_update(update).encode("utf-8"))
 
     def ensure_exists(self) -> None:
@@ -81,6 +87,8 @@ class IncidentLog:
             _lock(fd, self.path, self.lock_timeout_s)
             size = os.fstat(fd).st_size
             if size == 0:
+                from irtui.incidents.markdown import LOG_HEADER
+
                 prefix = LOG_HEADER.encode("utf-8")
             elif payload and os.pread(fd, 1, size - 1) != b"\n":
                 prefix = b"\n"
@@ -108,7 +116,7 @@ class IncidentLog:
 
     def contains(self, entry_id: str) -> bool:
         """Whether an intact entry with this id is in the log (validates only that entry)."""
-        return any(isinstance(record, IncidentEntry) for record in self.scan(entry_id.__eq__))
+        return any(is_entry(record) for record in self.scan(entry_id.__eq__))
 
     def exists(self) -> bool:
         return self.path.exists()
