@@ -13,7 +13,7 @@ async def walk_to_finish(pilot) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
     await pilot.press("1")
     await settle(pilot)
-    await pilot.press("2", "d", "y", "2")  # silent → restart (confirmed) → no longer failing
+    await pilot.press("2", "d", "y", "w", "2")  # silent → restart (confirmed) → skip its wait → no longer failing
     await pilot.pause()
     assert isinstance(pilot.app.screen, FinishScreen)
 

@@ -70,7 +70,7 @@ async def visit_every_screen(pilot, label: str, seen: dict[str, str]) -> None:
     await settle(pilot)
     await pilot.press("2", "d")  # silent → restart, a dangerous action
     await note(ConfirmDangerScreen)
-    await pilot.press("y", "2")
+    await pilot.press("y", "w", "2")  # skip the restart's wait
     await note(FinishScreen)
     await pilot.press("ctrl+s")
     await settle(pilot)
@@ -142,7 +142,7 @@ async def test_the_walk_clock_counts_against_the_drills_target(build):
         assert str(app.screen.query_one(WalkClock).render()) == "⏱ 0:00 of 2:00"
         await pilot.press("1")
         await settle(pilot)
-        await pilot.press("2", "d", "y", "2")
+        await pilot.press("2", "d", "y", "w", "2")
         await pilot.pause()
         assert isinstance(app.screen, FinishScreen)
         assert str(app.screen.query_one(WalkClock).render()) == "⏱ 0:00 of 2:00"

@@ -90,7 +90,7 @@ def test_finish_with_the_entry_preview(build, snap_compare):
         await settle(pilot)
         await pilot.press("1")
         await settle(pilot)
-        await pilot.press("2", "d", "y", "2")  # silent → restart (confirmed) → no longer failing
+        await pilot.press("2", "d", "y", "w", "2")  # silent → restart (confirmed) → skip its wait → no longer failing
         await pilot.pause()
         await pilot.press(*"hung handshake")
 
@@ -132,7 +132,7 @@ def test_drill_briefing_before_the_clock_starts(build, snap_compare):
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
 
 
-def test_evidence_from_before_the_action_waits_for_a_fresh_probe(build, snap_compare):
+def test_during_the_wait_the_probe_answer_is_held(build, snap_compare):
     check = LoginCheck(build)
 
     async def run_before(pilot: Pilot) -> None:

@@ -52,18 +52,21 @@ class LoginCheck:
         return walk
 
 
-async def test_a_result_from_before_the_action_is_not_used_and_a_fresh_probe_follows(build):
+async def test_a_result_from_before_the_action_is_not_used_and_a_fresh_probe_follows_the_wait(build):
     check = LoginCheck(build)
     async with check.app.run_test(size=(100, 32)) as pilot:
-        # The Gateway answers once logged in, but the gate still holds the API back.
         walk = await check.log_in(pilot, stage="ready", gate_wait_s=6.0)
         app = check.app
         text = evidence_text(app)
-        assert "API silent" in text and "from before your action — re-probing…" in text
-        assert "fresh probe in 6 s — irtui probes the Gateway at most every 10 s" in text
-        assert "30 s left of the 30s wait after “Log in and approve 2FA”" in text
+        assert "API silent" in text and "from before your action" in text
+        assert "30 s left of the 30s wait after “Log in and approve 2FA” · w skips it" in text
+        assert "Held until the wait ends" in text
         assert walk.suggestion() is None  # the stale "silent" suggests nothing
         assert "probe says" not in str(app.screen.query_one(AnswerList).get_option_at_index(1).prompt)
+
+        check.now[0] += timedelta(seconds=30)  # the wait is over; the gate still holds the API back
+        await wait_until(pilot, lambda: "fresh probe in 6 s" in evidence_text(app))
+        assert "fresh probe in 6 s — irtui probes the Gateway at most every 10 s" in evidence_text(app)
 
         check.runner.wait_s = 0.0  # the gate opens: the walk probes again by itself
         check.now[0] += timedelta(seconds=6)
@@ -73,13 +76,14 @@ async def test_a_result_from_before_the_action_is_not_used_and_a_fresh_probe_fol
         assert check.runner.calls[-1] == ("api",)
         await pilot.press("enter")
         step = walk.session.walk.path[-1]
-        assert (step.node_id, step.source, step.evidence) == ("api_now", AnswerSource.PROBE, "API ready")
+        assert (step.node_id, step.source, step.evidence, step.wait_skipped_s) == ("api_now", AnswerSource.PROBE, "API ready", None)
 
 
 async def test_answering_before_the_fresh_probe_is_the_operators_answer_not_an_override(build):
     check = LoginCheck(build)
     async with check.app.run_test(size=(100, 32)) as pilot:
         walk = await check.log_in(pilot, stage="silent", gate_wait_s=60.0)
+        check.now[0] += timedelta(seconds=30)  # the wait is over, the gate holds the fresh probe back
         await pilot.press("1")  # "Yes", while the stale result said silent
         assert not isinstance(check.app.screen, OverrideScreen)
         step = walk.session.walk.path[-1]

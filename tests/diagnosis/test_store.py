@@ -54,6 +54,7 @@ def test_evidence_from_before_the_last_action_decides_nothing_and_says_why() -> 
     assert walk.current_id == "port_after_start"
     assert seen.stale and seen.suggestion is None
     assert seen.unknown == {"ports.trading_port_state": BEFORE_THE_LAST_ACTION}
+    clock.now += timedelta(seconds=30)  # the start's 30 s wait is over
     step = store.answer(walk, 0)  # the operator answers by hand; the record says why the probe could not
     assert step.source is AnswerSource.OPERATOR and step.suggested is None
     assert step.unknown == {"ports.trading_port_state": BEFORE_THE_LAST_ACTION}
@@ -68,7 +69,8 @@ def test_a_fresh_sweep_after_the_action_suggests_again() -> None:
     store.answer(walk, 3)
     clock.now = T0 + timedelta(seconds=30)
     walk.complete_action()
-    later = T0 + timedelta(seconds=40)
+    later = T0 + timedelta(seconds=60)  # once the start's 30 s wait is over
+    clock.now = later
     store.merge({"ports": ports("open", later)}, requested_at=later)
     seen = store.assess(walk)
     assert not seen.stale and seen.picks == 0 and TREE.node("port_after_start").answers[0].next == "api_handshake"

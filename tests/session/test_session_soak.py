@@ -53,15 +53,16 @@ def distances_to_outcome(tree: Tree) -> dict[str, int]:
 
 def step(session: Session, rng: random.Random, distance: dict[str, int], walked: int) -> None:
     node = session.walk.current
+    skip = session.walk.wait() is not None  # the soak does not wait out the trees' waits
     if isinstance(node, ActionNode):
-        session.complete_action()
+        session.complete_action(skip_wait=skip)
         return
     assert isinstance(node, QuestionNode)
     if walked < RANDOM_STEPS:
-        session.answer(rng.randrange(len(node.answers)))
+        session.answer(rng.randrange(len(node.answers)), skip_wait=skip)
     else:
         nearest = min(range(len(node.answers)), key=lambda i: distance[node.answers[i].next])
-        session.answer(nearest)
+        session.answer(nearest, skip_wait=skip)
     if rng.random() < 0.1:
         session.add_note(f"note {rng.random():.6f} — `code`, <html>, ## heading")
 

@@ -39,10 +39,16 @@ class EvidenceBook:
     def __init__(self) -> None:
         self._results: dict[str, ProbeResult] = {}
         self._seen: dict[str, datetime] = {}
+        self._unconfigured: dict[str, str] = {}
 
-    def merge(self, results: Mapping[str, ProbeResult], requested_at: datetime | None = None) -> None:
-        """Add a sweep's results (`requested_at`: when it was asked for; None for recorded ones)."""
+    def merge(
+        self, results: Mapping[str, ProbeResult], requested_at: datetime | None = None, skipped: Mapping[str, str] | None = None
+    ) -> None:
+        """Add a sweep's results (`requested_at`: when it was asked for; None for recorded ones)
+        and the probes it skipped, with what to configure (a sweep's `skipped`)."""
+        self._unconfigured.update(skipped or {})
         for name, result in results.items():
+            self._unconfigured.pop(name, None)
             seen = observed_since(result, requested_at)
             known = self._seen.get(name)
             if known is None or seen >= known:
@@ -54,6 +60,9 @@ class EvidenceBook:
 
     def names(self) -> list[str]:
         return list(self._results)
+    def not_configured(self, name: str) -> str | None:
+        """What to configure so probe `name` can run, when its last sweep skipped it."""
+        return self._unconfigured.get(name)
 
     def is_before(self, name: str, moment: datetime | None) -> bool:
         """Did this probe's result see the world only before `moment` (None: no such moment)?"""

@@ -3,10 +3,15 @@
 A walk starts at the tree's start node and records a Step for every question
 answered and every action done, until it reaches an outcome. Probe results can
 suggest (or, in `diagnose`, take) an answer through the answers' rules.
+
+An action's `wait:` is a wait: until it ends the walk does not go on, and evidence
+from before its end answers nothing (the world is still settling). The operator may
+skip it; the step that goes on early records how much of the wait was left.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -14,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from irtui.probes.result import ProbeResult
-from irtui.trees.model import ActionNode, OutcomeNode, QuestionNode, Tree
+from irtui.trees.model import ActionNode, OutcomeNode, QuestionNode, Tree, parse_duration
 from irtui.trees.rules import matcher_holds, rule_matches, unknown_facts
 
 Clock = Callable[[], datetime]
@@ -34,6 +39,33 @@ class WalkError(ValueError):
     """An impossible move: answering an action, going on from an outcome..."""
 
 
+class WaitPending(WalkError):
+    """Going on during the wait an action prescribes, without skipping it."""
+
+
+def span(seconds: int) -> str:
+    """`84 s`, `29 min 50 s`: a countdown a person reads at a glance."""
+    if seconds < 120:
+        return f"{seconds} s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+@dataclass(frozen=True)
+class Wait:
+    """The wait a tree prescribes after an action, counted from when it was done."""
+
+    action: str      # the action's text
+    length: str      # as the tree writes it: "90s"
+    ends_at: datetime
+
+    def left_s(self, now: datetime) -> int:
+        return max(0, math.ceil((self.ends_at - now).total_seconds()))
+
+    def describe(self, now: datetime) -> str:
+        return f"{span(self.left_s(now))} left of the {self.length} wait after “{self.action}”"
+
+
 @dataclass(frozen=True)
 class Step:
     node_id: str
@@ -48,6 +80,7 @@ class Step:
     evidence: str | None = None  # the probe's one-line summary, when one was shown
     suggested: int | None = None  # the answer the evidence picked when it was given (None: none)
     unknown: Mapping[str, str] = field(default_factory=dict)  # probe.fact → why, when the evidence could not decide
+    wait_skipped_s: int | None = None  # went on this long before the last action's wait ended
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +96,7 @@ class Step:
             "evidence": self.evidence,
             **({"suggested": self.suggested} if self.suggested is not None else {}),
             **({"unknown": dict(self.unknown)} if self.unknown else {}),
+            **({"wait_skipped_s": self.wait_skipped_s} if self.wait_skipped_s is not None else {}),
         }
 
     @classmethod
@@ -80,6 +114,7 @@ class Step:
             evidence=data.get("evidence"),
             suggested=data.get("suggested"),
             unknown=dict(data.get("unknown") or {}),
+            wait_skipped_s=data.get("wait_skipped_s"),
         )
 
 
@@ -157,9 +192,48 @@ class Walk:
         assert self.started_at is not None
         return self.clock() - self.started_at
 
-    def suggestion(self, results: Mapping[str, ProbeResult]) -> Suggestion | None:
+    def suggestion(self, results: Mapping[str, ProbeResult], *, skip_wait: bool = False) -> Suggestion | None:
+        """The probe's answer to the current question; none while the last action's wait lasts."""
         node = self.current
-        return suggest(node, results) if isinstance(node, QuestionNode) else None
+        if not isinstance(node, QuestionNode) or (self.wait() is not None and not skip_wait):
+            return None
+        return suggest(node, results)
+
+    def wait(self) -> Wait | None:
+        """The wait the last step (an action with `wait:`) prescribes, while it lasts."""
+        step = self.path[-1] if self.path else None
+        node = self.tree.nodes.get(step.node_id) if step is not None and step.kind == "action" else None
+        if step is None or not isinstance(node, ActionNode) or not node.wait:
+            return None
+        wait = Wait(node.action, node.wait, step.at + parse_duration(node.wait))
+        return wait if self.clock() < wait.ends_at else None
+
+    def evidence_since(self, *, skip_wait: bool = False) -> datetime | None:
+        """The moment evidence must have seen the world at or after to answer now.
+
+        The last action changed the world: evidence from before it is gone, and so is
+        evidence from its wait, unless the operator skipped the wait (now, with
+        `skip_wait`, or by going on early, as a recorded step says).
+        """
+        done = next((i for i in range(len(self.path) - 1, -1, -1) if self.path[i].kind == "action"), None)
+        if done is None:
+            return None
+        step = self.path[done]
+        node = self.tree.nodes.get(step.node_id)
+        if not isinstance(node, ActionNode) or not node.wait:
+            return step.at
+        skipped = skip_wait if done == len(self.path) - 1 else self.path[done + 1].wait_skipped_s is not None
+        return step.at if skipped else step.at + parse_duration(node.wait)
+
+    def _going_on(self, skip_wait: bool) -> int | None:
+        """Refuse to go on during a wait unless it is skipped; how much of it was left."""
+        wait = self.wait()
+        if wait is None:
+            return None
+        now = self.clock()
+        if not skip_wait:
+            raise WaitPending(f"{wait.describe(now)}: wait, or skip the wait to go on now")
+        return wait.left_s(now)
 
     def answer(
         self,
@@ -169,18 +243,21 @@ class Walk:
         by_probe: bool = False,
         suggested: int | None = None,
         unknown: Mapping[str, str] | None = None,
+        skip_wait: bool = False,
     ) -> Step:
         """Answer the current question with answer `index` (0-based).
 
         `result` is the probe result that was on screen; if its rule picks another
         answer, this is recorded as an override. `suggested` and `unknown` are the
-        evidence store's assessment, recorded with the answer.
+        evidence store's assessment, recorded with the answer. During the last
+        action's wait this raises WaitPending unless `skip_wait`, which the step records.
         """
         node = self.current
         if not isinstance(node, QuestionNode):
             raise WalkError(f"{self.current_id!r} is not a question")
         if not 0 <= index < len(node.answers):
             raise WalkError(f"{self.current_id!r} has no answer {index + 1}")
+        skipped = self._going_on(skip_wait)
         picked = suggest(node, {node.probe: result}) if (result is not None and node.probe) else None
         if by_probe:
             if picked is None or picked.answer_index != index:
@@ -205,13 +282,15 @@ class Walk:
                 evidence=result.summary if result is not None else None,
                 suggested=picked.answer_index if picked is not None else suggested,
                 unknown=dict(unknown or {}),
+                wait_skipped_s=skipped,
             )
         )
 
-    def complete_action(self) -> Step:
+    def complete_action(self, *, skip_wait: bool = False) -> Step:
         node = self.current
         if not isinstance(node, ActionNode):
             raise WalkError(f"{self.current_id!r} is not an action")
+        skipped = self._going_on(skip_wait)
         return self._record(
             Step(
                 node_id=self.current_id,
@@ -222,6 +301,7 @@ class Walk:
                 next_id=node.next,
                 source=AnswerSource.OPERATOR,
                 at=self.clock(),
+                wait_skipped_s=skipped,
             )
         )
 
@@ -275,6 +355,10 @@ def advance_with_probes(walk: Walk, results: Mapping[str, ProbeResult]) -> Diagn
     unknown: dict[str, str] = {}
     while not walk.finished:
         node = walk.current
+        wait = walk.wait()
+        if wait is not None:
+            reason = f"waiting: {wait.describe(walk.clock())}"
+            break
         if isinstance(node, ActionNode):
             reason = "an action for the operator"
             break
@@ -305,4 +389,18 @@ def advance_with_probes(walk: Walk, results: Mapping[str, ProbeResult]) -> Diagn
     )
 
 
-__all__ = ["AnswerSource", "Diagnosis", "Step", "Suggestion", "Walk", "WalkError", "advance_with_probes", "suggest", "undecided_by", "utc_now"]
+__all__ = [
+    "AnswerSource",
+    "Diagnosis",
+    "Step",
+    "Suggestion",
+    "Wait",
+    "WaitPending",
+    "Walk",
+    "WalkError",
+    "advance_with_probes",
+    "span",
+    "suggest",
+    "undecided_by",
+    "utc_now",
+]

@@ -114,15 +114,18 @@ class Player:
         """Take the step to `next_id`: answer the question that leads there, or do the action.
 
         At a probed question the answer is recorded against the probe's result, as the
-        app records it: an override when the probe picked another answer.
+        app records it: an override when the probe picked another answer. A drill's clock
+        does not wait out a tree's `wait:` (30 minutes, in a 3-minute drill): the player
+        skips it as the operator does with w, and the step records the skip.
         """
+        skip = self.session.walk.wait() is not None
         node = self.session.walk.current
         if isinstance(node, ActionNode):
-            return self.session.complete_action()
+            return self.session.complete_action(skip_wait=skip)
         assert isinstance(node, QuestionNode), f"{self.here!r} is an outcome"
         index = next(i for i, answer in enumerate(node.answers) if answer.next == next_id)
         result = self.probe_here()
-        suggestion = self.session.walk.suggestion({node.probe: result}) if (node.probe and result) else None
+        suggestion = self.session.walk.suggestion({node.probe: result}, skip_wait=skip) if (node.probe and result) else None
         if node.probe is not None and result is not None:  # a probe the drill's world does not configure: the operator's question
             picked = node.answers[suggestion.answer_index].next if suggestion else None
             if picked != next_id:
@@ -130,7 +133,7 @@ class Player:
         if suggestion is not None and suggestion.answer_index != index and not override:
             index = suggestion.answer_index
         by_probe = suggestion is not None and suggestion.answer_index == index
-        return self.session.answer(index, result=result, by_probe=by_probe)
+        return self.session.answer(index, result=result, by_probe=by_probe, skip_wait=skip)
 
     def back(self) -> Step | None:
         return self.session.back()

@@ -10,6 +10,9 @@ The score (0–100) rewards reaching the outcome first, then accuracy, then spee
 0 when the walk did not end at the expected outcome; otherwise 100, minus 15 for
 each wrong turn, minus up to 40 for time over the target (in proportion, the full
 40 at twice the target), never below 0.
+
+A tree's `wait:` (30 minutes after a kill switch) is longer than a drill: the operator
+skips it, and the score says how many waits were skipped, without taking points.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class Score:
     expected_steps: int | None
     backtracks: int
     wrong_turns: list[WrongTurn] = field(default_factory=list)
+    waits_skipped: int = 0
 
     @property
     def within_target(self) -> bool:
@@ -88,6 +92,7 @@ class Score:
             "steps": self.steps,
             "expected_outcome": self.expected,
             "reached": self.reached or "none",
+            "waits_skipped": self.waits_skipped,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -187,4 +192,5 @@ def score_run(
         expected_steps=len(expected_path) - 1 if expected_path else None,
         backtracks=sum(move.kind == "back" for move in moves),
         wrong_turns=wrong_turns(drill, tree, moves),
+        waits_skipped=sum(step.wait_skipped_s is not None for step in final_path),
     )

@@ -53,6 +53,7 @@ class PathStep(_Model):
     evidence: str | None = None
     suggested: int | None = None  # the answer the evidence picked when it was given
     unknown: dict[str, str] = Field(default_factory=dict)  # probe.fact → why the evidence could not decide
+    wait_skipped_s: int | None = Field(None, ge=0, description="went on this many seconds before the last action's wait ended")
 
     @classmethod
     def from_step(cls, step: Step) -> "PathStep":
@@ -149,7 +150,7 @@ class IncidentEntry(_Model):
             if not data.get(optional):
                 data.pop(optional, None)
         for step in data.get("path") or []:
-            for optional in ("suggested", "unknown"):
+            for optional in ("suggested", "unknown", "wait_skipped_s"):
                 if step.get(optional) in (None, {}):
                     step.pop(optional, None)
         return data

@@ -20,7 +20,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from irtui.diagnosis.walk import AnswerSource
+from irtui.diagnosis.walk import AnswerSource, span
 from irtui.incidents.chronology import Moment, chronology
 from irtui.incidents.entry import FollowUp, IncidentEntry, PathStep
 from irtui.incidents.impact import IMPACT_LABELS, Impact
@@ -100,8 +100,9 @@ def _facts(entry: IncidentEntry) -> list[str]:
 
 def _step_line(number: int, step: PathStep) -> str:
     time = f"{step.at.astimezone(UTC):%H:%M:%S} UTC"
+    skipped = f" (wait skipped with {span(step.wait_skipped_s)} left)" if step.wait_skipped_s is not None else ""
     if step.kind == "action":
-        return f"{number}. {time} · Action: **{inline(step.text)}** → {inline(step.answer)}"
+        return f"{number}. {time} · Action: **{inline(step.text)}** → {inline(step.answer)}{skipped}"
     probe = code_span(step.probe) if step.probe else "a probe"
     by = {
         AnswerSource.PROBE: f"answered by probe {probe}",
@@ -109,7 +110,7 @@ def _step_line(number: int, step: PathStep) -> str:
         AnswerSource.OVERRIDE: f"the operator overrode probe {probe}",
     }[step.source]
     evidence = f": {inline(step.evidence)}" if step.evidence else ""
-    return f"{number}. {time} · **{inline(step.text)}** → **{inline(step.answer)}** ({by}{evidence})"
+    return f"{number}. {time} · **{inline(step.text)}** → **{inline(step.answer)}** ({by}{evidence}){skipped}"
 
 
 def _outcome(entry: IncidentEntry) -> list[str]:

@@ -97,12 +97,13 @@ class Session:
         by_probe: bool = False,
         suggested: int | None = None,
         unknown: Mapping[str, str] | None = None,
+        skip_wait: bool = False,
     ) -> Step:
-        step = self.walk.answer(index, result=result, by_probe=by_probe, suggested=suggested, unknown=unknown)
+        step = self.walk.answer(index, result=result, by_probe=by_probe, suggested=suggested, unknown=unknown, skip_wait=skip_wait)
         return self._record_step(step, "answer")
 
-    def complete_action(self) -> Step:
-        return self._record_step(self.walk.complete_action(), "action")
+    def complete_action(self, skip_wait: bool = False) -> Step:
+        return self._record_step(self.walk.complete_action(skip_wait=skip_wait), "action")
 
     def back(self) -> Step | None:
         step = self.walk.back()

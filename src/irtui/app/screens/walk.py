@@ -23,7 +23,7 @@ from irtui.app.widgets.question_pane import QuestionPane
 from irtui.app.widgets.question_view import QuestionView
 from irtui.app.widgets.quick_reference import severity_tag
 from irtui.boundary.display import plain, rich_text
-from irtui.diagnosis.walk import Suggestion, Walk
+from irtui.diagnosis.walk import Suggestion, WaitPending, Walk
 from irtui.session.store import Session, SessionError
 from irtui.trees.commands import fill_command
 from irtui.trees.model import ActionNode, QuestionNode
@@ -41,6 +41,7 @@ class WalkScreen(Screen[None]):
         Binding("c", "copy", "Copy", id="copy"),
         Binding("v", "view_command", "View command", id="view-command"),
         Binding("p", "probe", "Re-probe", id="probe"),
+        Binding("w", "skip_wait", "Skip wait", id="skip_wait"),
         Binding("o", "override", "Override", id="override"),
         Binding("b", "back", "Back", id="back"),
         Binding("backspace", "back", "Back", show=False),
@@ -107,7 +108,7 @@ class WalkScreen(Screen[None]):
         is_question = isinstance(node, QuestionNode)
         with self.app.batch_update():
             self._show_path()
-            self.query_one(QuestionView).show(node)
+            self.query_one(QuestionView).show(node, waiting=self.walk.wait())
             self.pane.display = is_question
             self.query_one(CommandsToCopy).display = not is_question
             if isinstance(node, QuestionNode):
@@ -139,7 +140,7 @@ class WalkScreen(Screen[None]):
 
     def action_answer(self, index: int) -> None:
         node = self.walk.current
-        if not isinstance(node, QuestionNode) or not 0 <= index < len(node.answers):
+        if not isinstance(node, QuestionNode) or not 0 <= index < len(node.answers) or self._waiting():
             return
         suggestion = self.suggestion()
         if suggestion is not None and suggestion.answer_index != index:
@@ -167,10 +168,36 @@ class WalkScreen(Screen[None]):
         by_probe = suggestion is not None and suggestion.answer_index == index
         seen = self.pane.assessment()  # the store's assessment is recorded with the answer
         recorded = self._recorded(
-            self.session.answer, index, result=self.pane.fresh_result(), by_probe=by_probe, suggested=seen.picks, unknown=seen.unknown
+            self.session.answer, index, result=self.pane.fresh_result(), by_probe=by_probe,
+            suggested=seen.picks, unknown=seen.unknown, skip_wait=self.pane.skip_wait,
         )
         if recorded:
             self._enter_node()
+
+    # Waiting -------------------------------------------------------------------------------
+
+    def _waiting(self) -> bool:
+        """During the last action's wait nothing goes on: say how long, and how to skip it."""
+        wait = self.pane.wait()
+        if wait is None:
+            return False
+        self.notify(
+            f"⏳ {wait.describe(self.services.clock())}. Wait, or press w to skip the wait (the skip is recorded).",
+            title="Waiting",
+            severity="warning",
+            timeout=6,
+        )
+        return True
+
+    def action_skip_wait(self) -> None:
+        """Go on before the wait ends: the probe's answer counts now; the next step records the skip."""
+        if self.pane.wait() is None:
+            return
+        self.pane.skip()
+        node = self.walk.current
+        if isinstance(node, ActionNode):
+            self.query_one(QuestionView).show(node, waiting=None)
+        self.refresh_bindings()
 
     # Actions -------------------------------------------------------------------------------
 
@@ -200,7 +227,7 @@ class WalkScreen(Screen[None]):
 
     def action_done(self) -> None:
         node = self.walk.current
-        if not isinstance(node, ActionNode):
+        if not isinstance(node, ActionNode) or self._waiting():
             return
         if node.danger:
             from irtui.app.screens.confirm_danger import ConfirmDangerScreen
@@ -210,14 +237,14 @@ class WalkScreen(Screen[None]):
             self._complete()
 
     def _complete(self) -> None:
-        if self._recorded(self.session.complete_action):
+        if self._recorded(self.session.complete_action, skip_wait=self.pane.skip_wait):
             self._enter_node()
 
     def _recorded(self, transition: Callable[..., object], *args: Any, **kwargs: Any) -> bool:
         """Apply a journaled transition; if the journal refuses, nothing happened and the operator is told."""
         try:
             transition(*args, **kwargs)
-        except (SessionError, OSError) as error:
+        except (SessionError, OSError, WaitPending) as error:
             self.notify(f"Not recorded, so not applied: {error}", severity="error", timeout=10)
             return False
         return True
@@ -266,6 +293,8 @@ class WalkScreen(Screen[None]):
             return True if action == "done" or node.commands else None
         if action == "probe":
             return question and node.probe is not None  # type: ignore[union-attr]
+        if action == "skip_wait":
+            return self.pane.wait() is not None
         if action == "override":
             return (self.suggestion() is not None) if question and node.probe else False  # type: ignore[union-attr]
         if action == "back":

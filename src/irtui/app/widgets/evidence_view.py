@@ -22,6 +22,8 @@ class Freshness:
     stale: bool = False
     fresh_in_s: float = 0.0  # > 0: the API gate holds the fresh probe back this long
     interval_s: float = 0.0  # the gate's spacing, to say why
+    held: bool = False  # the last action's wait lasts: the probe answers nothing until it ends (stale: from before the action)
+    held_pick: str | None = None  # what the probe would answer if the wait were skipped
 
 
 class EvidenceView(Static):
@@ -40,6 +42,7 @@ class EvidenceView(Static):
         freshness: Freshness = Freshness(),
         hint: str | None = None,
         unknown: Mapping[str, str] | None = None,
+        not_configured: str | None = None,
     ) -> None:
         text = Text()
         if hint:
@@ -58,7 +61,11 @@ class EvidenceView(Static):
             text.append_text(mark(result.status))
             text.append(f" {title}: ", style="bold")
             text.append(plain(summary(result)))
-            if freshness.stale:
+            if freshness.held:
+                when = "from before your action" if freshness.stale else f"{age(result, now)} ago, during the wait"
+                text.append(f"  ({when})", style="dim")
+                text.append_text(self._held_line(freshness))
+            elif freshness.stale:
                 text.append("  (from before your action — re-probing…)", style=WARN)
                 text.append_text(self._fresh_probe_line(freshness, probing))
             else:
@@ -72,9 +79,24 @@ class EvidenceView(Static):
                         text.append(plain(f"\n  {fact.split('.', 1)[-1]}: {why}"), style="dim")
                 else:
                     text.append("\nThe probe's facts match no answer: choose yourself.", style=WARN)
+        elif not_configured and not probing:
+            text.append("– ", style="dim")
+            text.append(f"{title} is not configured: ", style="bold")
+            text.append(plain(not_configured), style=WARN)
+            text.append(" (irtui.toml, or the file --config names).", style="dim")
+            text.append("\nCheck by hand, as the guidance says, and answer yourself: a number or Enter.")
         elif not probing:
             text.append("Not probed yet: press p.", style="dim")
         self.update(text)
+
+    @staticmethod
+    def _held_line(freshness: Freshness) -> Text:
+        line = Text("\nHeld until the wait ends", style=f"bold {WARN}")
+        if freshness.held_pick is not None:
+            line.append(": the probe would answer ", style="dim")
+            line.append(plain(freshness.held_pick), style="bold")
+        line.append(". A fresh probe runs then; w skips the wait (recorded).", style="dim")
+        return line
 
     @staticmethod
     def _fresh_probe_line(freshness: Freshness, probing: bool) -> Text:

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from irtui.app.widgets.marks import OK, WARN
 from irtui.boundary.display import plain, rich_text
-from irtui.diagnosis.walk import AnswerSource, Step
+from irtui.diagnosis.walk import AnswerSource, Step, span
 
 SHOWN_STEPS = 6  # the newest steps; the full path is in the log entry
 
@@ -44,5 +44,8 @@ class PathView(Static):
             table.add_row("", Text(f"… {hidden} earlier step{'s' if hidden != 1 else ''}", style="dim"), "", "")
         for number, step in enumerate(steps[hidden:], start=hidden + 1):
             answer = "✓ done" if step.kind == "action" else f"→ {plain(step.answer, one_line=True)}"
-            table.add_row(Text(str(number), style="dim"), rich_text(step.text, one_line=True), Text(answer, style="bold"), answered_by(step, self.operator))
+            shown = Text(answer, style="bold")
+            if step.wait_skipped_s is not None:
+                shown.append(f" · wait skipped, {span(step.wait_skipped_s)} left", style=WARN)
+            table.add_row(Text(str(number), style="dim"), rich_text(step.text, one_line=True), shown, answered_by(step, self.operator))
         self.update(table)

@@ -2,14 +2,15 @@
 
 Evidence that saw the world only before the operator's last action (a login, a
 restart) is shown as such and suggests nothing; the pane probes again as soon as the
-API gate allows, counting down meanwhile, and suggests from the fresh result.
+API gate allows, counting down meanwhile, and suggests from the fresh result. During
+the action's `wait:` the probe's answer is held (the walk's rule, shown here) until
+the wait ends or the operator skips it with w.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
@@ -22,12 +23,12 @@ from irtui.app.factory import Services
 from irtui.app.messages import ProbesFailed, ProbesFinished
 from irtui.app.widgets.evidence_view import EvidenceView, Freshness
 from irtui.app.widgets.question_view import AnswerList
-from irtui.diagnosis.store import Assessment, EvidenceStore, last_action
-from irtui.diagnosis.walk import Suggestion
+from irtui.diagnosis.store import Assessment, EvidenceStore
+from irtui.diagnosis.walk import Suggestion, Wait, span
 from irtui.probes.registry import PROBES
 from irtui.probes.result import ProbeResult
 from irtui.session.store import Session, SessionError
-from irtui.trees.model import ActionNode, QuestionNode, parse_duration
+from irtui.trees.model import QuestionNode
 
 if TYPE_CHECKING:
     from irtui.app.app import IncidentConsole
@@ -44,6 +45,7 @@ class QuestionPane(Vertical):
         self._followed_probe = True  # the highlight follows the probe until the operator moves it
         self._placed: int | None = None  # where this pane last put the highlight itself
         self._ticker: Timer | None = None
+        self.skip_wait = False  # the operator skipped the last action's wait (recorded with the next step)
 
     @property
     def console(self) -> "IncidentConsole":
@@ -62,15 +64,24 @@ class QuestionPane(Vertical):
 
     @property
     def since(self) -> datetime | None:
-        """When the operator last completed an action: evidence from before it is stale."""
-        step = last_action(self.session.walk.path)
-        return step.at if step else None
+        """Evidence from before the last action, or from its wait, is stale (see Walk.evidence_since)."""
+        return self.session.walk.evidence_since(skip_wait=self.skip_wait)
 
     def assessment(self) -> Assessment:
-        return self.store.assess(self.session.walk)
+        return self.store.assess(self.session.walk, skip_wait=self.skip_wait)
 
     def suggestion(self) -> Suggestion | None:
         return self.assessment().suggestion
+
+    def wait(self) -> Wait | None:
+        """The last action's wait while it lasts and is not skipped: going on must wait."""
+        return None if self.skip_wait else self.session.walk.wait()
+
+    def skip(self) -> None:
+        """Skip the wait: the probe's answer counts now; the next step records how much was left."""
+        self.skip_wait = True
+        self._redraw(keep_highlight=not self._followed_probe)
+        self._tick_while_needed()
 
     def fresh_result(self) -> ProbeResult | None:
         """The result an answer is recorded against: none when it is from before the last action."""
@@ -85,6 +96,7 @@ class QuestionPane(Vertical):
         """Show a question (probing it at once), or nothing while the walk is at an action."""
         self.question = question
         self._followed_probe = True
+        self.skip_wait = False
         if question is None:
             self._tick_while_needed()
             return
@@ -114,7 +126,7 @@ class QuestionPane(Vertical):
     def _probes_finished(self, message: ProbesFinished) -> None:
         results = dict(message.sweep.results)
         self.console.remember(results)
-        self.store.merge(results, message.requested_at)
+        self.store.merge(results, message.requested_at, message.sweep.skipped)
         for result in results.values():
             self._journaled(self.session.record_probe, result)
         asked = set(message.names) if message.names else set(results)
@@ -150,30 +162,32 @@ class QuestionPane(Vertical):
         return ask()
 
     def _wait_hint(self) -> str | None:
-        """The last action's `wait:`, counted down: a hint, never a block."""
-        step = last_action(self.session.walk.path)
-        node = self.session.walk.tree.nodes.get(step.node_id) if step else None
-        if step is None or not isinstance(node, ActionNode) or not node.wait:
+        """The last action's `wait:`, counted down, or that the operator skipped it."""
+        wait = self.session.walk.wait()
+        if wait is None:
             return None
-        left = step.at + parse_duration(node.wait) - self.services.clock()
-        if left <= timedelta(0):
-            return None
-        return f"{math.ceil(left.total_seconds())} s left of the {node.wait} wait after “{node.action}”"
+        now = self.services.clock()
+        if self.skip_wait:
+            return f"Wait skipped with {span(wait.left_s(now))} left: your answer records it"
+        return f"{wait.describe(now)} · w skips it"
 
     def _tick_while_needed(self) -> None:
         if self._ticker is None:
             return
-        if self.question is not None and (self._stale() or self._wait_hint()):
+        if self.question is not None and (self._stale() or self.wait()):
             self._ticker.resume()
         else:
             self._ticker.pause()
 
     def _tick(self) -> None:
-        """Once a second: count down, and probe again once the gate lets a fresh probe through."""
-        if self.question is not None and self._stale() and not self.probing and self._gate_wait_s() <= 0:
+        """Once a second: count down; once the wait is over and the gate lets one through, probe again."""
+        waiting = self.wait() is not None
+        if self.question is not None and not waiting and self._stale() and not self.probing and self._gate_wait_s() <= 0:
             self.probe()
         else:
             self._redraw(keep_highlight=True)
+        if not waiting:
+            self.screen.refresh_bindings()  # w (skip the wait) goes once the wait is over
         self._tick_while_needed()
 
     # Showing --------------------------------------------------------------------------------
@@ -187,12 +201,22 @@ class QuestionPane(Vertical):
         picks = node.answers[suggestion.answer_index].answer if suggestion else None
         result = self.store.get(node.probe) if node.probe else None
         freshness = Freshness()
-        if self._stale():
+        if seen.wait is not None:  # the store holds the probe's answer until the wait ends
+            held = node.answers[seen.held.answer_index].answer if seen.held else None
+            freshness = Freshness(stale=seen.stale, held=True, held_pick=held)
+        elif self._stale():
             interval = self.services.config.gateway.min_api_interval_s
             freshness = Freshness(stale=True, fresh_in_s=0.0 if self.probing else self._gate_wait_s(), interval_s=interval)
         self.query_one(EvidenceView).show(
-            node.probe, result, self.services.clock(), probing=self.probing, picks=picks, freshness=freshness, hint=self._wait_hint(),
+            node.probe,
+            result,
+            self.services.clock(),
+            probing=self.probing,
+            picks=picks,
+            freshness=freshness,
+            hint=self._wait_hint(),
             unknown=seen.unknown,
+            not_configured=seen.not_configured,
         )
         answers = self.query_one(AnswerList)
         highlighted = answers.highlighted

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import OptionList, Static
@@ -9,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from irtui.app.widgets.marks import FAIL, OK, WARN
 from irtui.boundary.display import plain, rich_text
+from irtui.diagnosis.walk import Wait
 from irtui.trees.model import ActionNode, QuestionNode
 
 
@@ -16,7 +19,8 @@ class QuestionView(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
 
-    def show(self, node: QuestionNode | ActionNode) -> None:
+    def show(self, node: QuestionNode | ActionNode, waiting: Wait | None = None) -> None:
+        """`waiting`: the previous action's wait, still on, before this action may be done."""
         if isinstance(node, QuestionNode):
             self.border_title = "Question"
             text = rich_text(node.question, "bold")
@@ -27,6 +31,10 @@ class QuestionView(Static):
                 text.append("\n⚠ DANGER: touches money or processes. Do it yourself; confirm when done.", style=FAIL)
             if node.wait:
                 text.append(plain(f"\n⏳ Then wait {node.wait} before going on."), style=WARN)
+            if waiting is not None:
+                ends = f"{waiting.ends_at.astimezone(UTC):%H:%M:%S} UTC"
+                text.append(plain(f"\n⏳ First the {waiting.length} wait after “{waiting.action}” ends at {ends}"), style=f"bold {WARN}")
+                text.append(": do this then, or press w to skip the wait (recorded).", style=WARN)
         if node.guidance:
             text.append(plain(f"\n{node.guidance.strip()}"), style="dim")
         self.update(text)
