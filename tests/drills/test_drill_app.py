@@ -90,7 +90,7 @@ async def test_a_drill_played_with_keys_is_scored_and_logged(drill_id, log_path)
                     index = next(i for i, a in enumerate(node.answers) if a.next == there)
                     if node.probe and node.probe not in UNSTAGED_PROBES:
                         suggestion = screen.suggestion()
-                        assert suggestion is not None and suggestion.answer_index == index, (here, screen.pane.book.get(node.probe))
+                        assert suggestion is not None and suggestion.answer_index == index, (here, screen.pane.store.get(node.probe))
                     await pilot.press(str(index + 1))
                     await pilot.pause()
                     assert not isinstance(app.screen, OverrideScreen)
@@ -154,7 +154,7 @@ async def test_after_an_action_the_walk_waits_for_the_changed_world(log_path):
                 await pilot.press("enter")
                 await settle(pilot)
             assert walk.walk.current_id == "start_gateway"
-            assert walk.pane.book.get("ports").fact("trading_port_state") == "refused"
+            assert walk.pane.store.get("ports").fact("trading_port_state") == "refused"
             runner.release.clear()
             await pilot.press("d")  # the Gateway is started: the world changes
             await pilot.pause()
