@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.console import Group
@@ -131,12 +133,25 @@ class FinishScreen(Screen[None]):
         try:
             entry = self.session.finish(self.services.log, **self._entry_inputs())
         except (LogError, SessionError, OSError) as error:
-            self.notify(f"The entry was NOT written: {error}. Your session is kept; try again.", severity="error", timeout=15)
+            aside = self._save_aside()
+            kept = f" Its text is saved in {aside}: add it to the log by hand if the log stays unwritable." if aside else ""
+            self.notify(f"The entry was NOT written: {error}. Your session is kept; fix the log and press ctrl+s again.{kept}", severity="error", timeout=30)
             return
         self.console.forget_session(self.session.id)
         if self.services.on_finished is not None:
             self.services.on_finished(entry)
         self.console.return_home(f"Entry {entry.id} appended to {self.services.log.path}.")
+
+    def _save_aside(self) -> str | None:
+        """The entry's text in a file of its own (the temp folder), so an unwritable log
+        never costs the operator the record; None when even that cannot be written."""
+        try:
+            entry = self.session.preview_entry(**self._entry_inputs())
+            target = Path(tempfile.gettempdir()) / f"irtui-unwritten-{entry.id}.md"
+            target.write_text(render_entry(entry), encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+        return str(target)
 
     def action_back(self) -> None:
         try:
