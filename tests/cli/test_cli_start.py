@@ -76,11 +76,13 @@ def test_every_summary_is_the_first_paragraph_of_its_verbs_help() -> None:
         assert click.Command(name, help=summary).get_short_help_str(1000) == command.get_short_help_str(1000), name
 
 
-HEAVY_FOR_AN_EMPTY_LOG = ("pydantic", "irtui.config", "irtui.incidents.entry", "irtui.incidents.markdown", "irtui.trees", "irtui.diagnosis")
+HEAVY_FOR_AN_EMPTY_LOG = ("pydantic", "rich", "irtui.config", "irtui.incidents.entry", "irtui.incidents.markdown", "irtui.trees", "irtui.diagnosis")
 
 
-def test_log_list_on_an_empty_log_reads_it_without_the_entry_models(tmp_path) -> None:
+def test_log_list_on_an_empty_log_reads_it_without_the_entry_models(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     from irtui.incidents import LOG_HEADER
+
+    monkeypatch.setenv("COLUMNS", "250")  # the line fits: Rich would not wrap it, so it is not needed
 
     log = tmp_path / "INCIDENT_LOG.md"
     log.write_text(LOG_HEADER, encoding="utf-8")  # what a fresh install has
@@ -104,3 +106,27 @@ def test_render_one_tree_as_markdown_needs_no_rich() -> None:
     printed, loaded = modules_after(["render", "connection_loss"])
     assert "flowchart" in printed
     assert [m for m in loaded if m.startswith("rich")] == []
+
+
+@pytest.mark.parametrize("columns", ["200", "80", "30", "0", None])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "No matching entries in /tmp/x/INCIDENT_LOG.md.",
+        "No incident log at /a/rather/long/path/to/a/log/INCIDENT_LOG.md yet: nothing has been logged there (wrong path? see --log).",
+        "No matching entries in /tmp/\u00e9t\u00e9/\u65e5\u672c/INCIDENT_LOG.md.",
+        "No matching entries in /tmp/\x1b[31mred\tand\x07bell.",
+    ],
+)
+def test_print_line_prints_what_rich_prints(message: str, columns: str | None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from irtui.boundary.display import rich_text
+    from irtui.cli.common import print_line, stdout_console
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    stdout_console().print(rich_text(message))
+    by_rich = capsys.readouterr().out
+    print_line(message)
+    assert capsys.readouterr().out == by_rich

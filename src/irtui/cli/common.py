@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
 from irtui.cli.errors import BadInput
 
-__all__ = ["BadInput", "friendly", "require_terminal", "stdout_console", "warn"]
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["BadInput", "friendly", "print_line", "require_terminal", "stdout_console", "warn"]
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -52,10 +55,46 @@ def _one_line(error: Exception) -> click.ClickException:
 
 
 def stdout_console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False)
 
 
+def print_line(message: str) -> None:
+    """One plain line on stdout, exactly as `stdout_console().print(rich_text(message))`
+    prints it. A short ASCII line that Rich would not wrap is written without importing
+    Rich (~50 ms of a start such as `irtui log list` on an empty log); anything else
+    (wide or non-ASCII text, a line to wrap, an unusual terminal) goes through Rich."""
+    from irtui.boundary.display import plain, rich_text
+
+    text = plain(message)
+    width = _rich_width()
+    if width is not None and text.isascii() and text.isprintable() and 0 < len(text) <= width:
+        click.echo(text)
+        return
+    stdout_console().print(rich_text(message))
+
+
+def _rich_width() -> int | None:
+    """The width Rich's Console would wrap at on Linux (rich.console.Console.size), or
+    None where it might decide otherwise (Windows, a dumb terminal, odd COLUMNS/LINES)."""
+    if os.name == "nt" or os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        return None
+    columns, lines = os.environ.get("COLUMNS"), os.environ.get("LINES")
+    if (columns is not None and not columns.isdigit()) or (lines is not None and not lines.isdigit()):
+        return None
+    if columns is not None:
+        return int(columns) or None
+    for descriptor in (0, 1, 2):  # Rich asks stdin, stdout, then stderr
+        try:
+            return os.get_terminal_size(descriptor).columns or 80
+        except (AttributeError, ValueError, OSError):
+            continue
+    return 80
+
+
 def warn(message: str) -> None:
+    from rich.console import Console
     from rich.text import Text
 
     from irtui.boundary.display import rich_text

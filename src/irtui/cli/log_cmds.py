@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from irtui.boundary.display import rich_text
-from irtui.cli.common import BadInput, friendly, stdout_console, warn
+from irtui.cli.common import BadInput, friendly, print_line, stdout_console, warn
 from irtui.incidents.listing import newest_entries
 from irtui.incidents.location import resolve_log_path
 from irtui.incidents.parser import Damage, LogReadResult
@@ -108,13 +108,13 @@ def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, l
             }
         )
         return
-    console = stdout_console()
     if not log_file.exists():
-        console.print(rich_text(f"No incident log at {log_file.path} yet: nothing has been logged there (wrong path? see --log)."))
+        print_line(f"No incident log at {log_file.path} yet: nothing has been logged there (wrong path? see --log).")
         return
     if not total:
-        console.print(rich_text(f"No matching entries in {log_file.path}."))
+        print_line(f"No matching entries in {log_file.path}.")
         return
+    console = stdout_console()
     from irtui.cli.log_views import entries_table
 
     title = f"{log_file.path}: {len(shown)} of {count(total, 'entry', 'entries')}" if len(shown) < total else f"{log_file.path}: {count(total, 'entry', 'entries')}"
