@@ -15,7 +15,9 @@ from irtui.app.screens.runbook import RunbookScreen
 from irtui.app.screens.walk import WalkScreen
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.follow_ups import FollowUpList
+from irtui.app.widgets.path_view import PathView
 from irtui.config import AppConfig, Config
+from irtui.diagnosis.walk import AnswerSource, Step
 from irtui.incidents import IncidentLog
 from irtui.session.store import SessionStore
 from tests.incidents.samples import make_entry
@@ -239,3 +241,28 @@ async def test_an_open_incident_can_be_abandoned_from_the_resume_dialog(build, f
     assert entry.outcome.summary == "ABANDONED by alice: opened by mistake"
     assert len(entry.path) == 1 and entry.resumed == 0
     assert "**ABANDONED**: ABANDONED by alice: opened by mistake" in LOG.read_text()
+
+
+def _steps(count: int) -> list[Step]:
+    return [
+        Step(f"q{n}", "question", f"Question number {n} of a long walk?", "Yes", 0, f"q{n + 1}", AnswerSource.OPERATOR, FROZEN)
+        for n in range(1, count + 1)
+    ]
+
+
+async def test_a_tall_terminal_shows_the_whole_path_instead_of_collapsing_it(build):
+    app = build(start_tree="connection_loss")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(PathView).show(_steps(9))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "earlier step" not in text and "Question number 1 of a long walk?" in text
+    small = build(start_tree="connection_loss")
+    async with small.run_test(size=(80, 24)) as pilot:  # a small one keeps the newest six
+        await settle(pilot)
+        await pilot.press("n")  # the first walk is still open: start a new one
+        await settle(pilot)
+        small.screen.query_one(PathView).show(_steps(9))
+        await pilot.pause()
+        assert "… 3 earlier steps" in screen_text(small)

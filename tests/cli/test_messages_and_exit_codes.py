@@ -93,3 +93,17 @@ def test_run_help_lists_the_trees(runner):
     for tree_id in ("kill_switch", "connection_loss", "position_mismatch"):
         assert tree_id in result.stdout
     assert "P1 · Kill switch activated" in result.stdout
+
+
+def test_piped_tables_at_80_columns_wrap_rather_than_cut(runner, tmp_path):
+    from irtui.session.store import SessionStore
+    from tests.trees.shipped import shipped
+
+    log = IncidentLog(tmp_path / "LOG.md")
+    log.append(make_entry(3, drill={"name": "connection_client_id_in_use", "passed": True, "score": 80}))
+    SessionStore.for_log(log.path).start(shipped().get("position_mismatch"), "a-very-long-operator-name").close()
+    for args in (["resume"], ["drill", "report"], ["log", "stats"], ["log", "list"]):
+        shown = runner.invoke(main, [*args, "--log", str(log.path)])
+        assert shown.exit_code == 0, shown.output
+        assert "…" not in shown.stdout, (args, shown.stdout)
+    assert "resumable" in runner.invoke(main, ["resume", "--log", str(log.path)]).stdout

@@ -125,14 +125,15 @@ def _tree_section(report: TreeReport) -> RenderableType:
         rich_text(report.title, "bold"),
         rich_text(f"  ({report.tree_id})  runs {report.runs}, passed {_rate(report.pass_rate)}, median {clock(report.median_s)}, last {_when(report.last_run)}"),
     )
-    table = Table(header_style="bold", box=None, padding=(0, 2))
+    table = Table(header_style="bold", box=None, padding=(0, 1))  # fits 80 columns without cutting a date
     table.add_column("Drill", no_wrap=True)
-    for column in ("Last run", "Runs", "Pass rate", "Median time", "Last score"):
-        table.add_column(column)
+    table.add_column("Last run (UTC)", no_wrap=True)
+    for column in ("Runs", "Passed", "Median", "Score"):  # the last run's score
+        table.add_column(column, no_wrap=True)
     for record in report.drills:
         table.add_row(
             rich_text(record.drill),
-            _when(record.last_run),
+            record.last_run.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if record.last_run else "never",
             str(record.runs),
             _rate(record.pass_rate),
             clock(record.median_s),

@@ -45,7 +45,7 @@ def _met(met: bool) -> Text:
 def _compact(title: str) -> Table:
     # Fits 80 columns: the id already says the mode (INC/DRL) and when it started.
     table = Table(title=rich_text(title), title_justify="left", header_style="bold", box=None, pad_edge=False)
-    table.caption = "INC live, DRL drill or demo; the id holds the start time (UTC); Open: follow-ups still to do"
+    table.caption = "INC live, DRL drill or demo; the id holds the start time (UTC)"
     table.caption_justify = "left"
     table.caption_style = "dim"
     return table
@@ -53,6 +53,7 @@ def _compact(title: str) -> Table:
 
 def entries_table(entries: Sequence[IncidentEntry], title: str) -> Table:
     table = _compact(title)
+    table.caption = f"{table.caption}; Open: follow-ups still to do"
     table.add_column("ID", no_wrap=True)
     table.add_column("Tree", no_wrap=True, max_width=19, overflow="ellipsis")
     table.add_column("Sev", no_wrap=True)
@@ -210,10 +211,10 @@ def sessions_table(sessions: Sequence[OpenSession]) -> Table:
     table = _compact("Open incidents")
     table.add_column("ID", no_wrap=True)
     table.add_column("Tree", no_wrap=True, max_width=19, overflow="ellipsis")
-    table.add_column("Operator", max_width=12, overflow="ellipsis", no_wrap=True)
+    table.add_column("Operator", min_width=5, max_width=12, overflow="fold")  # wrapped, never cut
     table.add_column("Steps", justify="right", no_wrap=True)
-    table.add_column("Last step", no_wrap=True)
-    table.add_column("State")
+    table.add_column("Idle", no_wrap=True)  # since the last step
+    table.add_column("State", no_wrap=True)
     now = datetime.now(UTC)
     for session in sessions:
         if session.in_use:
@@ -227,7 +228,7 @@ def sessions_table(sessions: Sequence[OpenSession]) -> Table:
             rich_text(session.tree_id),
             rich_text(session.operator or "-"),
             str(session.steps),
-            f"{format_elapsed(now - session.last_activity)} ago",
+            format_elapsed(now - session.last_activity),
             state,
         )
     return table

@@ -28,8 +28,20 @@ class PathView(Static):
         super().__init__(id=id)
         self.operator = operator
         self.border_title = "Path"
+        self._last: tuple[list[Step], int] | None = None
+
+    def shown_steps(self) -> int:
+        """The newest steps that fit: six on a small terminal, more on a tall one (the
+        question, its evidence and its answers keep the rest)."""
+        height = self.app.size.height
+        return SHOWN_STEPS if height < 32 else max(SHOWN_STEPS, height // 2 - 4)
+
+    def on_resize(self) -> None:
+        if self._last is not None:
+            self.show(*self._last)
 
     def show(self, steps: Sequence[Step], notes: int = 0) -> None:
+        self._last = (list(steps), notes)
         self.border_title = f"Path · {notes} note{'s' if notes != 1 else ''}" if notes else "Path"
         if not steps:
             self.update(Text("Starting: nothing answered yet.", style="dim"))
@@ -39,7 +51,7 @@ class PathView(Static):
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         table.add_column(no_wrap=True)
-        hidden = max(0, len(steps) - SHOWN_STEPS)
+        hidden = max(0, len(steps) - self.shown_steps())
         if hidden:
             table.add_row("", Text(f"… {hidden} earlier step{'s' if hidden != 1 else ''}", style="dim"), "", "")
         for number, step in enumerate(steps[hidden:], start=hidden + 1):
