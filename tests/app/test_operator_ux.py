@@ -236,6 +236,7 @@ async def test_an_open_incident_can_be_abandoned_from_the_resume_dialog(build, f
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)  # nothing else was open
         assert app.open_sessions() == []
+        assert "u Resume" not in screen_text(app)  # nothing left to resume
     [entry] = IncidentLog(LOG).read().entries
     assert entry.id == left_open.id and entry.outcome.kind == "abandoned"
     assert entry.outcome.summary == "ABANDONED by alice: opened by mistake"

@@ -245,6 +245,8 @@ class IncidentConsole(App[None]):
             self.notify(f"Not abandoned: {error}. The incident stays open.", severity="error", timeout=10, markup=False)
             return
         self.notify(f"Logged as ABANDONED ({entry.id}) in {s.log.path}.", title="Abandoned", timeout=8, markup=False)
+        for screen in self.screen_stack:
+            getattr(screen, "open_sessions_changed", lambda: None)()
 
     def _begin(self, tree: Tree) -> None:
         s = self.services

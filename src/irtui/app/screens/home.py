@@ -94,6 +94,10 @@ class HomeScreen(Screen[None]):
         self._check_open_sessions()
         self.action_probe()
 
+    def open_sessions_changed(self) -> None:
+        """An incident was abandoned under a dialog: `u` may have nothing left to resume."""
+        self._check_open_sessions()
+
     def _check_open_sessions(self) -> None:
         found = bool(self.console.open_sessions())
         if found != self._has_open_sessions:  # a bindings refresh redraws the whole footer

@@ -35,10 +35,29 @@ class StatusPanel(Static):
         self._shown: list[tuple[object, ...]] | None = None
         self._height = 0
 
-    def _lines(self, rows: list[tuple[object, ...]]) -> int:
-        """How many lines the rows take at this width (mark, label, age and padding take 24)."""
-        room = max(10, self.size.width - 2 - 24)
-        return sum(max(1, -(-len(str(row[2])) // room)) for row in rows)
+    def _spare_lines(self) -> int:
+        """Screen lines nothing else uses: what wrapped summaries may take without pushing a
+        probe below the bottom (a cut line is better than a hidden one)."""
+        if not self.is_mounted or not self.screen.size.height:
+            return 0
+        others = sum(w.outer_size.height for w in self.screen.children if w is not self and w.display)
+        return max(0, self.screen.size.height - others - 1 - len(ROWS))
+
+    def _fit(self, rows: list[tuple[object, ...]]) -> int:
+        """Let long summaries wrap while there is room, failures first; cut the rest. Returns the lines used."""
+        room = max(10, self.size.width - 2 - 24)  # mark, label, age and padding take 24
+        spare = self._spare_lines()
+        lines = 0
+        urgency = {"✖": 0, "⚠": 1, "?": 2}
+        for row in sorted(rows, key=lambda r: urgency.get(str(r[0]), 3)):
+            text = row[2]
+            extra = max(0, -(-len(str(text)) // room) - 1)
+            if isinstance(text, Text):
+                wraps = extra <= spare
+                text.no_wrap, text.overflow = (False, "fold") if wraps else (True, "ellipsis")
+                spare -= extra if wraps else 0
+                lines += 1 + (extra if wraps else 0)
+        return lines
 
     def show(
         self,
@@ -62,13 +81,13 @@ class StatusPanel(Static):
             # Sweeps come every few seconds (or faster): an unchanged panel is not redrawn,
             # and a changed one is laid out again only when its height changes (summaries
             # wrap rather than lose their end).
-            lines = self._lines(rows)
+            lines = self._fit(rows)
             layout = self._shown is None or lines != self._height or any("\n" in str(cell) for row in rows for cell in row)
             self._shown, self._height = rows, lines
             table = Table.grid(expand=True, padding=(0, 1))
             table.add_column(width=1)
             table.add_column(width=15, no_wrap=True)
-            table.add_column(ratio=1)  # wraps: a cut summary hides the part that matters
+            table.add_column(ratio=1)  # each summary wraps or is cut, as _fit decided
             table.add_column(width=4, justify="right", no_wrap=True)
             for row in rows:
                 table.add_row(*row)
