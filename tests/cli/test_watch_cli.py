@@ -55,7 +55,6 @@ def test_a_missing_hook_is_reported_and_watching_goes_on(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_stops_watch_cleanly(tmp_path: Path, signum: int) -> None:
-    pytest.importorskip("prometheus_client", reason="a dependency since irtui watch: pip install -e '.[test]' again")
     metrics = tmp_path / "irtui.prom"
     with running_gateway("healthy") as gateway:
         config = write_config(tmp_path, gateway.port)

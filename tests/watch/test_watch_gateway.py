@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from irtui.probes.runner import ProbeRunner
 from irtui.sim import running_gateway
@@ -22,8 +23,6 @@ from irtui.watch.loop import Watcher
 from tests.support.gateway import quick_config, settled, staged_host
 
 pytestmark = pytest.mark.timeout(90)
-# A dependency since `irtui watch`; a worktree whose venv predates it skips (reinstall: pip install -e '.[test]').
-text_string_to_metric_families = pytest.importorskip("prometheus_client.parser").text_string_to_metric_families
 
 # Appends what it reads on stdin to the file named by its argument: one line per call.
 HOOK = "import sys; open(sys.argv[1], 'ab').write(sys.stdin.buffer.read())"
