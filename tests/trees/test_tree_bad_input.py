@@ -156,3 +156,14 @@ def test_a_50_mb_tree_file_is_refused_quickly_without_being_read(tmp_path: Path,
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 1 and "too large" in result.output and "Traceback" not in result.output
     assert loader.MAX_TREE_BYTES < 50 * 1024 * 1024
+
+
+@pytest.mark.parametrize("hidden", ["\x85", "\u2028", "\u2029"])
+def test_a_line_break_only_yaml_sees_is_reported_at_the_line_an_editor_shows(tmp_path: Path, hidden: str) -> None:
+    path = tmp_path / "tree.yaml"
+    text = f"id: sample\ntitle: Sample\nnodes:\n  start{hidden}x: 1\n"
+    path.write_text(text, encoding="utf-8")
+    tree, problems = load_tree(path)
+    assert tree is None and [(p.line, p.col) for p in problems] == [(4, 8)]
+    assert f"U+{ord(hidden):04X}" in problems[0].message
+    check_problems(path, text)

@@ -8,6 +8,7 @@ turns a path of keys and indexes back into a 1-based line and column.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -201,7 +202,25 @@ def parse_yaml(text: str) -> ParsedYaml:
         return _parse(text)
 
 
+# YAML counts these as line breaks and editors do not: every line number after one
+# would point the operator at the wrong line, so a tree may not contain them.
+_HIDDEN_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def _hidden_break(text: str) -> YamlError | None:
+    found = _HIDDEN_BREAK.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    name = f"U+{ord(found.group()):04X}"
+    return YamlError(line, col, f"character {name} is a line break to YAML but not to editors; remove it or write it as an escape in double quotes")
+
+
 def _parse(text: str) -> ParsedYaml:
+    hidden = _hidden_break(text)
+    if hidden is not None:
+        return ParsedYaml(error=hidden)
     fast = _parse_fast(text)
     if fast is not None:
         return fast
