@@ -22,16 +22,17 @@ def _fixture() -> Tree:
 
 
 def walk_path(tree: Tree, path: list[str]) -> Walk:
-    """Drive a Walk along `path` by choosing, at each node, the answer or action that leads on."""
+    """Drive a Walk along `path` by choosing, at each node, the answer or action that leads on
+    (skipping every wait: these tests are about where paths go, not about time)."""
     walk = Walk(tree)
     for here, there in itertools.pairwise(path):
         assert walk.current_id == here
         node = walk.current
         if isinstance(node, QuestionNode):
-            walk.answer(next(i for i, a in enumerate(node.answers) if a.next == there))
+            walk.answer(next(i for i, a in enumerate(node.answers) if a.next == there), skip_wait=True)
         else:
             assert isinstance(node, ActionNode)
-            walk.complete_action()
+            walk.complete_action(skip_wait=True)
     assert walk.current_id == path[-1]
     return walk
 
