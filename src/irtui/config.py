@@ -12,7 +12,7 @@ import re
 import shlex
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
@@ -97,13 +97,12 @@ class ProcessConfig(_Section):
     java_names: tuple[str, ...] = ("java", "java.exe", "javaw.exe", "JavaAppli*", "JavaApplicationStub")
 
 
-class PositionsConfig(_Section):
+class _SystemSource(_Section):
+    """What the trading system knows, read from a JSON or CSV file or printed by a command."""
+
     source: Path | None = None
     command: tuple[str, ...] | None = None
     command_timeout_s: Seconds = 5.0
-    account: str = ""
-    quantity_tolerance: Annotated[float, Field(ge=0)] = 0.0
-    price_tolerance_pct: Annotated[float, Field(ge=0, le=100)] = 0.5
 
     @field_validator("command", mode="before")
     @classmethod
@@ -123,7 +122,7 @@ class PositionsConfig(_Section):
         return value
 
     @model_validator(mode="after")
-    def _one_source(self) -> "PositionsConfig":
+    def _one_source(self) -> Self:
         if self.source is not None and self.command is not None:
             raise ValueError("set either source (a JSON or CSV file) or command, not both")
         return self
@@ -131,6 +130,12 @@ class PositionsConfig(_Section):
     @property
     def configured(self) -> bool:
         return self.source is not None or self.command is not None
+
+
+class PositionsConfig(_SystemSource):
+    account: str = ""
+    quantity_tolerance: Annotated[float, Field(ge=0)] = 0.0
+    price_tolerance_pct: Annotated[float, Field(ge=0, le=100)] = 0.5
 
 
 class OrdersConfig(_Section):
@@ -240,40 +245,10 @@ class AppConfig(_Section):
         return value
 
 
-class FillsConfig(_Section):
+class FillsConfig(_SystemSource):
     """The trading system's fill ledger, for the missed-fill reconciliation (`fills` probe)."""
 
-    source: Path | None = None
-    command: tuple[str, ...] | None = None
-    command_timeout_s: Seconds = 5.0
     time_tolerance_s: Annotated[float, Field(ge=0, le=60)] = 2.0  # a ledger time may differ this much from the broker's
-
-    @field_validator("command", mode="before")
-    @classmethod
-    def _split_command(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            parts = shlex.split(value)
-            if not parts:
-                raise ValueError("must not be empty")
-            return parts
-        return value
-
-    @field_validator("source")
-    @classmethod
-    def _json_or_csv(cls, value: Path | None) -> Path | None:
-        if value is not None and value.suffix.lower() not in (".json", ".csv"):
-            raise ValueError(f"must be a .json or .csv file, not {value.name!r}")
-        return value
-
-    @model_validator(mode="after")
-    def _one_source(self) -> "FillsConfig":
-        if self.source is not None and self.command is not None:
-            raise ValueError("set either source (a JSON or CSV file) or command, not both")
-        return self
-
-    @property
-    def configured(self) -> bool:
-        return self.source is not None or self.command is not None
 
 
 class IbcConfig(_Section):

@@ -104,9 +104,11 @@ def _size(limit: int) -> str:
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Cyclic GC off while a parser builds many small objects (its passes over a growing
-    heap made YAML composing superlinear); what was built is moved to the oldest
-    generation so the next young collection does not walk it again."""
+    """Cyclic GC off while a parser builds many small acyclic objects (YAML nodes, log
+    entries): its passes over an ever larger heap made the work superlinear. On the
+    way out, what was built is handed to the oldest generation (freeze, then
+    unfreeze), so the first young-generation pass after GC resumes does not walk it
+    all again; full collections still reach it as usual."""
     collecting = gc.isenabled()
     gc.disable()
     try:

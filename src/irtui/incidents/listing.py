@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from irtui.incidents.parser import Damage, Record, bulk_objects, is_entry
+from irtui.boundary.reading import gc_paused
+from irtui.incidents.parser import Damage, Record, is_entry
 
 if TYPE_CHECKING:
     from irtui.incidents.entry import IncidentEntry
@@ -33,7 +34,7 @@ def newest_entries(records: Iterable[Record], keep: int, accept: Callable[[Incid
     kept_ids: dict[str, int] = {}  # how many kept entries carry each id (ids may repeat)
     updates: dict[str, list[FollowUpUpdate]] = {}
     listing = Listing()
-    with bulk_objects():
+    with gc_paused():
         for record in records:
             if isinstance(record, Damage):
                 listing.damaged.append(record)

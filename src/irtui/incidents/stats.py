@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any, NamedTuple
 
+from irtui.boundary.reading import gc_paused
 from irtui.incidents.entry import FollowUp, IncidentEntry
-from irtui.incidents.parser import Damage, Record, bulk_objects
+from irtui.incidents.parser import Damage, Record
 from irtui.incidents.updates import FollowUpUpdate, updated_follow_ups
 
 
@@ -86,7 +87,7 @@ LIVE = "LIVE"
 def compute_stats(entries: Iterable[IncidentEntry]) -> LogStats:
     """Statistics of entries whose follow-ups are current (LogReadResult.current())."""
     tally = _Tally()
-    with bulk_objects():
+    with gc_paused():
         for entry in entries:
             tally.add(entry)
         return tally.stats()
@@ -101,7 +102,7 @@ def tally_log(records: Iterable[Record]) -> tuple[LogStats, list[Damage]]:
     tally = _Tally()
     updates: list[FollowUpUpdate] = []
     damaged: list[Damage] = []
-    with bulk_objects():
+    with gc_paused():
         for record in records:
             if isinstance(record, IncidentEntry):
                 tally.add(record)

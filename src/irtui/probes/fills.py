@@ -24,7 +24,7 @@ from typing import Any
 from irtui.config import Config, FillsConfig
 from irtui.probes.common import Stopwatch, make_result
 from irtui.probes.host import HostFacts
-from irtui.probes.positions import SourceError
+from irtui.probes.positions import SourceError, read_system_text
 from irtui.probes.result import ProbeResult, Status
 
 MAX_LISTED = 20  # missed fills listed in the evidence; the count is always whole
@@ -88,26 +88,11 @@ def parse_ledger(text: str, csv_format: bool) -> list[FillRow]:
 
 def read_ledger(settings: FillsConfig, host: HostFacts) -> tuple[list[FillRow], str]:
     """The fills the trading system knows, and where they came from; raises SourceError."""
-    if settings.command is not None:
-        where = " ".join(settings.command)
-        try:
-            result = host.run_command(settings.command, settings.command_timeout_s)
-        except TimeoutError:
-            raise SourceError(f"{where} did not finish within {settings.command_timeout_s:g}s") from None
-        except OSError as exc:
-            raise SourceError(f"cannot run {where}: {exc.strerror or exc}") from None
-        if result.returncode != 0:
-            raise SourceError(f"{where} exited with {result.returncode}")
-        return parse_ledger(result.stdout, csv_format=False), where
-    assert settings.source is not None
+    text, where, is_csv = read_system_text(settings, host)
     try:
-        text = host.read_text(settings.source)
-    except OSError as exc:
-        raise SourceError(f"cannot read {settings.source}: {exc.strerror or exc}") from None
-    try:
-        return parse_ledger(text, csv_format=settings.source.suffix.lower() == ".csv"), str(settings.source)
+        return parse_ledger(text, csv_format=is_csv), where
     except SourceError as exc:
-        raise SourceError(f"{settings.source}: {exc}") from None
+        raise SourceError(f"{where}: {exc}") from None
 
 
 def _same(broker: FillRow, known: FillRow, tolerance: timedelta) -> bool:

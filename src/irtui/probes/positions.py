@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from irtui.config import Config, PositionsConfig
+from irtui.config import Config, FillsConfig, PositionsConfig
 from irtui.probes.common import Stopwatch, make_result, unknown
 from irtui.probes.host import HostFacts
 from irtui.probes.result import ProbeResult, Status
@@ -158,8 +158,9 @@ def parse_csv(text: str) -> dict[str, Holding]:
     return merge(holdings)
 
 
-def read_system_positions(settings: PositionsConfig, host: HostFacts) -> tuple[dict[str, Holding], str]:
-    """The system's positions and where they came from; raises SourceError."""
+def read_system_text(settings: PositionsConfig | FillsConfig, host: HostFacts) -> tuple[str, str, bool]:
+    """What the trading system printed or keeps in its file: (text, where it came from,
+    whether it is CSV). Raises SourceError saying why it could not be read."""
     if settings.command is not None:
         where = " ".join(settings.command)
         try:
@@ -171,20 +172,23 @@ def read_system_positions(settings: PositionsConfig, host: HostFacts) -> tuple[d
         if result.returncode != 0:
             said = result.stderr.strip().splitlines()[-1:] or [""]
             raise SourceError(f"{where} exited with {result.returncode} {said[0]}".strip())
-        try:
-            return parse_json(result.stdout), where
-        except SourceError as exc:
-            raise SourceError(f"{where}: {exc}") from None
+        return result.stdout, where, False
     assert settings.source is not None
     path = settings.source
     try:
         text = host.read_text(path)
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return text, str(path), path.suffix.lower() == ".csv"
+
+
+def read_system_positions(settings: PositionsConfig, host: HostFacts) -> tuple[dict[str, Holding], str]:
+    """The system's positions and where they came from; raises SourceError."""
+    text, where, is_csv = read_system_text(settings, host)
     try:
-        return (parse_csv(text) if path.suffix.lower() == ".csv" else parse_json(text)), str(path)
+        return (parse_csv(text) if is_csv else parse_json(text)), where
     except SourceError as exc:
-        raise SourceError(f"{path}: {exc}") from None
+        raise SourceError(f"{where}: {exc}") from None
 
 
 def broker_by_symbol(broker: Iterable[BrokerHolding], system: Mapping[str, Holding], account: str) -> dict[str, Holding]:
