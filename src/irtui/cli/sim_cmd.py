@@ -10,8 +10,8 @@ from contextlib import ExitStack
 
 import click
 from rich.console import Console
-from rich.markup import escape
 
+from irtui.boundary.display import markup
 from irtui.cli.errors import BadInput
 from irtui.sim import (
     MODES,
@@ -36,9 +36,9 @@ def _list_scenarios(console: Console) -> None:
         try:
             scenario = load_scenario(name)
         except ScenarioError as exc:
-            console.print(f"[red]{escape(name):<20} broken: {escape(str(exc))}[/red]")
+            console.print(f"[red]{markup(name, one_line=True):<20} broken: {markup(exc)}[/red]")
             continue
-        console.print(f"{escape(name):<20} {scenario.mode:<17} {escape(scenario.description)}")
+        console.print(f"{markup(name, one_line=True):<20} {scenario.mode:<17} {markup(scenario.description, one_line=True)}")
 
 
 def _printer(console: Console) -> Callable[[ReceivedMessage, bool], None]:
@@ -66,7 +66,7 @@ def _switch(gateway: SimulatedGateway, command: str, console: Console) -> None:
     try:
         scenario = load_scenario(command)
     except ScenarioError as exc:
-        console.print(f"[yellow]{escape(str(exc))}[/yellow]")
+        console.print(f"[yellow]{markup(exc)}[/yellow]")
         return
     gateway.set_scenario(scenario)
     console.print(f"[cyan]scenario is now {scenario.name} (mode {scenario.mode})[/cyan]")
