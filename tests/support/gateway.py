@@ -138,29 +138,17 @@ def staged_host(port: int) -> FakeHost:
 def full_config(port: int, *, sample_s: float = 1.2, **gateway: Any) -> Config:
     """Every probe configured, against one loopback port, with short deadlines;
     `sample_s` is the orders probe's sampling window, `gateway` overrides gateway keys."""
-    return Config.model_validate(
-        {
-            "gateway": {
-                "host": "127.0.0.1",
-                "ports": [port],
-                "tws_ports": [],
-                "trading_port": port,
-                "connect_timeout_s": 0.5,
-                "api_timeout_s": 1.0,
-                "request_timeout_s": 1.0,
-                "min_api_interval_s": 0,
-                **gateway,
-            },
-            "probes": {"timeout_s": 2.0, "sweep_timeout_s": 8.0},
-            "orders": {"sample_s": sample_s},
-            "positions": {"source": FILES["positions"]},
-            "kill_switch": {"path": FILES["kill_switch"]},
-            "heartbeat": {"path": FILES["heartbeat"]},
-            "system_log": {"path": FILES["system_log"]},
-            "ibc": {"path": FILES["ibc_log"]},
-            "fills": {"source": FILES["fills"]},
-            "market_data": {"symbols": ["AAPL"]},
-        }
+    return quick_config(
+        port,
+        gateway=gateway,
+        orders={"sample_s": sample_s},
+        positions={"source": FILES["positions"]},
+        kill_switch={"path": FILES["kill_switch"]},
+        heartbeat={"path": FILES["heartbeat"]},
+        system_log={"path": FILES["system_log"]},
+        ibc={"path": FILES["ibc_log"]},
+        fills={"source": FILES["fills"]},
+        market_data={"symbols": ["AAPL"]},
     )
 
 
