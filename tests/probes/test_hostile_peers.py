@@ -31,6 +31,8 @@ import pytest
 from irtui.config import Config
 from irtui.probes.result import Status
 from irtui.probes.runner import ProbeRunner
+from tests.support.gateway import frame
+from tests.support.hostile_gateway import HostilePeer
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -41,44 +43,13 @@ MEMORY_BOUND = 8 << 20  # RSS growth allowed: at most 64 KiB of first message, o
 STAGE_SUMMARY = {"silent": "API not answering", "not_ready": "API not ready", "closed": "Not the TWS API"}
 
 
-def frame(*fields: object) -> bytes:
-    payload = b"".join(str(f).encode() + b"\0" for f in fields)
-    return struct.pack(">I", len(payload)) + payload
-
-
 VERSION_ANSWER = frame(176, "20260127 15:00:00 UTC")
 
 
-class HostilePeer:
-    """One loopback listener in a thread; each connection gets `behaviour`. Every loop is
-    bounded by the stop event and a size or time cap."""
+class HandshakePeer(HostilePeer):
+    """Reads the client's greeting, then misbehaves before any version answer."""
 
-    def __init__(self, behaviour: str) -> None:
-        self.behaviour = behaviour
-        self.sent = 0
-        self._stop = threading.Event()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.05)
-        self.port = self._listener.getsockname()[1]
-        self._conns: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._serve, name=f"hostile-{behaviour}", daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self._conns.append(conn)
-            try:
-                conn.settimeout(0.5)
-                conn.recv(4096)  # the greeting and the client's version range
-                self._misbehave(conn)
-            except OSError:
-                pass  # the probe gave up and closed: that is the point
+    greeting_timeout_s = 0.5
 
     def _misbehave(self, conn: socket.socket) -> None:
         b = self.behaviour
@@ -103,17 +74,6 @@ class HostilePeer:
                 if self._stop.wait(1.0):
                     return
                 self._send(conn, bytes([byte]))
-
-    def _send(self, conn: socket.socket, data: bytes) -> None:
-        conn.sendall(data)
-        self.sent += len(data)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._listener.close()
-        self._thread.join(timeout=5)
-        for conn in self._conns:
-            conn.close()
 
 
 class PeakRss:
@@ -162,7 +122,7 @@ def probe_api(port: int, api_timeout_s: float = API_TIMEOUT_S):
 )
 def test_hostile_peer_gets_a_clear_stage_within_the_deadline(behaviour: str, stage: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="asyncio")
-    peer = HostilePeer(behaviour)
+    peer = HandshakePeer(behaviour)
     memory = PeakRss()
     try:
         result, took = probe_api(peer.port)
@@ -181,7 +141,7 @@ def test_hostile_peer_gets_a_clear_stage_within_the_deadline(behaviour: str, sta
 @pytest.mark.parametrize(("behaviour", "words"), [("huge_flood", "(bad frame)"), ("http", "(an HTTP reply)")])
 def test_something_that_is_not_the_tws_api_is_named_at_once(behaviour: str, words: str) -> None:
     patient_s = 20.0  # a long deadline: the probe must not wait it out, nor read all it is sent
-    peer = HostilePeer(behaviour)
+    peer = HandshakePeer(behaviour)
     memory = PeakRss()
     try:
         result, took = probe_api(peer.port, api_timeout_s=patient_s)
@@ -198,7 +158,7 @@ def test_something_that_is_not_the_tws_api_is_named_at_once(behaviour: str, word
 
 
 def test_a_reply_that_is_no_version_number_says_so() -> None:
-    peer = HostilePeer("not_a_version")
+    peer = HandshakePeer("not_a_version")
     try:
         result, _ = probe_api(peer.port)
     finally:

@@ -49,7 +49,9 @@ def free_port() -> int:
 
 
 def frame(*fields: object) -> bytes:
-    payload = b"".join(str(f).encode() + b"\0" for f in fields)
+    """One TWS API message: NUL-terminated fields behind a 4-byte length (surrogates pass,
+    so a hostile peer can send text that is not valid UTF-8)."""
+    payload = b"".join(str(f).encode("utf-8", errors="surrogatepass") + b"\0" for f in fields)
     return struct.pack(">I", len(payload)) + payload
 
 

@@ -15,6 +15,8 @@ import struct
 import threading
 import time
 
+from tests.support.gateway import frame
+
 HOSTILE_TEXT = [
     "\x1b]52;c;cm0gLXJmIH4vKg==\x07",  # OSC 52: rm -rf ~/* into the clipboard
     "\x1b]0;pwned\x07",  # the window title
@@ -27,29 +29,28 @@ BYTE_CAP = 64 << 20
 TIME_CAP_S = 8.0
 
 
-def frame(*fields: object) -> bytes:
-    payload = b"".join(str(f).encode("utf-8", errors="surrogatepass") + b"\0" for f in fields)
-    return struct.pack(">I", len(payload)) + payload
-
-
 def notice(code: int, text: str, req_id: int = -1) -> bytes:
     return frame(4, 2, req_id, code, text, "")
 
 
-class HostileGateway:
-    def __init__(self, behaviour: str, account: str = "DU0000001") -> None:
+class HostilePeer:
+    """One loopback listener in a thread: each connection is greeted (`_greet`), then gets
+    the behaviour (`_misbehave`). Every loop is bounded by the stop event and a cap."""
+
+    greeting_timeout_s = 1.0
+
+    def __init__(self, behaviour: str) -> None:
         self.behaviour = behaviour
-        self.account = account
         self.sent = 0
         self._stop = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.05)
         self.port = self._listener.getsockname()[1]
         self._conns: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._serve, name=f"hostile-gw-{behaviour}", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name=f"hostile-{behaviour}", daemon=True)
         self._thread.start()
 
-    def __enter__(self) -> HostileGateway:
+    def __enter__(self) -> HostilePeer:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -65,14 +66,42 @@ class HostileGateway:
                 return
             self._conns.append(conn)
             try:
-                conn.settimeout(1.0)
+                conn.settimeout(self.greeting_timeout_s)
                 conn.recv(4096)  # "API\0" and the client's version range
-                self._send(conn, frame(176, "20260127 15:00:00 UTC"))
-                conn.recv(4096)  # startApi
-                self._send(conn, frame(9, 1, 1) + frame(15, 1, self.account))
+                self._greet(conn)
                 self._misbehave(conn)
             except OSError:
                 pass  # the probe stopped reading or hung up: that is the point
+
+    def _greet(self, conn: socket.socket) -> None:
+        """What the peer sends before it misbehaves: nothing, by default."""
+
+    def _misbehave(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def _send(self, conn: socket.socket, data: bytes) -> None:
+        conn.sendall(data)
+        self.sent += len(data)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._listener.close()
+        self._thread.join(timeout=5)
+        for conn in self._conns:
+            conn.close()
+
+
+class HostileGateway(HostilePeer):
+    """Completes the handshake like a real Gateway, then misbehaves (see the module)."""
+
+    def __init__(self, behaviour: str, account: str = "DU0000001") -> None:
+        self.account = account
+        super().__init__(behaviour)
+
+    def _greet(self, conn: socket.socket) -> None:
+        self._send(conn, frame(176, "20260127 15:00:00 UTC"))
+        conn.recv(4096)  # startApi
+        self._send(conn, frame(9, 1, 1) + frame(15, 1, self.account))
 
     def _misbehave(self, conn: socket.socket) -> None:
         started = time.monotonic()
@@ -96,14 +125,3 @@ class HostileGateway:
                 self._send(conn, notice(2104 + index % 3, text))
             while going():
                 self._stop.wait(0.05)
-
-    def _send(self, conn: socket.socket, data: bytes) -> None:
-        conn.sendall(data)
-        self.sent += len(data)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._listener.close()
-        self._thread.join(timeout=5)
-        for conn in self._conns:
-            conn.close()
