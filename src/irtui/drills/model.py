@@ -18,6 +18,9 @@ would set the exercise up:
         kill_switch: {trigger: drawdown, reason: Daily loss limit}  # default: not set
         system_log: ["... reconnect attempts exhausted ..."]
         system_positions: {AAPL: 100}     # default: the same as the broker's
+        system_fills: broker              # the system's fill ledger: broker (every broker
+                                          # execution), or a list of the fills it knows;
+                                          # default: no ledger (the fills probe is not set up)
       trading_port: gateway               # elsewhere: the system's port is closed,
                                           # while the Gateway listens on another API port
     after:                                # the world once the operator has done an action
@@ -106,6 +109,19 @@ class SystemHolding(_Strict):
     avg_price: float | None = None
 
 
+class LedgerFill(_Strict):
+    """One fill the trading system's ledger holds. Its time is `ago_s` before the real
+    clock, as the simulator dates its executions; a fill equal to one of the scenario's
+    executions (symbol, side, quantity, price, ago_s) takes that execution's id."""
+
+    symbol: str = Field(min_length=1)
+    side: Literal["BOT", "SLD"]
+    quantity: float = Field(gt=0)
+    price: float = Field(gt=0)
+    ago_s: float = Field(60.0, ge=0, description="Seconds before now (the real clock, as the simulator's executions)")
+    exec_id: str = Field("", description="The execution id; default: the matching scenario execution's, else none")
+
+
 class HostWorld(_Strict):
     """The host facts a drill stages; they reach the probes through a FakeHost."""
 
@@ -117,6 +133,13 @@ class HostWorld(_Strict):
     system_log: list[str] = Field(default_factory=list, description="The trading system's recent log lines")
     system_positions: dict[str, float | SystemHolding] | None = Field(
         None, description="The trading system's positions; null: the same as the broker's"
+    )
+    system_fills: Literal["broker"] | list[LedgerFill] | None = Field(
+        None,
+        description=(
+            "The trading system's fill ledger (the fills probe reads it): broker = every broker execution, "
+            "or the list of fills it knows; null: no ledger configured"
+        ),
     )
     processes: list[dict[str, Any]] = Field(default_factory=list, description="More processes, as FakeHost takes them")
     files: dict[str, Any] = Field(default_factory=dict, description="More files, as FakeHost takes them")

@@ -9,17 +9,19 @@ Drills (`world.py`) and `irtui demo` (`demo.py`) both stage their worlds here.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from irtui.config import Config, ConfigError
-from irtui.drills.model import HostWorld, SystemHolding
+from irtui.drills.model import HostWorld, LedgerFill, SystemHolding
 from irtui.probes.host import FakeHost
+from irtui.sim.book import executions
 from irtui.sim.scenario import Scenario
 
 # Where the drill's trading system keeps its files. Only the FakeHost serves them.
@@ -28,6 +30,7 @@ KILL_SWITCH_FILE = SYSTEM_DIR / "KILL_SWITCH"
 HEARTBEAT_FILE = SYSTEM_DIR / "heartbeat.json"
 SYSTEM_LOG_FILE = SYSTEM_DIR / "logs" / "trading.log"
 POSITIONS_FILE = SYSTEM_DIR / "positions.json"
+FILLS_FILE = SYSTEM_DIR / "fills.json"
 
 GATEWAY_PID = 4242
 GATEWAY_CMDLINE = ["java", "-cp", "/opt/ibgateway/jars/*", "ibgateway.GWClient"]
@@ -72,8 +75,34 @@ def _system_positions(host: HostWorld, scenario: Scenario) -> Any:
     }
 
 
-def host_facts(host: HostWorld, scenario: Scenario, gateway_port: int | None, now: datetime) -> dict[str, Any]:
-    """The FakeHost.from_dict mapping for this host; `gateway_port` is where the Gateway listens, if it does."""
+def _ledger_row(symbol: str, side: str, quantity: float, price: float, at: float, exec_id: str) -> dict[str, Any]:
+    moment = datetime.fromtimestamp(at, UTC).isoformat()
+    return {"time": moment, "symbol": symbol, "side": side, "quantity": quantity, "price": price, "exec_id": exec_id}
+
+
+def system_fills(fills: str | list[LedgerFill], scenario: Scenario, wall: float) -> list[dict[str, Any]]:
+    """The trading system's fill ledger as the `fills` probe reads it.
+
+    Times are `wall` (the real clock: the simulator dates its executions by it, not by
+    a drill's pinned `now`) minus each fill's `ago_s`. `broker`: every execution the
+    simulated Gateway reports, so nothing was missed.
+    """
+    broker = executions(scenario, wall)
+    if fills == "broker":
+        return [_ledger_row(r.instrument.symbol, r.side, r.shares, r.price, r.at, r.exec_id) for r in broker]
+    ids = {(r.instrument.symbol, r.side, r.shares, r.price, r.at): r.exec_id for r in broker}
+    rows = []
+    for fill in fills:
+        at = wall - fill.ago_s
+        exec_id = fill.exec_id or ids.get((fill.symbol, fill.side, fill.quantity, fill.price, at), "")
+        rows.append(_ledger_row(fill.symbol, fill.side, fill.quantity, fill.price, at, exec_id))
+    return rows
+
+
+def host_facts(host: HostWorld, scenario: Scenario, gateway_port: int | None, now: datetime, wall: float | None = None) -> dict[str, Any]:
+    """The FakeHost.from_dict mapping for this host; `gateway_port` is where the Gateway listens, if it does.
+
+    `wall` is the real clock (default: now) the staged fill ledger is dated by."""
     processes: list[dict[str, Any]] = [dict(TRADING_SYSTEM)]
     if host.gateway_process != "missing":
         listening = [gateway_port] if host.gateway_process == "running" and gateway_port is not None else []
@@ -84,6 +113,9 @@ def host_facts(host: HostWorld, scenario: Scenario, gateway_port: int | None, no
         str(SYSTEM_LOG_FILE): {"text": "".join(f"{line}\n" for line in host.system_log), "age_s": 1},
         str(POSITIONS_FILE): {"text": json.dumps(_system_positions(host, scenario)), "age_s": 5},
     }
+    if host.system_fills is not None:
+        ledger = system_fills(host.system_fills, scenario, time.time() if wall is None else wall)
+        files[str(FILLS_FILE)] = {"text": json.dumps(ledger), "age_s": 5}
     if host.heartbeat is not None:
         beat = {"ibkr_connected": host.heartbeat.connected}
         files[str(HEARTBEAT_FILE)] = {"text": json.dumps(beat), "age_s": host.heartbeat.age_s}
@@ -102,6 +134,13 @@ def host_facts(host: HostWorld, scenario: Scenario, gateway_port: int | None, no
 def fake_host(host: HostWorld, scenario: Scenario, gateway_port: int | None, now: datetime) -> FakeHost:
     """Raises FakeHostError when the raw processes/files/commands are malformed."""
     return FakeHost.from_dict(host_facts(host, scenario, gateway_port, now))
+
+
+def host_settings(host: HostWorld, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The drill's irtui settings, with what the staged host implies: the fill ledger's
+    file once one is staged (none otherwise: the fills probe is then not set up)."""
+    implied = {"fills": {"source": str(FILLS_FILE)}} if host.system_fills is not None else {}
+    return _merged(implied, settings)
 
 
 def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

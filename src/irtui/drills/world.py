@@ -18,7 +18,7 @@ from datetime import datetime
 from irtui.config import Config
 from irtui.diagnosis.walk import Clock, Step, utc_now
 from irtui.drills.model import Drill, GatewayWorld, World
-from irtui.drills.staging import INTERACTIVE, Deadlines, fake_host, simulator_config
+from irtui.drills.staging import INTERACTIVE, Deadlines, fake_host, host_settings, simulator_config
 from irtui.probes.api_gate import API_GATE
 from irtui.probes.runner import ProbeRunner, Sweep
 from irtui.session.store import Session, SessionStore
@@ -89,7 +89,8 @@ class DrillWorld:
     def _config_for(self, world: World) -> Config:
         closed = self._closed_port.getsockname()[1] if self._closed_port is not None else None
         trading = closed if world.trading_port == "elsewhere" else None
-        return simulator_config(self.port, trading_port=trading, deadlines=self.deadlines, settings=self.drill.config)
+        settings = host_settings(world.host, self.drill.config)
+        return simulator_config(self.port, trading_port=trading, deadlines=self.deadlines, settings=settings)
 
     def sync(self, path: Sequence[Step]) -> None:
         """Bring the simulator and the configuration to the state this walk has reached."""
@@ -101,7 +102,7 @@ class DrillWorld:
                 self.scenario = world.gateway.build(self.drill.id)
                 assert self.gateway is not None
                 self.gateway.set_scenario(self.scenario)
-            if world.trading_port != self.state.trading_port:
+            if world.trading_port != self.state.trading_port or (world.host.system_fills is None) != (self.state.host.system_fills is None):
                 self.config = self._config_for(world)
             self.state = world
 
