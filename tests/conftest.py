@@ -77,6 +77,19 @@ def fixture_runbooks(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _own_tree_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`irtui render` keeps a cache of validated trees (IRTUI_CACHE): the suite keeps its
+    own, never the user's (child processes inherit it)."""
+    before = os.environ.get("IRTUI_CACHE")
+    os.environ["IRTUI_CACHE"] = str(tmp_path_factory.mktemp("tree-cache"))
+    yield
+    if before is None:
+        os.environ.pop("IRTUI_CACHE", None)
+    else:
+        os.environ["IRTUI_CACHE"] = before
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _watch_simulators_for_orders() -> Iterator[None]:
     original = SimulatedGateway.__init__
 

@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from irtui import __version__
-from irtui.cli import tree_cmds
 from irtui.cli.main import main
 from tests.trees.paths import BROKEN, FIXTURE_RUNBOOKS, FIXTURE_TREES
 
@@ -109,7 +108,7 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch: pytest.Mon
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(tree_cmds, "load_trees", explode)
+    monkeypatch.setattr("irtui.trees.loader.load_trees", explode)  # tree_cmds imports it when a verb runs
     result = run("validate")
     assert result.exit_code == 1
     assert result.stderr == "irtui: unexpected error: RuntimeError: disk on fire\n"

@@ -6,13 +6,17 @@ import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from irtui.boundary.display import plain
 from irtui.cli.errors import BadInput
-from irtui.trees.loader import TREE_SUFFIXES, Problem, TreeSet, default_trees_dir, load_trees
+from irtui.trees.folder import default_trees_dir, named_tree_file
+
+if TYPE_CHECKING:
+    from irtui.trees.cache import TreeCache
+    from irtui.trees.loader import Problem, TreeSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,6 +50,8 @@ def shown_path(name: str) -> str:
 
 
 def _print_problems(problems: list[Problem], *, err: bool = False) -> None:
+    from irtui.trees.loader import Problem
+
     for problem in problems:
         click.echo(plain(str(Problem(shown_path(problem.file), problem.line, problem.col, problem.message))), err=err)
 
@@ -79,6 +85,8 @@ def validate(paths: tuple[Path, ...], print_schema: bool, schema_out: Path | Non
         schema_out.write_text(schema_text(), encoding="utf-8")
         click.echo(f"wrote {schema_out}", err=True)
         return
+    from irtui.trees.loader import load_trees  # always the full check: `validate` never reads the tree cache
+
     result = load_trees(list(paths) or None, runbooks_dir=runbooks_dir)
     _print_problems(result.problems)
     if result.problems:
@@ -93,22 +101,39 @@ def _named_trees(tree_ids: tuple[str, ...], trees_dir: Path | None, runbooks_dir
     name), when every one of them is there and has no problem: rendering one tree then
     validates one file, not the whole folder. None means: load the folder, so that an
     unknown or broken tree is reported as before."""
-    folder = trees_dir if trees_dir is not None else default_trees_dir()
-    if not tree_ids or not folder.is_dir():
+    from irtui.trees.loader import load_trees
+
+    files = _named_files(tree_ids, trees_dir)
+    if files is None:
         return None
-    files = []
-    for tree_id in dict.fromkeys(tree_ids):
-        if not tree_id or tree_id.startswith(".") or Path(tree_id).name != tree_id:
-            return None
-        found = [folder / f"{tree_id}{suffix}" for suffix in TREE_SUFFIXES if (folder / f"{tree_id}{suffix}").is_file()]
-        if len(found) != 1:
-            return None
-        files.append(found[0])
     result = load_trees(files, runbooks_dir=runbooks_dir)
     return result if result.ok and set(result.trees) == set(tree_ids) else None
 
 
+def _named_files(tree_ids: tuple[str, ...], trees_dir: Path | None) -> list[Path] | None:
+    """The file of each tree named, or None when one is missing or ambiguous."""
+    folder = trees_dir if trees_dir is not None else default_trees_dir()
+    if not tree_ids or not folder.is_dir():
+        return None
+    files = [named_tree_file(folder, tree_id) for tree_id in dict.fromkeys(tree_ids)]
+    return None if None in files else [file for file in files if file is not None]
+
+
+def _cached_pages(cache: TreeCache, tree_ids: tuple[str, ...], fmt: str, trees_dir: Path | None, runbooks_dir: Path | None) -> list[str] | None:
+    """The pages of the trees named, each from the tree cache, when every one is there
+    and its file unchanged (see irtui.trees.cache); else None: validate and render."""
+    files = _named_files(tree_ids, trees_dir) if fmt in ("md", "mermaid") else None
+    if files is None:
+        return None
+    pages = dict(zip(dict.fromkeys(tree_ids), (cache.page(file, fmt, runbooks_dir=runbooks_dir) for file in files), strict=True))
+    if any(page is None for page in pages.values()):
+        return None
+    return [pages[tree_id] or "" for tree_id in tree_ids]
+
+
 def _load_for_render(trees_dir: Path | None, runbooks_dir: Path | None, tree_ids: tuple[str, ...] = ()) -> TreeSet:
+    from irtui.trees.loader import load_trees
+
     named = _named_trees(tree_ids, trees_dir, runbooks_dir)
     if named is not None:
         return named
@@ -131,7 +156,15 @@ def render(tree_ids: tuple[str, ...], out_dir: Path | None, fmt: str, trees_dir:
 
     TREE_IDS picks trees (default: all). Without --out the result goes to stdout.
     """
-    from irtui.trees.render import render_tree  # Rich is only needed when rendering
+    from irtui.trees.cache import TreeCache
+
+    cache = TreeCache.open()
+    if out_dir is None:
+        cached = _cached_pages(cache, tree_ids, fmt, trees_dir, runbooks_dir)
+        if cached is not None:
+            click.echo("\n".join(cached), nl=False)
+            return
+    from irtui.trees.render import render_tree
 
     result = _load_for_render(trees_dir, runbooks_dir, tree_ids)
     unknown = [tree_id for tree_id in tree_ids if tree_id not in result.trees]
@@ -149,8 +182,10 @@ def render(tree_ids: tuple[str, ...], out_dir: Path | None, fmt: str, trees_dir:
             console.print(rich_tree(result.trees[tree_id]))
         return
     if out_dir is None:
-        pages = [render_tree(result.trees[tree_id], fmt, runbooks_dir=runbooks_dir) for tree_id in chosen]
-        click.echo("\n".join(pages), nl=False)
+        pages = {tree_id: render_tree(result.trees[tree_id], fmt, runbooks_dir=runbooks_dir) for tree_id in chosen}
+        click.echo("\n".join(pages[tree_id] for tree_id in chosen), nl=False)
+        cache.remember(result, runbooks_dir=runbooks_dir, pages={tree_id: {fmt: page} for tree_id, page in pages.items()})
+        cache.save()
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     for tree_id in chosen:

@@ -7,7 +7,6 @@ returned only when it has no problem at all, so a walk never meets a broken one.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,14 +15,11 @@ from pydantic import ValidationError
 from yaml.nodes import MappingNode
 
 from irtui.boundary.reading import NotRegularFile, TooLarge, gc_paused, read_regular
+from irtui.trees.folder import MAX_TREE_BYTES, TREE_SUFFIXES, default_trees_dir, text_digest
 from irtui.trees.model import Tree
 from irtui.trees.schema_errors import describe_errors
 from irtui.trees.validate import check_tree
 from irtui.trees.yaml_source import Locator, ParsedYaml, locate, parse_yaml
-
-MAX_TREE_BYTES = 5 * 1024 * 1024
-TREE_SUFFIXES = (".yaml", ".yml")
-_REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 @dataclass(frozen=True, order=True)
@@ -43,6 +39,7 @@ class TreeSet:
     problems: list[Problem] = field(default_factory=list)
     sources: dict[str, Path] = field(default_factory=dict)  # tree id → the file it came from
     files: list[Path] = field(default_factory=list)          # every file that was read
+    digests: dict[str, str] = field(default_factory=dict)    # tree id → text_digest of what was validated
 
     def get(self, tree_id: str) -> Tree | None:
         return self.trees.get(tree_id)
@@ -50,17 +47,6 @@ class TreeSet:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def default_trees_dir() -> Path:
-    """IRTUI_TREES, else ./trees if it holds tree files, else the repository's trees/."""
-    env = os.environ.get("IRTUI_TREES")
-    if env:
-        return Path(env)
-    local = Path("trees")
-    if local.is_dir() and any(p.suffix in TREE_SUFFIXES for p in local.iterdir()):
-        return local
-    return _REPO_ROOT / "trees"
 
 
 def read_source_text(
@@ -115,19 +101,27 @@ def _describe_duplicates(parsed: ParsedYaml, name: str) -> list[Problem]:
 
 def load_tree(path: Path | str, *, runbooks_dir: Path | None = None) -> tuple[Tree | None, list[Problem]]:
     """One tree file → (the tree if it has no problem, every problem found). Never raises."""
-    path = Path(path)
+    tree, problems, _ = _checked_tree(Path(path), runbooks_dir)
+    return tree, problems
+
+
+def _checked_tree(path: Path, runbooks_dir: Path | None) -> tuple[Tree | None, list[Problem], str | None]:
+    """load_tree, plus the digest of the text the tree was validated from (the tree cache's binding)."""
+    digest: list[str] = []
     try:
         with gc_paused():  # thousands of small acyclic objects: GC passes would only cost
-            return _load_tree(path, runbooks_dir)
+            tree, problems = _load_tree(path, runbooks_dir, digest)
     except Exception as error:
-        return None, [Problem(str(path), 1, 1, f"could not check this file ({type(error).__name__}: {error})")]
+        return None, [Problem(str(path), 1, 1, f"could not check this file ({type(error).__name__}: {error})")], None
+    return tree, problems, digest[0] if digest else None
 
 
-def _load_tree(path: Path, runbooks_dir: Path | None) -> tuple[Tree | None, list[Problem]]:
+def _load_tree(path: Path, runbooks_dir: Path | None, digest: list[str]) -> tuple[Tree | None, list[Problem]]:
     name = str(path)
     text, problem = _read_text(path, name)
     if problem is not None or text is None:
         return None, [problem] if problem else []
+    digest.append(text_digest(text))
     parsed = parse_yaml(text)
     if parsed.error is not None:
         return None, [Problem(name, parsed.error.line, parsed.error.col, parsed.error.message)]
@@ -177,7 +171,7 @@ def load_trees(paths: Iterable[Path | str] | None = None, *, runbooks_dir: Path 
     result = TreeSet(problems=problems)
     for path in files:
         result.files.append(path)
-        tree, found = load_tree(path, runbooks_dir=runbooks_dir)
+        tree, found, digest = _checked_tree(path, runbooks_dir)
         result.problems.extend(found)
         if tree is None:
             continue
@@ -187,6 +181,8 @@ def load_trees(paths: Iterable[Path | str] | None = None, *, runbooks_dir: Path 
             continue
         result.trees[tree.id] = tree
         result.sources[tree.id] = path
+        if digest is not None:
+            result.digests[tree.id] = digest
     return result
 
 
