@@ -246,6 +246,11 @@ def snap(symbol: str, req_id: int, price: bool = True, data_type: int = 1, age_s
     return SymbolSnapshot(symbol, req_id, price, data_type, at, QUIET_NOW, True, {"last": 1.0} if price else {})
 
 
+def unanswered(symbol: str) -> SymbolSnapshot:
+    """A snapshot the Gateway neither answered nor ended within the deadline."""
+    return SymbolSnapshot(symbol, 1, False, 0, None, None, False)
+
+
 def test_farm_status_latest_per_farm_wins() -> None:
     notices = [Notice(-1, 2103, "Market data farm connection is broken:usfarm"), Notice(-1, 2104, "Market data farm connection is OK:usfarm")]
     assert farm_status(notices) == ("ok", {"usfarm": "ok"})
@@ -262,6 +267,10 @@ def test_farm_status_latest_per_farm_wins() -> None:
         ([snap("AAPL", 1), snap("MSFT", 2, price=False)], [Notice(2, 354, "x")], Status.WARN, {"not_subscribed": True}),
         ([snap("AAPL", 1, price=False)], [Notice(1, 10197, "competing")], Status.FAIL, {"competing_session": True}),
         ([snap("AAPL", 1, price=False)], [Notice(-1, 2103, "broken:usfarm")], Status.FAIL, {"farm": "broken"}),
+        # Nothing answered in time while the Gateway says its farm is down: no quotes, not "unknown".
+        ([unanswered("AAPL")], [Notice(-1, 2103, "broken:usfarm")], Status.FAIL, {"farm": "broken", "receiving": None}),
+        ([unanswered("AAPL")], [Notice(-1, 2119, "Market data farm is connecting:usfarm")], Status.FAIL, {"farm": "connecting", "receiving": None}),
+        ([unanswered("AAPL")], [Notice(-1, 2104, "Market data farm connection is OK:usfarm")], Status.UNKNOWN, {"farm": "ok", "receiving": None}),
     ],
 )
 def test_market_data_verdicts(snapshots, notices, status, facts) -> None:
@@ -279,6 +288,9 @@ def test_market_data_verdicts(snapshots, notices, status, facts) -> None:
         ("not_subscribed", ["AAPL", "MSFT"], {"receiving": True, "not_subscribed": True, "data_type": "delayed"}),
         ("competing_session", ["AAPL"], {"receiving": False, "competing_session": True}),
         ("farm_broken", ["AAPL"], {"receiving": None, "farm": "broken"}),  # no snapshot answer within the deadline: unknown
+        ("farm_connecting", ["AAPL"], {"receiving": None, "farm": "connecting"}),
+        ("max_tickers", ["AAPL"], {"receiving": False, "cause": "over_limits"}),
+        ("no_security_definition", ["AAPL", "XYZ"], {"receiving": True, "cause": "no_contract"}),
     ],
 )
 def test_market_data_against_the_simulator(scenario: str, symbols: list[str], expect: dict) -> None:

@@ -23,6 +23,7 @@ from irtui.probes.result import ProbeResult, Status
 SESSION_CODES = set(FARM_CODES) | {COMPETING}
 DATA_TYPES = {1: "live", 2: "frozen", 3: "delayed", 4: "delayed_frozen"}
 _BADNESS = ("live", "frozen", "delayed", "delayed_frozen")
+FARM_DOWN = {"broken": "broken (2103)", "connecting": "still connecting (2119)"}
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,9 @@ def _verdict(
         return Status.FAIL, "Competing session (10197): the same user is logged in elsewhere; no market data"
     if cause == "no_contract" and not receiving:
         return Status.FAIL, f"No such contract for {names} (200): check the configured symbol, type, exchange and currency"
-    if facts["receiving"] is None and facts["farm"] == "broken":
-        return Status.FAIL, f"No prices for {names} in time ({unknown['receiving']}); market-data farm broken (2103)"
+    if facts["receiving"] is None and facts["farm"] in FARM_DOWN:
+        # The Gateway said its farm is not up, and nothing came: no quotes, with the reason.
+        return Status.FAIL, f"No prices for {names} in time ({unknown['receiving']}); market-data farm {FARM_DOWN[facts['farm']]}"
     if facts["receiving"] is None:
         return Status.UNKNOWN, f"Market data not observed for {names}: {unknown['receiving']}"
     if facts["close_only"]:

@@ -14,6 +14,8 @@ Behaviours, as a client sees them:
                   the weekend; a snapshot ends at once.
   no_delayed      error 10168: not subscribed, and delayed data is not enabled either.
   lookup_silent   the contract lookup (reqContractDetails) is never answered.
+  max_tickers     error 101: every market-data line of the account is in use (the trading
+                  system streams more symbols than its lines), so a new request is refused.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ MSG_NOT_SUBSCRIBED = "Requested market data is not subscribed. Delayed market da
 MSG_DELAYED = "Requested market data is not subscribed. Displaying delayed market data."
 MSG_NO_DEFINITION = "No security definition has been found for the request"
 MSG_NO_DELAYED = "Requested market data is not subscribed. Delayed market data is not enabled."
+MSG_MAX_TICKERS = "Max number of tickers has been reached"
 MSG_HMDS_NO_PERMISSION = "Historical Market Data Service error message:No market data permissions for ISLAND STK"
 MSG_HMDS_COMPETING = (
     "Historical Market Data Service error message:Trading TWS client is connected from a different IP address"
@@ -104,6 +107,7 @@ class MarketFeed:
             "not_subscribed": (354, MSG_NOT_SUBSCRIBED),
             "competing": (10197, NOTICE_TEXTS[10197]),
             "no_delayed": (10168, MSG_NO_DELAYED),
+            "max_tickers": (101, MSG_MAX_TICKERS),
         }
         if behaviour in refusals:
             self._streams.pop(req_id, None)

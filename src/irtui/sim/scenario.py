@@ -29,7 +29,7 @@ MODES: tuple[str, ...] = Mode.__args__  # type: ignore[attr-defined]
 
 MarketBehaviour = Literal[
     "live", "delayed", "stale", "absent", "not_subscribed", "competing", "farm_broken",
-    "close_only", "no_delayed", "lookup_silent",
+    "close_only", "no_delayed", "lookup_silent", "max_tickers",
 ]
 EndMarker = Literal["positions", "open_orders", "completed_orders", "executions", "account_updates"]
 
