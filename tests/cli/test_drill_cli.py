@@ -82,6 +82,20 @@ def test_report_counts_drills_apart_from_live_incidents_and_shows_coverage(tmp_p
     assert sorted((t.tree_id, t.mode, t.count) for t in stats.trees) == [("order_rejected", "DRILL", 1), ("order_rejected", "LIVE", 1)]
 
 
+def test_report_names_the_nodes_no_drill_reaches(tmp_path):
+    only = DRILLS.get("data_feed_farm_connecting")
+    args = ("--drills", str(Path("drills") / "data_feed_farm_connecting.yaml"), "--log", str(tmp_path / "INCIDENT_LOG.md"))
+    data = json.loads(invoke("drill", "report", "--json", *args).output)
+    feed = next(t for t in data["trees"] if t["tree"] == "data_feed_failure")["coverage"]
+    tree = TREES.get("data_feed_failure")
+    assert feed["uncovered_nodes"] == [n for n in tree.nodes if n not in only.expected.path]
+    assert feed["covered_nodes"] == len(only.expected.path)
+    text = invoke("drill", "report", *args).output
+    flat = " ".join(text.split())
+    assert f"Nodes on a drill's path: {len(only.expected.path)}/{len(tree.nodes)} — not on any: resubscribe_system," in flat
+    assert all(node in flat for node in feed["uncovered_nodes"])
+
+
 class ScriptedApp:
     """Stands in for the console: walks the drill's expected path as keys would, through the same hooks."""
 

@@ -113,3 +113,25 @@ def test_the_world_follows_the_walk_and_back_undoes_it(log_path):
         player.back()  # undo "Start IB Gateway": it was never started after all
         assert port_state() == "refused" and gateway_running() is False
         player.session.close()
+
+
+def test_an_action_can_correct_irtuis_settings_and_back_undoes_it(log_path):
+    """fix_contract corrects irtui.toml (SQ became XYZ): the probes then ask for the new symbol."""
+    drill = DRILLS.get("data_feed_renamed_ticker")
+    path = drill.expected.path
+    with DrillWorld(drill, deadlines=QUICK) as world:
+        player = _player(drill.id, world, log_path)
+
+        def market_data():
+            return world.probe(list(player.session.walk.path), ["market_data"]).results["market_data"]
+
+        def watched():
+            return [spec.symbol for spec in world.config.market_data.symbols]
+
+        assert market_data().fact("cause") == "no_contract" and watched() == ["SQ"]
+        for next_id in path[1 : path.index("quotes_after_fix") + 1]:
+            player.go(next_id)
+        assert market_data().fact("receiving") is True and watched() == ["XYZ"]
+        player.back()  # undo the correction
+        assert market_data().fact("cause") == "no_contract" and watched() == ["SQ"]
+        player.session.close()

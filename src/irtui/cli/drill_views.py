@@ -143,9 +143,9 @@ def _tree_section(report: TreeReport) -> RenderableType:
     outcomes = rich_text(f"Outcomes reached by a drill: {cover.covered_outcomes}/{len(cover.outcomes)}", style=style)
     if cover.uncovered_outcomes:
         outcomes.append_text(rich_text(" — no drill reaches: " + ", ".join(cover.uncovered_outcomes), "bold red"))
-    nodes = rich_text(f"Nodes on a drill's path: {cover.covered_nodes}/{cover.nodes}", style="dim")
+    nodes = rich_text(f"Nodes on a drill's path: {cover.covered_nodes}/{cover.nodes}", style="dim" if not cover.uncovered_nodes else "red")
     if cover.uncovered_nodes:
-        nodes.append_text(rich_text(" — not on any: " + ", ".join(cover.uncovered_nodes)))
+        nodes.append_text(rich_text(" — not on any: " + ", ".join(cover.uncovered_nodes), "bold red"))
     return Group(head, table, outcomes, nodes, rich_text(""))
 
 

@@ -1,8 +1,9 @@
 """Which parts of each tree the drills exercise: the outcomes and nodes on their expected paths.
 
 A drill without an expected path covers only its outcome. The aim is that every
-outcome of every tree is reached by at least one drill, so no ending is met for the
-first time in a real incident.
+node of every tree (every question, action and outcome) is on at least one drill's
+expected path, so no step is met for the first time in a real incident;
+`irtui drill report` names the nodes no drill reaches.
 """
 
 from __future__ import annotations

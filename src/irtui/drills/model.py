@@ -40,11 +40,14 @@ would set the exercise up:
       expect: {resubscribe_within_s: 10}  # see LiveExpectations
 
 A host patch in `after` replaces only the keys it names (`kill_switch: null` removes
-the flag); a gateway patch replaces the whole simulated Gateway.
+the flag); a gateway patch replaces the whole simulated Gateway; a config patch is
+irtui.toml as the action corrected it, merged key by key over the drill's `config`
+(`fix_contract: {config: {market_data: {symbols: [XYZ]}}}`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -58,6 +61,17 @@ from irtui.trees.model import NODE_ID, Tree, parse_duration
 ProcessState = Literal["running", "running_not_listening", "missing"]
 PortPlacement = Literal["gateway", "elsewhere"]
 Trigger = Literal["drawdown", "manual", "code_bug", "rate_limit"]
+
+
+def merged_settings(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """TOML-shaped settings with `extra`'s keys replacing `base`'s, section by section."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merged_settings(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 class _Strict(BaseModel):
@@ -171,6 +185,7 @@ class WorldPatch(_Strict):
     gateway: GatewayWorld | None = None
     host: HostWorld | None = None
     trading_port: PortPlacement | None = None
+    config: dict[str, Any] | None = Field(None, description="irtui settings the action corrected (TOML sections), merged over the drill's config")
 
 
 class Expected(_Strict):
@@ -217,6 +232,15 @@ class Drill(_Strict):
 
     def target(self, tree: Tree) -> timedelta:
         return parse_duration(self.time_target) if self.time_target else tree.target
+
+    def config_after(self, done_actions: list[str]) -> dict[str, Any]:
+        """irtui's settings once these actions were done: the drill's, with each action's corrections merged in."""
+        settings = self.config
+        for node_id in done_actions:
+            patch = self.after.get(node_id)
+            if patch is not None and patch.config is not None:
+                settings = merged_settings(settings, patch.config)
+        return settings
 
     def world_after(self, done_actions: list[str]) -> World:
         """The world once these actions were done, in this order."""

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from irtui.config import Config, ConfigError
-from irtui.drills.model import HostWorld, LedgerFill, SystemHolding
+from irtui.drills.model import HostWorld, LedgerFill, SystemHolding, merged_settings
 from irtui.probes.host import FakeHost
 from irtui.sim.book import executions
 from irtui.sim.scenario import Scenario
@@ -140,17 +140,7 @@ def host_settings(host: HostWorld, settings: Mapping[str, Any]) -> dict[str, Any
     """The drill's irtui settings, with what the staged host implies: the fill ledger's
     file once one is staged (none otherwise: the fills probe is then not set up)."""
     implied = {"fills": {"source": str(FILLS_FILE)}} if host.system_fills is not None else {}
-    return _merged(implied, settings)
-
-
-def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merged(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+    return merged_settings(implied, settings)
 
 
 def simulator_config(
@@ -188,7 +178,7 @@ def simulator_config(
         "system_log": {"path": str(SYSTEM_LOG_FILE)},
         "positions": {"source": str(POSITIONS_FILE)},
     }
-    data = _merged(_merged(defaults, settings or {}), forced)
+    data = merged_settings(merged_settings(defaults, settings or {}), forced)
     data["source"] = source
     try:
         return Config.model_validate(data)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from irtui.config import ConfigError
-from irtui.drills.model import Drill, GatewayWorld, HostWorld
+from irtui.drills.model import Drill, GatewayWorld, HostWorld, merged_settings
 from irtui.drills.staging import fake_host, simulator_config
 from irtui.probes.host import FakeHostError
 from irtui.probes.registry import PROBES
@@ -72,11 +72,17 @@ def _check_world(drill: Drill, tree: Tree | None) -> list[Finding]:
         world = drill.world.patched(patch)
         if patch.host is not None:
             findings += _check_host(drill, world.host, world.gateway, (*here, "host"))
+        if patch.config is not None:
+            findings += _check_config(merged_settings(drill.config, patch.config), (*here, "config"))
+    return findings + _check_config(drill.config, ("config",))
+
+
+def _check_config(settings: dict, where: tuple[PathPart, ...]) -> list[Finding]:
     try:
-        simulator_config(_PLACEHOLDER_PORT, settings=drill.config)
+        simulator_config(_PLACEHOLDER_PORT, settings=settings)
     except ConfigError as error:
-        findings.append(Finding(("config",), f"config: {error}"))
-    return findings
+        return [Finding(where, f"config: {error}")]
+    return []
 
 
 def _check_expected(drill: Drill, tree: Tree) -> list[Finding]:

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import datetime
+from typing import Any
 
 from irtui.config import Config
 from irtui.diagnosis.walk import Clock, Step, utc_now
@@ -53,6 +54,7 @@ class DrillWorld:
         self.clock = clock
         self.gateway: SimulatedGateway | None = None
         self.state: World = drill.world
+        self.settings: dict[str, Any] = drill.config  # irtui.toml as the actions so far left it
         self.scenario: Scenario = (gateway or drill.world.gateway).build(drill.id)
         self.config: Config | None = None
         self._closed_port: socket.socket | None = None
@@ -89,20 +91,23 @@ class DrillWorld:
     def _config_for(self, world: World) -> Config:
         closed = self._closed_port.getsockname()[1] if self._closed_port is not None else None
         trading = closed if world.trading_port == "elsewhere" else None
-        settings = host_settings(world.host, self.drill.config)
+        settings = host_settings(world.host, self.settings)
         return simulator_config(self.port, trading_port=trading, deadlines=self.deadlines, settings=settings)
 
     def sync(self, path: Sequence[Step]) -> None:
         """Bring the simulator and the configuration to the state this walk has reached."""
         with self._lock:
-            world = self.drill.world_after(done_actions(path))
-            if world == self.state:
+            done = done_actions(path)
+            world, settings = self.drill.world_after(done), self.drill.config_after(done)
+            if world == self.state and settings == self.settings:
                 return
             if world.gateway != self.state.gateway:
                 self.scenario = world.gateway.build(self.drill.id)
                 assert self.gateway is not None
                 self.gateway.set_scenario(self.scenario)
-            if world.trading_port != self.state.trading_port or (world.host.system_fills is None) != (self.state.host.system_fills is None):
+            ledger_staged = (world.host.system_fills is None) != (self.state.host.system_fills is None)
+            if world.trading_port != self.state.trading_port or ledger_staged or settings != self.settings:
+                self.settings = settings
                 self.config = self._config_for(world)
             self.state = world
 
