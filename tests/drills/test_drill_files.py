@@ -52,6 +52,9 @@ def test_the_issue_asks_for_these_drills():
     assert any(any("exhausted" in line for line in h.system_log) for h in hosts), "reconnect exhausted"
     assert any("system_log_says" in d.expected.path and "restart_connector" in d.expected.path for d in connection), "stale connection"
     assert any(d.expected.outcome == "reset_window_monitor" for d in connection), "reset-window false alarm"
+    assert any(
+        isinstance(d.world.host.system_fills, list) and d.expected.path[-2:] == ["missed_fills", "drift_found"] for d in connection
+    ), "a fill missed in the gap, found in a staged ledger"
     feeds = {_gateway_name(d) for d in by_tree["data_feed_failure"]}
     assert {"farm_broken", "not_subscribed"} <= feeds
     assert any("end_competing_session" in d.expected.path for d in by_tree["data_feed_failure"]), "competing session 10197"

@@ -135,3 +135,17 @@ def test_an_action_can_correct_irtuis_settings_and_back_undoes_it(log_path):
         player.back()  # undo the correction
         assert market_data().fact("cause") == "no_contract" and watched() == ["SQ"]
         player.session.close()
+
+
+def test_the_fills_probe_finds_the_fill_missed_in_the_gap(log_path):
+    """Positions agree after the reconnect, but the staged ledger lacks the sell that filled while the system was deaf."""
+    drill = DRILLS.get("connection_missed_fill")
+    log = IncidentLog(log_path)
+    with DrillWorld(drill, deadlines=QUICK) as world:
+        result = play_expected(drill, TREES.get(drill.tree), world, DrillStore.for_log(log_path), log)
+    assert result.mismatches == [] and result.score.passed
+    steps = {step.node: step for step in result.entry.path}
+    assert steps["drift_check"].source is AnswerSource.PROBE  # positions agree by chance
+    missed = steps["missed_fills"]
+    assert missed.source is AnswerSource.PROBE and missed.next == "drift_found"
+    assert "50 AAPL @ 195" in (missed.evidence or ""), missed.evidence
