@@ -72,6 +72,8 @@ def test_against_the_simulator_the_missed_fill_is_listed_and_the_walk_halts(host
 
     node = load_trees().trees["connection_loss"].nodes["missed_fills"]  # before resuming: halt on a missed fill
     assert [a.next for a in node.answers if a.when and rule_matches(a.when, result)] == ["drift_found"]
+    mismatch = load_trees().trees["position_mismatch"].nodes["fill_found"]  # a position mismatch: book the missed fills
+    assert [a.next for a in mismatch.answers if a.when and rule_matches(a.when, result)] == ["book_missed_fills"]
 
 
 def test_unconfigured_the_fills_probe_is_skipped(host) -> None:  # type: ignore[no-untyped-def]
