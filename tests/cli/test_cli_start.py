@@ -100,6 +100,9 @@ def test_log_list_loads_the_entry_models_once_there_is_an_entry(tmp_path) -> Non
     printed, loaded = modules_after(["log", "list", "--log", str(log)])
     assert printed and "No matching entries" not in printed
     assert "irtui.incidents.entry" in loaded
+    assert [m for m in loaded if m.startswith(("irtui.trees.model", "irtui.diagnosis.walk", "irtui.incidents.markdown"))] == [], (
+        "the entry models are read without the tree models, the walk and the Markdown rendering"
+    )
 
 
 def test_render_one_tree_as_markdown_needs_no_rich() -> None:

@@ -18,9 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from irtui.boundary.display import plain, rich_text
-from irtui.diagnosis.walk import AnswerSource
+from irtui.diagnosis.answer_source import AnswerSource
 from irtui.incidents import FollowUpUpdate, IncidentEntry, LogStats
-from irtui.incidents.markdown import duration_verdict, heading
 from irtui.incidents.text import count, describe_drill, format_elapsed, format_local, format_utc
 
 if TYPE_CHECKING:
@@ -75,6 +74,8 @@ def entries_table(entries: Sequence[IncidentEntry], title: str) -> Table:
 
 
 def _facts(entry: IncidentEntry) -> Table:
+    from irtui.incidents.markdown import duration_verdict  # the Markdown rendering: only `log show` needs it
+
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
@@ -113,6 +114,8 @@ def _path(entry: IncidentEntry) -> Table:
 
 
 def entry_view(entry: IncidentEntry, updates: Sequence[FollowUpUpdate] = ()) -> RenderableType:
+    from irtui.incidents.markdown import heading
+
     parts: list[RenderableType] = [Rule(rich_text(heading(entry)), align="left"), _facts(entry), Text()]
     parts += [Text("Path", style="bold underline"), _path(entry) if entry.path else Text("(no steps taken)")]
     outcome = Text()

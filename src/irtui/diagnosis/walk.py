@@ -15,9 +15,9 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
+from irtui.diagnosis.answer_source import AnswerSource
 from irtui.probes.result import ProbeResult
 from irtui.trees.model import ActionNode, OutcomeNode, QuestionNode, Tree, parse_duration
 from irtui.trees.rules import matcher_holds, rule_matches, unknown_facts
@@ -27,12 +27,6 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-class AnswerSource(StrEnum):
-    PROBE = "probe"          # the probe's rule picked it and nobody changed it
-    OPERATOR = "operator"    # a person answered; no probe had an opinion
-    OVERRIDE = "override"    # a person chose against the probe's answer
 
 
 class WalkError(ValueError):

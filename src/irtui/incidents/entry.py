@@ -9,15 +9,18 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from irtui.diagnosis.walk import AnswerSource, Step
+from irtui.diagnosis.answer_source import AnswerSource
 from irtui.incidents.impact import Impact
 from irtui.incidents.timeline import TimelineEvent
-from irtui.trees.model import NODE_ID, Contact
+from irtui.trees.contact import NODE_ID, Contact
 from irtui.trees.severity import Severity
+
+if TYPE_CHECKING:  # the walk and its tree models: only to turn steps back and forth
+    from irtui.diagnosis.walk import Step
 
 ENTRY_ID = r"^[A-Z]{3}-[0-9]{8}-[0-9]{4}-[0-9a-f]{8}$"
 DEFAULT_EXCHANGE_TZ = "America/New_York"
@@ -60,6 +63,8 @@ class PathStep(_Model):
         return cls.model_validate({**step.to_dict(), "at": step.at.astimezone(UTC)})
 
     def to_step(self) -> Step:
+        from irtui.diagnosis.walk import Step
+
         return Step.from_dict(self.model_dump(mode="json"))
 
 

@@ -16,11 +16,11 @@ column 0: it cannot forge a machine line.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
 
 from irtui.diagnosis.walk import AnswerSource, span
+from irtui.incidents.checksum import checksum
 from irtui.incidents.chronology import Moment, chronology
 from irtui.incidents.entry import FollowUp, IncidentEntry, PathStep
 from irtui.incidents.impact import IMPACT_LABELS, Impact
@@ -55,11 +55,6 @@ def encode_data(entry: IncidentEntry) -> str:
     """The entry as one line of ASCII JSON that cannot end an HTML comment."""
     text = json.dumps(entry.to_json_dict(), ensure_ascii=True, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-
-
-def checksum(data: str | bytes) -> str:
-    """The SHA-256 of an ASCII data line, given as text or as the bytes read back."""
-    return hashlib.sha256(data.encode("ascii") if isinstance(data, str) else data).hexdigest()
 
 
 def heading(entry: IncidentEntry) -> str:

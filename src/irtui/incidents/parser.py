@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
 from irtui.boundary.reading import gc_paused
+from irtui.incidents.checksum import checksum
 
 if TYPE_CHECKING:
     from irtui.incidents.entry import IncidentEntry
@@ -36,12 +37,19 @@ MAX_LINE_BYTES = 16 * 2**20
 
 @functools.cache
 def _models() -> dict[bytes, type[IncidentEntry] | type[FollowUpUpdate]]:
-    """The entry models (pydantic, and the trees they name), imported on first use: a log
-    with no entry (`irtui log list` on a fresh install) is read without them."""
+    """The entry models (pydantic), imported on first use: a log with no entry (`irtui log
+    list` on a fresh install) is read without them."""
     from irtui.incidents.entry import IncidentEntry
     from irtui.incidents.updates import FollowUpUpdate
 
     return {b"entry": IncidentEntry, b"followups": FollowUpUpdate}
+
+
+@functools.cache
+def _validation_error() -> type[Exception]:
+    from pydantic import ValidationError  # looked up once: pydantic resolves its names lazily, per lookup
+
+    return ValidationError
 
 
 def is_entry(record: Record) -> bool:
@@ -113,14 +121,11 @@ def _finish(pending: _Pending, end_id: str, digest: bytes, line: int) -> Inciden
         return damage(f"its end marker (line {line}) names another entry, {end_id}")
     if pending.data is None:
         return damage("its data line is missing")
-    from pydantic import ValidationError
-
-    from irtui.incidents.markdown import checksum
-
     if checksum(pending.data).encode("ascii") != digest:
         return damage("its data line does not match its checksum (edited or corrupted)")
     models = _models()
     model = models[pending.kind]
+    ValidationError = _validation_error()
     try:
         record = model.model_validate_json(pending.data)
     except ValidationError:

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import AwareDatetime, Field
 
+from irtui.incidents.checksum import checksum
 from irtui.incidents.entry import ENTRY_ID, FollowUp, IncidentEntry, _Model
-from irtui.incidents.markdown import FORMAT_VERSION, MARKER, checksum
 from irtui.incidents.text import format_utc, inline
 
 
@@ -39,6 +39,8 @@ def encode_update(update: FollowUpUpdate) -> str:
 
 def render_update(update: FollowUpUpdate) -> str:
     """The exact text appended to the log for `update`."""
+    from irtui.incidents.markdown import FORMAT_VERSION, MARKER  # the entry rendering: not needed to read updates back
+
     data = encode_update(update)
     who = f" by {inline(update.operator)}" if update.operator else ""
     lines = [

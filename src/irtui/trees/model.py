@@ -44,9 +44,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
 from irtui.probes.registry import Scope
+from irtui.trees.contact import NODE_ID, Contact
 from irtui.trees.severity import SEVERITIES, Severity
 
-NODE_ID = r"^[a-z][a-z0-9_]*$"
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|sec|seconds?|m|min|minutes?|h|hours?)\s*$")
 
 
@@ -61,13 +61,6 @@ def parse_duration(text: str) -> timedelta:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Contact(_Strict):
-    who: str = Field(description="Who to call: a team, a person's role, or IBKR support")
-    phone: str | None = Field(None, description="A phone number, as it should be dialled")
-    url: str | None = Field(None, description="A page to open or a ticket queue")
-    when: str | None = Field(None, description="When to call them")
 
 
 class Answer(_Strict):
