@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 
 from irtui.app.screens.note import NoteScreen
@@ -12,15 +14,73 @@ from irtui.config import Config
 from irtui.probes.api_gate import ApiGate
 from irtui.probes.host import FakeHost
 from irtui.probes.runner import ProbeRunner
-from irtui.sim import running_gateway
 from tests.support.fakes import settle
 
-API_TIMEOUT_S = 6.0  # generous: the keys below must land while the handshake still hangs, even on a loaded machine
+# Never reached: the test itself ends the hang (HeldHandshake.release). The deadline only
+# has to outlast the keys below on a loaded machine, so it costs nothing to be generous.
+API_TIMEOUT_S = 60.0
+RESULT_WAIT_S = 30.0  # after the release: the probe sees the close and its result lands
 
 
-def silent_gateway_runner(port: int) -> ProbeRunner:
+class HeldHandshake:
+    """A loopback Gateway that accepts the API connection, reads the greeting and answers
+    nothing until the test calls `release()`; then it closes the connection. Every
+    connection (the ports probe's plain connect too) gets its own thread."""
+
+    def __init__(self) -> None:
+        self.released = threading.Event()
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+        self._threads: list[threading.Thread] = []
+        self._accepting = threading.Thread(target=self._accept, name="held-handshake", daemon=True)
+        self._accepting.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            thread = threading.Thread(target=self._hold, args=(conn,), daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _hold(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(RESULT_WAIT_S)
+            try:
+                if conn.recv(4096):  # "API\0" and the version range; b"" = a plain connect
+                    self.released.wait(timeout=API_TIMEOUT_S)
+            except OSError:
+                pass
+
+    def release(self) -> None:
+        self.released.set()
+
+    def close(self) -> None:
+        self.release()
+        self._stop.set()
+        self._listener.close()
+        for thread in [self._accepting, *self._threads]:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> HeldHandshake:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def held_gateway_runner(port: int) -> ProbeRunner:
     config = Config.model_validate(
-        {"gateway": {"host": "127.0.0.1", "ports": [port], "trading_port": port, "api_timeout_s": API_TIMEOUT_S, "min_api_interval_s": 0}}
+        {
+            "gateway": {"host": "127.0.0.1", "ports": [port], "trading_port": port, "api_timeout_s": API_TIMEOUT_S, "min_api_interval_s": 0},
+            "probes": {"sweep_timeout_s": API_TIMEOUT_S * 2},
+        }
     )
     host = FakeHost()
     host.add_process(4242, "java", ["java", "-cp", "/opt/ibgateway/jars/*", "ibgateway.GWClient"], uptime_s=3600, listening=[port])
@@ -32,8 +92,8 @@ def evidence_text(app) -> str:
 
 
 async def test_keys_work_while_the_api_probe_is_stuck(build):
-    with running_gateway("api_silent") as gateway:
-        app = build(runner=silent_gateway_runner(gateway.port), start_tree="connection_loss")
+    with HeldHandshake() as gateway:
+        app = build(runner=held_gateway_runner(gateway.port), start_tree="connection_loss")
         async with app.run_test(size=(100, 32)) as pilot:
             await settle(pilot)  # the process probe is quick: the Gateway "runs"
             walk = app.screen
@@ -50,15 +110,19 @@ async def test_keys_work_while_the_api_probe_is_stuck(build):
             highlighted = walk.query_one(AnswerList).highlighted
             await pilot.press("down")
 
-            # All of that happened while the probe was still stuck in the handshake:
+            # All of that happened while the probe was stuck in the handshake (it hangs
+            # until released, so this holds however slow the machine is):
+            assert not gateway.released.is_set()
             assert app.screen is walk
             assert [note.text for note in walk.session.notes] == ["handshake hangs"]
             assert walk.query_one(AnswerList).highlighted == highlighted + 1
             assert "probing API handshake" in evidence_text(app)
 
-            deadline = time.monotonic() + API_TIMEOUT_S + 10
+            # The Gateway hangs up: the probe's answer reaches the screen and the suggestion.
+            gateway.release()
+            deadline = time.monotonic() + RESULT_WAIT_S
             while "probing" in evidence_text(app) and time.monotonic() < deadline:
-                await pilot.pause(0.1)
-            print(evidence_text(app))
-            assert "silent" in evidence_text(app).lower()
-            assert walk.suggestion().answer_index == 1  # "Port open, API silent"
+                await pilot.pause(0.05)
+            assert "closed" in evidence_text(app).lower(), evidence_text(app)
+            suggested = walk.walk.current.answers[walk.suggestion().answer_index]
+            assert suggested.answer == "Port closed or refused"  # the fixture tree's answer for stage "closed"
