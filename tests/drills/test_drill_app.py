@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import threading
 
 import pytest
+from rich.console import Console
+from textual.widgets import Static
 
 from irtui.app.factory import Briefing, make_app
 from irtui.app.screens.briefing import BriefingScreen
@@ -71,6 +74,9 @@ async def test_a_drill_played_with_keys_is_scored_and_logged(drill_id, log_path)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             assert isinstance(app.screen, BriefingScreen) and app.screen.briefing.title == f"DRILL · {drill.title}"
+            shown = Console(width=200, record=True, file=io.StringIO())
+            shown.print(app.screen.query_one("#briefing-body Static", Static).content)
+            assert drill.briefing.strip().splitlines()[0] in shown.export_text()  # the briefing itself, not a repr
             await pilot.press("enter")
             await settle(pilot)
             clock = str(app.screen.query_one(WalkClock).render())

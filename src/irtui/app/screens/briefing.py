@@ -28,7 +28,9 @@ class BriefingScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog briefing") as dialog:
             dialog.border_title = rich_text(self.briefing.title, one_line=True)
-            yield VerticalScroll(Static(rich_text(self.briefing.body)), id="briefing-body")
+            body = self.briefing.body
+            # A renderable was built from outside text through the boundary already; only a str is still raw.
+            yield VerticalScroll(Static(rich_text(body) if isinstance(body, str) else body), id="briefing-body")
             hint = "Enter starts the drill and its clock" if self.first else "Enter goes back · i shows this again"
             yield Static(Text(hint, style="bold" if self.first else "dim"))
         yield Footer(compact=True)
