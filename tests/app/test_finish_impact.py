@@ -51,7 +51,8 @@ async def test_an_unwritable_log_keeps_the_session_and_saves_the_entry_aside(bui
     app = build(start_tree="connection_loss")
     async with app.run_test(size=(100, 40)) as pilot:
         await walk_to_finish(pilot)
-        LOG.mkdir(parents=True)  # the log path is now a folder: the append fails
+        LOG.unlink()
+        LOG.mkdir()  # the log path is now a folder: the append fails
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, FinishScreen)  # nothing lost: the operator can try again

@@ -25,15 +25,18 @@ def test_the_first_append_creates_the_folder_and_the_header(tmp_path):
     log = IncidentLog(tmp_path / "deep" / "INCIDENT_LOG.md")
     entry = make_entry(0)
     log.append(entry)
-    assert log.path.read_text(encoding="utf-8") == LOG_HEADER + render_entry(entry)
+    text = log.path.read_text(encoding="utf-8")
+    assert re.fullmatch(re.escape(LOG_HEADER) + r"<!-- irtui:log id=[0-9a-f]{32} -->\n" + re.escape(render_entry(entry)), text)
     assert log.read().entries == [entry]
+    assert log.identity() == re.search(r"log id=([0-9a-f]{32})", text).group(1)
 
 
 def test_appends_only_add_at_the_end(tmp_path):
     log = IncidentLog(tmp_path / "INCIDENT_LOG.md")
     log.ensure_exists()
     log.ensure_exists()
-    assert log.path.read_text(encoding="utf-8") == LOG_HEADER
+    born = log.path.read_text(encoding="utf-8")
+    assert born.startswith(LOG_HEADER) and born.count("\n") == LOG_HEADER.count("\n") + 1  # and its identity line
     entries = [make_entry(i) for i in range(5)]
     before = b""
     for entry in entries:

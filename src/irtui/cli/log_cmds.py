@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from irtui.boundary.display import rich_text
+from irtui.boundary.display import plain, rich_text
 from irtui.cli.common import BadInput, friendly, print_line, stdout_console, warn
 from irtui.incidents.listing import newest_entries
 from irtui.incidents.location import resolve_log_path
@@ -235,12 +235,15 @@ def tick(entry_id: str, numbers: tuple[int, ...], log_path: Path | None, reopen:
 
 
 def _abandon(store: Any, log_file: IncidentLog, wanted: str, why: str, who: str) -> None:
-    from irtui.session.store import SessionError
+    from irtui.session.store import LogMismatch, SessionError
     from irtui.trees.loader import load_trees
 
     if not why:
         raise BadInput("say why with --why: the log keeps the reason an incident was abandoned")
     matches = [s for s in store.open_sessions() if s.id == wanted] or [s for s in store.open_sessions() if s.id.startswith(wanted)]
+    foreign = [why for session_id, why in store.mismatched.items() if session_id.startswith(wanted)]
+    if not matches and len(foreign) == 1:
+        raise BadInput(foreign[0])  # a journal of another log: never written to this one
     if len(matches) != 1:
         found = "matches several open incidents; give more of the id" if matches else "is not an open incident; `irtui resume` lists them"
         raise BadInput(f"{wanted!r} {found}")
@@ -250,6 +253,8 @@ def _abandon(store: Any, log_file: IncidentLog, wanted: str, why: str, who: str)
         raise BadInput(f"the tree {session.tree_id!r} of {session.id} is not loaded (IRTUI_TREES?)")
     try:
         entry = store.abandon(session.id, tree, log_file, who, why)
+    except LogMismatch as error:
+        raise BadInput(str(error)) from None
     except SessionError as error:
         raise click.ClickException(str(error)) from None
     stdout_console().print(rich_text(f"Abandoned {session.id}: logged as ABANDONED by {who or '(no name)'} in {log_file.path} ({entry.id})."))
@@ -264,7 +269,6 @@ def _abandon(store: Any, log_file: IncidentLog, wanted: str, why: str, who: str)
 @friendly
 def resume(log_path: Path | None, as_json: bool, abandon_id: str | None, why: str, operator: str | None) -> None:
     """List incidents left open when irtui stopped (the app resumes them)."""
-    from irtui.cli.log_views import sessions_table
     from irtui.session.store import SessionStore
 
     log_file = IncidentLog(resolve_log_path(log_path))
@@ -278,8 +282,20 @@ def resume(log_path: Path | None, as_json: bool, abandon_id: str | None, why: st
         completed = []
         warn(f"could not complete an interrupted log write: {error}")
     sessions = store.open_sessions()
+    refused = [f"{reason}; it is left alone" for reason in store.mismatched.values()]
     for problem in store.problems:  # journals set aside, or left for another log
-        warn(problem)
+        if problem not in refused:
+            warn(problem)
+    _report(log_file, completed, sessions, as_json)
+    for reason in refused:  # said last, where it is seen; bad input: exit 2
+        click.echo(f"irtui: {plain(reason, one_line=True)}", err=True)
+    if refused:
+        raise click.exceptions.Exit(2)
+
+
+def _report(log_file: IncidentLog, completed: list[Any], sessions: list[Any], as_json: bool) -> None:
+    from irtui.cli.log_views import sessions_table
+
     if as_json:
         _dump(
             {

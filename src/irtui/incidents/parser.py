@@ -31,6 +31,9 @@ _CLOSE = b" -->"
 _START = re.compile(rb"(entry|followups) id=(\S+) v=(\d+)")
 _KINDS = (b"entry", b"followups")
 _END = re.compile(rb"end id=(\S+) sha256=([0-9a-f]{64})")
+# The log's identity (see IncidentLog.identity): only this exact form counts; any other
+# `log` line (the header's version, a garbled or hostile one) is passed over unread.
+_LOG_ID = re.compile(rb"log id=([0-9a-f]{32}) -->")
 # No line irtui writes comes near this; a longer one is damage, not a reason to hold it all.
 MAX_LINE_BYTES = 16 * 2**20
 
@@ -185,6 +188,15 @@ def _chunked_machine_lines(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes
         yield from _machine_lines(tail, line)
 
 
+def find_log_id(chunks: Iterable[bytes]) -> str | None:
+    """The log's id: that of its first identity line, None when it has none. Stops reading
+    at the first one (a log's is in its header, or, for a log from before ids, wherever
+    irtui first added it)."""
+    for _, raw in _chunked_machine_lines(chunks):
+        found = _LOG_ID.fullmatch(raw.rstrip(b"\r"))
+        if found is not None:
+            return found.group(1).decode("ascii")
+    return None
 
 
 Record: TypeAlias = "IncidentEntry | FollowUpUpdate | Damage"

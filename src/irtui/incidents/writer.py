@@ -5,6 +5,13 @@ with O_APPEND (never truncating), under `flock(LOCK_EX)`, followed by `fsync`. T
 file and its header are created under the same lock, so concurrent first writers
 agree on who writes the header. If an earlier writer was cut off mid-line, the
 next entry starts on a fresh line so that only the torn entry is lost.
+
+A log has an identity, a random id on a machine line of its own
+(`<!-- irtui:log id=... -->`): written with the header of a new log, and appended, once,
+to a log from before ids the first time a session needs it (`ensure_identity`, under the
+same exclusive lock, so two processes racing to add it agree on one). Its first such
+line is the id; a copy of the file is the same log. Session journals record it, so that
+a journal is only ever finished into the log it was started for.
 """
 
 from __future__ import annotations
@@ -14,13 +21,14 @@ import fcntl
 import os
 import stat
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from irtui.boundary.durable import fsync_dir, write_all
 from irtui.boundary.reading import open_regular
-from irtui.incidents.parser import LogReadResult, Record, Wanted, is_entry, parse_log, scan_log
+from irtui.incidents.parser import LogReadResult, Record, Wanted, find_log_id, is_entry, parse_log, scan_log
 
 if TYPE_CHECKING:  # the models load on first write: reading an empty log needs none of them
     from irtui.incidents.entry import IncidentEntry
@@ -32,6 +40,24 @@ READ_CHUNK_BYTES = 2**20
 
 class LogError(OSError):
     """The log could not be written; the message says what to do."""
+
+
+def identity_line(log_id: str) -> bytes:
+    return b"<!-- irtui:log id=%s -->\n" % log_id.encode("ascii")
+
+
+def _birth() -> bytes:
+    """What a new log starts with: the header, and the log's identity."""
+    from irtui.incidents.markdown import LOG_HEADER
+
+    return LOG_HEADER.encode("utf-8") + identity_line(uuid.uuid4().hex)
+
+
+def _fd_chunks(fd: int, size: int) -> Generator[bytes, None, None]:
+    offset = 0
+    while offset < size and (chunk := os.pread(fd, min(READ_CHUNK_BYTES, size - offset), offset)):
+        offset += len(chunk)
+        yield chunk
 
 
 def _lock(fd: int, path: Path, timeout_s: float, *, shared: bool = False) -> None:
@@ -75,7 +101,55 @@ class IncidentLog:
         """Create the log with its header if it is missing; never touches an existing log."""
         self._append(b"")
 
+    def identity(self) -> str | None:
+        """The log's id; None when the log is absent or from before ids. LogError when it
+        cannot be read."""
+        chunks = self._chunks()
+        try:
+            return find_log_id(chunks)
+        finally:
+            chunks.close()  # lets go of the file and its lock at once
+
+    def ensure_identity(self) -> str:
+        """The log's id, first written if it has none: a missing log is created with its
+        header, a log from before ids gets an identity line appended. LogError when the
+        log cannot be written (and has no id to read)."""
+        found = ""
+
+        def build(fd: int, size: int) -> bytes:
+            nonlocal found
+            if size == 0:
+                data = _birth()
+                found = find_log_id([data]) or ""
+                return data
+            found = find_log_id(_fd_chunks(fd, size)) or ""
+            if found:
+                return b""
+            found = uuid.uuid4().hex
+            return (b"" if os.pread(fd, 1, size - 1) == b"\n" else b"\n") + identity_line(found)
+
+        try:
+            self._write_locked(build)
+        except LogError:
+            readable = self.identity()  # a read-only log may still have one
+            if readable is None:
+                raise
+            return readable
+        return found
+
     def _append(self, payload: bytes) -> None:
+        def build(fd: int, size: int) -> bytes:
+            if size == 0:
+                return _birth() + payload
+            if payload and os.pread(fd, 1, size - 1) != b"\n":
+                return b"\n" + payload
+            return payload
+
+        self._write_locked(build)
+
+    def _write_locked(self, build: Callable[[int, int], bytes]) -> None:
+        """Under the exclusive lock, append what `build(fd, size)` returns (it may read the log
+        through `fd`); the file, and its folder on creation, are made durable."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -86,16 +160,9 @@ class IncidentLog:
                 raise LogError(f"cannot write the incident log {self.path}: it is not a regular file (a FIFO or a device?)")
             _lock(fd, self.path, self.lock_timeout_s)
             size = os.fstat(fd).st_size
-            if size == 0:
-                from irtui.incidents.markdown import LOG_HEADER
-
-                prefix = LOG_HEADER.encode("utf-8")
-            elif payload and os.pread(fd, 1, size - 1) != b"\n":
-                prefix = b"\n"
-            else:
-                prefix = b""
-            if prefix or payload:
-                write_all(fd, prefix + payload)
+            data = build(fd, size)
+            if data:
+                write_all(fd, data)
             if size == 0:
                 fsync_dir(self.path.parent)
         except LogError:
@@ -121,7 +188,7 @@ class IncidentLog:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def _chunks(self) -> Iterator[bytes]:
+    def _chunks(self) -> Generator[bytes, None, None]:
         """The file in chunks of READ_CHUNK_BYTES, read under a shared lock (never half an
         append) that is held until the last chunk has been taken or the reader stops."""
         try:

@@ -28,6 +28,10 @@ class SessionError(Exception):
     """A session cannot do what was asked; the message is for the operator."""
 
 
+class LogMismatch(SessionError):
+    """The journal belongs to another log than the one given; the message names both."""
+
+
 class Session:
     """One incident in progress. Create it with SessionStore.start or .resume."""
 

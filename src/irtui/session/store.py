@@ -9,8 +9,14 @@ Finishing is written so that the log gets the entry exactly once: the complete
 entry is journaled (`finishing`), then appended to the log, then `finished` is
 journaled and the journal retired to `closed/`. After a crash in between,
 `complete_pending()` appends the journaled entry only if the log lacks its id, and
-only to the log it is given: a journal that names another log file is left alone
-(a path stored in a journal is never written to).
+only to the log it is given: a journal of another log is left alone (a path stored
+in a journal is never written to).
+
+A journal belongs to one log by identity: its start record keeps the log's id
+(`IncidentLog.ensure_identity`), and resuming or completing it against a log of
+another id is refused with a message naming both logs. Journals from before ids
+(or started while the log could be neither read nor written) fall back to the log's
+file name and the state folder that holds them.
 The session id is the entry id (`INC-...` / `DRL-...`).
 
 A journal that cannot be read as an incident (a bad start record, a directory or a
@@ -29,12 +35,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from irtui.boundary.display import plain
 from irtui.diagnosis.walk import Clock, Walk, utc_now
 from irtui.incidents.entry import DEFAULT_EXCHANGE_TZ, ENTRY_ID, IncidentEntry, Mode, new_entry_id
 from irtui.incidents.location import state_dir_for
 from irtui.incidents.writer import IncidentLog
 from irtui.session.journal import JOURNAL_SUFFIX, Journal, JournalBusy, MemoryJournal, is_locked, read_journal
-from irtui.session.live import Session, SessionError
+from irtui.session.live import LogMismatch, Session, SessionError
 from irtui.session.replay import journal_state, parse_time, replay, tree_hash
 from irtui.trees.model import Tree
 
@@ -68,6 +75,8 @@ class SessionStore:
         self.closed_dir = self.state_dir / "closed"
         self.corrupt_dir = self.state_dir / "corrupt"
         self.problems: list[str] = []  # journals moved aside, said once to the operator
+        self._log_id: str | None = None  # the log's id once read: an id never changes
+        self.mismatched: dict[str, str] = {}  # journals of another log found here: id -> why, naming both logs
 
     log: IncidentLog | None = None  # the log this store's journals belong to, when built for one
 
@@ -115,6 +124,8 @@ class SessionStore:
             "exchange_tz": exchange_tz,
             "pid": os.getpid(),
             "log": self.log.path.name if self.log else None,  # the log this journal belongs to
+            "log_id": self._identity_for_start(),
+            "log_path": str(self.log.path.absolute()) if self.log else None,  # to name it in messages; never written to
         }
         warnings: list[str] = []
         journal: Journal | MemoryJournal
@@ -171,16 +182,63 @@ class SessionStore:
                 found.append(opened)
         return sorted(found, key=lambda s: s.started_at)
 
-    def _belongs_here(self, start: dict[str, Any]) -> bool:
-        """Whether a journal is this store's log's: by the log's name it records (journals
-        written before it was recorded belong to the log whose state folder holds them)."""
-        named = start.get("log")
-        return not named or self.log is None or named == self.log.path.name
+    def _identity_for_start(self) -> str | None:
+        """The id a new journal records: the log's, written into it first if it has none;
+        None when the log can be neither written nor read (the walk goes on regardless)."""
+        if self.log is None:
+            return None
+        try:
+            self._log_id = self.log.ensure_identity()
+        except OSError:
+            return None
+        return self._log_id
+
+    def _read_log_id(self) -> tuple[str | None, bool]:
+        """(the log's id, whether the log could be read at all)."""
+        if self._log_id is None and self.log is not None:
+            try:
+                self._log_id = self.log.identity()
+            except OSError:
+                return None, False
+        return self._log_id, True
+
+    def foreign(self, start: dict[str, Any]) -> str | None:
+        """Why a journal is not this store's log's, as one line naming both logs; None when
+        it is (or when this store serves no one log). By the log id the journal records;
+        journals from before ids belong to the log whose file name they record."""
+        if self.log is None:
+            return None
+        session = plain(start.get("session", "?"), one_line=True, limit=40)
+        theirs = start.get("log_id")
+        if theirs is None or theirs == "":
+            named = start.get("log")
+            if not named or named == self.log.path.name:
+                return None
+            return f"incident {session} belongs to the log {plain(named, one_line=True, limit=200)}, not {self.log.path}"
+        ours, readable = self._read_log_id()
+        if theirs == ours or not readable:
+            return None  # an unreadable log cannot be told apart; writing to it fails on its own
+        their_log = plain(start.get("log_path") or start.get("log") or "?", one_line=True, limit=200)
+        their_id = plain(theirs, one_line=True, limit=40)
+        our_id = f"log id {ours}" if ours else "a log with no id yet"
+        return (
+            f"incident {session} belongs to another log (log id {their_id}, at {their_log} when it started), "
+            f"not to {self.log.path} ({our_id}); run irtui with --log set to the log of that id"
+        )
+
+    def _refuse(self, start: dict[str, Any], why: str) -> None:
+        if start.get("session") not in self.mismatched:
+            self.mismatched[str(start.get("session"))] = why
+            self.problems.append(f"{why}; it is left alone")
 
     def _describe(self, path: Path) -> OpenSession | None:
         read = read_journal(path)
         state = journal_state(read.records)
-        if state.finished or state.discarded or not self._belongs_here(state.start):
+        if state.finished or state.discarded:
+            return None
+        mismatch = self.foreign(state.start)
+        if mismatch is not None:
+            self._refuse(state.start, mismatch)
             return None
         start = state.start
         return OpenSession(
@@ -206,8 +264,9 @@ class SessionStore:
         try:
             read = read_journal(path)
             state = journal_state(read.records)
-            if not self._belongs_here(state.start):
-                raise SessionError(f"incident {session_id} belongs to the log {state.start.get('log')}, not {self.log.path if self.log else '?'}")
+            mismatch = self.foreign(state.start)
+            if mismatch is not None:
+                raise LogMismatch(mismatch)
             if state.start["tree"] != tree.id:
                 raise SessionError(f"incident {session_id} follows tree {state.start['tree']!r}, not {tree.id!r}")
             if state.pending_entry is not None:
@@ -274,6 +333,10 @@ class SessionStore:
                 if entry is None and not (state.finished or state.discarded):
                     continue
                 if entry is not None:
+                    mismatch = self.foreign(state.start) if self.log is not None and log.path == self.log.path else None
+                    if mismatch is not None:
+                        self._refuse(state.start, mismatch)
+                        continue
                     named = Path(state.pending_log).name if state.pending_log else log.path.name
                     if named != log.path.name:
                         self.problems.append(
@@ -317,4 +380,4 @@ class SessionStore:
             journal.close()
 
 
-__all__ = ["OpenSession", "Session", "SessionError", "SessionStore"]
+__all__ = ["LogMismatch", "OpenSession", "Session", "SessionError", "SessionStore"]
