@@ -103,6 +103,7 @@ def test_log_list_loads_the_entry_models_once_there_is_an_entry(tmp_path) -> Non
     assert [m for m in loaded if m.startswith(("irtui.trees.model", "irtui.diagnosis.walk", "irtui.incidents.markdown"))] == [], (
         "the entry models are read without the tree models, the walk and the Markdown rendering"
     )
+    assert "importlib.metadata" not in loaded, "pydantic's plugin loader is skipped (plugins are off)"
 
 
 def test_render_one_tree_as_markdown_needs_no_rich() -> None:

@@ -18,6 +18,9 @@ def run() -> None:
     # pydantic looks for plugins in every installed package's metadata (tens of ms) the
     # first time a model is made; irtui uses none. Set it yourself to enable some.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from irtui.cli.pydantic_plugins import skip_plugin_loader
+
+    skip_plugin_loader()
     from irtui.cli.main import main
 
     main()
