@@ -85,3 +85,36 @@ def test_the_ibc_log_answers_the_login_branch_of_connection_loss(tmp_path: Path,
         assert "gateway_window" not in steps
     else:
         assert steps["gateway_window"]["answer"] == answer and steps["gateway_window"]["source"] == "probe"
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    ("tree", "node", "ibc_text", "stopped_at"),
+    [
+        # Observed: the competing login, the write-access dialog, each picks its branch.
+        ("data_feed_failure", "competing_login", "IBC: detected dialog entitled: Existing session detected\n", "end_competing_session"),
+        ("order_rejected", "write_access_dialog", "IBC: detected dialog entitled: API client needs write access\n", "fix_read_only"),
+        # A log without the line proves nothing, and a missing log is unknown: the operator answers.
+        ("data_feed_failure", "competing_login", "IBC: Login has completed\n", "competing_login"),
+        ("order_rejected", "write_access_dialog", "IBC: Login has completed\n", "write_access_dialog"),
+        ("data_feed_failure", "competing_login", None, "competing_login"),
+    ],
+)
+def test_the_ibc_log_answers_competing_login_and_read_only_only_when_observed(
+    tmp_path: Path, tree: str, node: str, ibc_text: str | None, stopped_at: str
+) -> None:
+    files = {IBC_LOG: {"text": ibc_text}} if ibc_text is not None else {}
+    (tmp_path / "facts.json").write_text(json.dumps({"now": QUIET_NOW.isoformat(), "processes": [], "files": files}))
+    (tmp_path / "irtui.toml").write_text(f'[gateway]\nmin_api_interval_s = 0\ntws_ports = []\n[ibc]\npath = "{IBC_LOG}"\n')
+    with running_gateway("healthy") as gateway:
+        outcome = CliRunner().invoke(
+            main,
+            ["diagnose", tree, "--from", node, "--json", "--port", str(gateway.port),
+             "--config", str(tmp_path / "irtui.toml"), "--host-facts", str(tmp_path / "facts.json")],
+        )
+    data = json.loads(outcome.stdout)
+    assert data["stopped_at"] == stopped_at, data["reason"]
+    if stopped_at == node:
+        assert data["path"] == [] and data["needs_operator"] is True
+    else:
+        assert [(step["node"], step["source"]) for step in data["path"]] == [(node, "probe")]
