@@ -17,7 +17,7 @@ from irtui.probes.api import MAX_CODES, MAX_NOTICES
 from irtui.probes.runner import ProbeRunner
 from irtui.session.evidence import journal_record
 from tests.probes.test_hostile_peers import MEMORY_BOUND, PeakRss
-from tests.support.hostile_gateway import HostileGateway
+from tests.support.hostile_gateway import RESETS, HostileGateway
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -58,6 +58,26 @@ def test_a_two_gib_message_after_the_handshake_is_never_buffered() -> None:
     assert result.fact("stage") is not None
     assert took < SWEEP_TIMEOUT_S
     assert growth < MEMORY_BOUND, f"RSS grew {growth >> 20} MiB"
+
+
+RESET_SAYS = {
+    "reset_at_greeting": "closed before any answer",
+    "reset_mid_version": "closed before any answer",  # half a version answer is none
+    "reset_after_start_api": "closed by the Gateway after the version answer",
+    "reset_after_handshake": "the API was ready, then the Gateway closed the connection",
+    "reset_mid_frame": "the API was ready, then the Gateway closed the connection",
+}
+
+
+@pytest.mark.parametrize("behaviour", RESETS)
+def test_a_connection_reset_at_any_stage_is_reported_as_closed_by_the_deadline(behaviour: str) -> None:
+    with HostileGateway(behaviour) as gateway:
+        result, took = probe_api(gateway.port)
+        assert gateway.resets >= 1  # the RST was really sent
+    assert result.fact("stage") == "closed", result.summary
+    assert result.summary.startswith(f"API closed the connection at 127.0.0.1:{gateway.port}: "), result.summary
+    assert RESET_SAYS[behaviour] in result.summary and result.status.value == "fail"
+    assert took < SWEEP_TIMEOUT_S  # the sweep's own deadline, never waited out
 
 
 @pytest.mark.parametrize("as_json", [False, True])

@@ -6,6 +6,14 @@ event, a byte cap and a time cap.
   huge_frame       a message claiming 2 GiB, then as many bytes as it can send
   hostile_strings  a few notices whose text is markup, escapes, C1 controls and OSC 52;
                    the account name too
+
+and resets the connection (TCP RST: SO_LINGER 0, then close) at each stage:
+
+  reset_at_greeting      on reading the client's greeting, before any answer
+  reset_mid_version      half way through its version answer
+  reset_after_start_api  after the version answer, on reading startApi
+  reset_after_handshake  once the handshake is done and the client has asked for something
+  reset_mid_frame        the same, after the first half of a message
 """
 
 from __future__ import annotations
@@ -33,6 +41,13 @@ def notice(code: int, text: str, req_id: int = -1) -> bytes:
     return frame(4, 2, req_id, code, text, "")
 
 
+RESETS = ("reset_at_greeting", "reset_mid_version", "reset_after_start_api", "reset_after_handshake", "reset_mid_frame")
+
+
+class Reset(ConnectionResetError):
+    """The peer has reset the connection: nothing more to do with it."""
+
+
 class HostilePeer:
     """One loopback listener in a thread: each connection is greeted (`_greet`), then gets
     the behaviour (`_misbehave`). Every loop is bounded by the stop event and a cap."""
@@ -42,6 +57,7 @@ class HostilePeer:
     def __init__(self, behaviour: str) -> None:
         self.behaviour = behaviour
         self.sent = 0
+        self.resets = 0
         self._stop = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.05)
@@ -83,6 +99,13 @@ class HostilePeer:
         conn.sendall(data)
         self.sent += len(data)
 
+    def _reset(self, conn: socket.socket) -> None:
+        """Abort the connection: with a zero linger, close sends RST instead of FIN."""
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()
+        self.resets += 1
+        raise Reset("reset by the hostile peer")
+
     def close(self) -> None:
         self._stop.set()
         self._listener.close()
@@ -99,12 +122,27 @@ class HostileGateway(HostilePeer):
         super().__init__(behaviour)
 
     def _greet(self, conn: socket.socket) -> None:
-        self._send(conn, frame(176, "20260127 15:00:00 UTC"))
+        version = frame(176, "20260127 15:00:00 UTC")
+        if self.behaviour == "reset_at_greeting":
+            self._reset(conn)
+        if self.behaviour == "reset_mid_version":
+            self._send(conn, version[: len(version) // 2])
+            self._reset(conn)
+        self._send(conn, version)
         conn.recv(4096)  # startApi
+        if self.behaviour == "reset_after_start_api":
+            self._reset(conn)
         self._send(conn, frame(9, 1, 1) + frame(15, 1, self.account))
 
     def _misbehave(self, conn: socket.socket) -> None:
         started = time.monotonic()
+        if self.behaviour in ("reset_after_handshake", "reset_mid_frame"):
+            conn.settimeout(TIME_CAP_S)
+            conn.recv(4096)  # the client's first request: the handshake is behind it
+            if self.behaviour == "reset_mid_frame":
+                whole = notice(2104, "Market data farm connection is OK:usfarm")
+                self._send(conn, whole[: len(whole) // 2])
+            self._reset(conn)
 
         def going() -> bool:
             return not self._stop.is_set() and self.sent < BYTE_CAP and time.monotonic() - started < TIME_CAP_S
