@@ -6,6 +6,8 @@ command never stops printing (`yes`).
   quadratic), 1,000 / 10,000 / 50,000 nodes, load_tree in process (YAML, schema,
   references, reachability); the growth exponent is the slope of log(time) against
   log(nodes), fitted by least squares over the three sizes (1.0 is linear).
+- All paths: `trees.validate.all_paths` (the drills' and tests' path enumeration) over
+  the same chains, in process, after loading; its own growth exponent.
 - Notice flood: a loopback Gateway that completes the handshake, then sends error
   notices as fast as it can, each with a new code (tests/support/hostile_gateway.py);
   `api` probe with api_timeout_s = 2; the sweep's elapsed time against its deadline.
@@ -27,6 +29,7 @@ from irtui.config import Config
 from irtui.probes.runner import ProbeRunner
 from irtui.sim import running_gateway
 from irtui.trees.loader import load_tree
+from irtui.trees.validate import all_paths
 from tests.support.hostile_gateway import HostileGateway
 
 SIZES = (1_000, 10_000, 50_000)
@@ -51,21 +54,27 @@ def fitted_exponent(sizes: list[int], seconds: list[float]) -> float:
 
 
 def validate_rows(progress: Progress, repeats: int) -> list[Row]:
-    medians = []
+    medians, path_medians = [], []
     with tempfile.TemporaryDirectory(prefix="irtui-bench-") as tmp:
         for nodes in SIZES:
             path = Path(tmp) / "chain.yaml"
             path.write_text(chain_yaml(nodes))
-            samples = []
+            samples, path_samples = [], []
             for _ in range(repeats):
                 started = time.monotonic()
                 tree, problems = load_tree(path)
                 samples.append(time.monotonic() - started)
                 if tree is None:
                     raise RuntimeError(f"the generated {nodes}-node tree did not validate: {problems[:1]}")
+                started = time.monotonic()
+                (only,) = all_paths(tree)
+                path_samples.append(time.monotonic() - started)
+                assert len(only) == nodes
             medians.append(statistics.median(samples))
-            progress(f"  validate {nodes:,} nodes: {ms(medians[-1])}")
+            path_medians.append(statistics.median(path_samples))
+            progress(f"  validate {nodes:,} nodes: {ms(medians[-1])}; all_paths {ms(path_medians[-1])}")
     exponent = fitted_exponent(list(SIZES), medians)
+    path_exponent = fitted_exponent(list(SIZES), path_medians)
     rows = [
         Row(f"Validate a {n:,}-node chain (load_tree, in process), median of {repeats}", ms(s), note=f"file {len(chain_yaml(n)) / 1e6:.1f} MB")
         for n, s in zip(SIZES, medians)
@@ -77,6 +86,15 @@ def validate_rows(progress: Progress, repeats: int) -> list[Row]:
             target=f"≤ {EXPONENT_TARGET}",
             met=exponent <= EXPONENT_TARGET,
             note="slope of log(time) on log(nodes), least squares; 1.0 is linear. Before: a 20,000-node chain took over 90 s (quadratic).",
+        )
+    )
+    rows.append(
+        Row(
+            "all_paths: fitted growth exponent over 1k/10k/50k-node chains",
+            f"{path_exponent:.2f}",
+            target=f"≤ {EXPONENT_TARGET}",
+            met=path_exponent <= EXPONENT_TARGET,
+            note=f"medians {', '.join(ms(s) for s in path_medians)}; one shared path, copied once at its end. Before: a path copied at every step (quadratic).",
         )
     )
     return rows

@@ -79,3 +79,15 @@ def test_every_path_of_a_shipped_tree_ends_at_an_outcome(tree_id: str) -> None:
     tree = shipped().get(tree_id)
     assert tree is not None, f"{tree_id} does not load; run `irtui validate`"
     assert_every_path_ends_at_an_outcome(tree)
+
+
+def test_a_long_chain_is_one_path_walked_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The path enumeration keeps one shared path (its growth is measured in bench/hostile.py)."""
+    lines = ["id: chain", "title: A long chain", "severity: P2", "first_action: Go", "start: n0", "nodes:"]
+    for i in range(4_999):
+        lines += [f"  n{i}:", f"    action: Step {i}", f"    next: n{i + 1}"]
+    lines += ["  n4999:", "    outcome: resolved", "    summary: Done."]
+    (tmp_path / "chain.yaml").write_text("\n".join(lines) + "\n")
+    tree, problems = load_tree(tmp_path / "chain.yaml")
+    assert tree is not None, problems
+    assert all_paths(tree) == [[f"n{i}" for i in range(5_000)]]

@@ -283,18 +283,26 @@ def all_paths(tree: Tree, limit: int = MAX_PATHS) -> list[list[str]]:
     A path ends at an outcome, or at a node it already visited (a retry loop: the
     last id then appears earlier in the same path), or at an unknown node id.
     Raises ValueError past `limit` paths.
+
+    One depth-first walk over a single shared path (and the set of its ids), so the
+    work is linear in the size of what is returned: a path is copied once, when it
+    ends, never at each step (a 50,000-node chain is one path, not 50,000 copies).
     """
     paths: list[list[str]] = []
-    stack: list[list[str]] = [[tree.start]]
+    path: list[str] = []
+    on_path: set[str] = set()
+    stack: list[tuple[str, int]] = [(tree.start, 0)]  # (node id, depth it is reached at)
     while stack:
-        path = stack.pop()
-        node_id = path[-1]
+        node_id, depth = stack.pop()
+        while len(path) > depth:  # back up to where this branch leaves the path
+            on_path.discard(path.pop())
         node = tree.nodes.get(node_id)
-        if node is None or isinstance(node, OutcomeNode) or node_id in path[:-1] or not node.successors():
-            paths.append(path)
+        if node is None or isinstance(node, OutcomeNode) or node_id in on_path or not node.successors():
+            paths.append([*path, node_id])
             if len(paths) > limit:
                 raise ValueError(f"tree {tree.id!r} has more than {limit} paths")
             continue
-        for nxt in reversed(node.successors()):
-            stack.append([*path, nxt])
+        path.append(node_id)
+        on_path.add(node_id)
+        stack.extend((nxt, depth + 1) for nxt in reversed(node.successors()))
     return paths
