@@ -54,6 +54,10 @@ class GatewayConfig(_Section):
     connect_timeout_s: Seconds = 1.0
     api_timeout_s: Seconds = 5.0
     request_timeout_s: Seconds = 4.0
+    # How long after the handshake irtui's session stays open at least (its requests run
+    # meanwhile), so that a Gateway that accepts a client and drops it a moment later is
+    # seen dropping it. Never longer than the request deadline; 0 = only while reading.
+    observe_s: Annotated[float, Field(ge=0, le=10)] = 0.25
     min_api_interval_s: Annotated[float, Field(ge=0, le=3600)] = 10.0
 
     @field_validator("probe_client_id", mode="before")

@@ -27,6 +27,8 @@ HEARTBEAT = "/srv/trader/heartbeat.json"
 SYSTEM_LOG = "/srv/trader/trader.log"
 POSITIONS = "/srv/trader/positions.json"
 MIDNIGHT_30_ET = "2026-01-27T05:30:00+00:00"  # Tuesday 00:30 ET: inside the nightly reset
+AT_0130_ET = "2026-01-27T06:30:00+00:00"  # still inside it (00:15–01:45 ET)
+AT_0200_ET = "2026-01-27T07:00:00+00:00"  # past its end
 SUNDAY_10_ET = "2026-01-25T15:00:00+00:00"
 LOG_1101 = (
     "2026-01-27 09:58:01 ERROR ibkr: Error 1100, reqId -1: Connectivity between IB and Trader Workstation has been lost.\n"
@@ -76,14 +78,19 @@ ROWS = [
     Row("connectivity_lost", "connection_loss", "ibkr_link_down", conn("ok", "warn", "fail")),
     # The same loss at 00:30 ET: a running Gateway reporting 1100 inside the window — live evidence agrees.
     Row("connectivity_lost", "connection_loss", "wait_out_reset", conn("ok", "warn", "fail", window="warn"), now=MIDNIGHT_30_ET),
+    # After the wait: still lost and still inside the window → wait again; past it → it outlived the window.
+    Row("connectivity_lost", "connection_loss", "wait_out_reset", conn("ok", "warn", "fail", window="warn"), start="link_after_reset", now=AT_0130_ET),
+    Row("connectivity_lost", "connection_loss", "reset_window_outlived", conn("ok", "warn", "fail"), start="link_after_reset", now=AT_0200_ET),
     Row("contract_lookup_unanswered", "data_feed_failure", "getting_quotes", data("ok", "unknown"), start="getting_quotes", says="contract lookup got no answer"),
-    Row("drop", "connection_loss", "restart_connector", conn("ok", "warn", "ok")),
+    # Accepted, ready, then closed a moment later: a drop, never "Ready".
+    Row("drop", "connection_loss", "gateway_drops_clients", conn("ok", "warn", "fail"), says="then the Gateway closed the connection"),
     Row("farm_broken", "data_feed_failure", "reconnect_data_farms", data("warn", "fail"), start="getting_quotes"),
     Row("farm_connecting", "data_feed_failure", "wait_for_farm", data("ok", "fail"), start="getting_quotes", says="still connecting (2119)"),
     Row("hang_after_handshake", "connection_loss", "restart_gateway", conn("ok", "warn", "fail"), says="stale connection"),
     Row("healthy", "connection_loss", "restart_connector", conn("ok", "warn", "ok")),
     Row("healthy", "data_feed_failure", "system_receiving", data("ok", "ok"), start="getting_quotes"),
-    Row("hmds_secdef_broken", "data_feed_failure", "system_receiving", data("warn", "ok"), start="getting_quotes"),
+    # A broken historical-data or sec-def farm is no broken API connection: named, not a warning.
+    Row("hmds_secdef_broken", "data_feed_failure", "system_receiving", data("ok", "ok"), start="getting_quotes", says="historical-data farm and sec-def farm broken"),
     Row("link_lost_1101", "connection_loss", "resubscribe_after_1101", conn("ok", "warn", "ok", log="warn"), log=LOG_1101),
     Row("max_tickers", "data_feed_failure", "reduce_data_requests", data("ok", "fail"), start="getting_quotes", says="over the market-data limits"),
     Row("no_delayed_data", "data_feed_failure", "fix_subscription", data("ok", "fail"), start="getting_quotes"),

@@ -51,7 +51,9 @@ def test_the_issue_asks_for_these_drills():
     assert "api_silent" in gateways and "client_id_in_use" in gateways and "accept_then_close" in gateways
     assert any(any("exhausted" in line for line in h.system_log) for h in hosts), "reconnect exhausted"
     assert any("system_log_says" in d.expected.path and "restart_connector" in d.expected.path for d in connection), "stale connection"
-    assert any(d.expected.outcome == "reset_window_monitor" for d in connection), "reset-window false alarm"
+    assert any("wait_out_reset" in d.expected.path and d.expected.outcome == "resolved_reconciled" for d in connection), "reset-window false alarm"
+    assert any(d.expected.outcome == "reset_window_outlived" for d in connection), "a disconnect that outlives its reset window"
+    assert any("gateway_drops_clients" in d.expected.path for d in connection), "a Gateway that drops its clients"
     assert any(
         isinstance(d.world.host.system_fills, list) and d.expected.path[-2:] == ["missed_fills", "drift_found"] for d in connection
     ), "a fill missed in the gap, found in a staged ledger"

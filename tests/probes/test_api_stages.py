@@ -12,8 +12,9 @@ import pytest
 
 from irtui.probes.result import Status
 from irtui.probes.runner import ProbeRunner
-from irtui.sim import running_gateway
+from irtui.sim import load_scenario, running_gateway
 from tests.support.gateway import free_port, quick_config
+from tests.support.hostile_gateway import HostileGateway
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -102,6 +103,59 @@ def test_plain_socket_servers_are_classified(plain_server, behaviour: str, stage
     assert server.accepted == (2 if stage == "client_id_in_use" else 1)
     assert result.fact("fallback_client_id") is (stage == "client_id_in_use")
     assert took < BOUND_S
+
+
+def test_a_reset_while_the_ready_session_reads_is_a_drop() -> None:
+    """A TCP reset (RST) at the session's first request, after nextValidId and the accounts."""
+    with HostileGateway("reset_after_handshake") as gateway:
+        result, took = probe_api(gateway.port)
+    assert (result.fact("stage"), result.status) == ("dropped", Status.FAIL), result.summary
+    assert list(result.fact("accounts")) == ["DU0000001"]  # kept, though ib_async forgets them on close
+    assert took < BOUND_S
+
+
+def test_a_gateway_that_drops_clients_a_moment_after_the_handshake_is_seen() -> None:
+    """The `drop` scenario closes each connection 0.05 s after its handshake; the session's
+    short watch after the handshake (gateway.observe_s) sees it, whatever it read first."""
+    with running_gateway("drop") as gateway:
+        config = quick_config(gateway.port, market_data={"symbols": ["AAPL"]}, gateway={"api_timeout_s": API_TIMEOUT_S})
+        sweep = ProbeRunner(config).run(["api", "market_data"])
+    api = sweep.results["api"]
+    assert (api.fact("stage"), api.status) == ("dropped", Status.FAIL), api.summary
+    assert api.fact("connectivity_lost") is False  # its notices were read before the drop
+    assert sweep.results["market_data"].status in (Status.OK, Status.UNKNOWN)  # read before, or cut by, the drop
+
+
+def test_a_later_drop_is_seen_when_the_watch_is_longer() -> None:
+    """observe_s is the principle, not the scenario's number: a drop 0.5 s after the handshake
+    is a drop for a session that watches 2 s."""
+    scenario = load_scenario("drop").model_copy(update={"drop_after_s": 0.5})
+    with running_gateway(scenario) as gateway:
+        result, took = probe_api(gateway.port, observe_s=2.0, request_timeout_s=3.0, api_timeout_s=3.0)
+    assert result.fact("stage") == "dropped", result.summary
+    assert took < 2.0 + BOUND_S  # it ends at the drop, not after the whole watch
+
+
+def test_the_watch_after_the_handshake_is_bounded_by_the_request_deadline() -> None:
+    with running_gateway("healthy") as gateway:
+        result, took = probe_api(gateway.port, observe_s=10.0, request_timeout_s=0.5)
+    assert result.fact("stage") == "ready"
+    assert took < BOUND_S  # not the 10 s asked for
+
+
+def test_farm_notices_rate_the_api_by_what_the_farm_serves() -> None:
+    """2105/2157 (historical-data, sec-def farms) are named but leave the API OK; 2103 (the
+    market-data farm) warns; 2104/2106/2158 are OK."""
+    with running_gateway("hmds_secdef_broken") as gateway:
+        hmds, _ = probe_api(gateway.port)
+    with running_gateway("farm_broken") as gateway:
+        market, _ = probe_api(gateway.port)
+    with running_gateway("healthy") as gateway:
+        healthy, _ = probe_api(gateway.port)
+    assert hmds.status == Status.OK and "historical-data farm and sec-def farm broken" in hmds.summary
+    assert market.status == Status.WARN and "market-data farm broken" in market.summary
+    assert healthy.status == Status.OK and "broken" not in healthy.summary
+    assert {2104, 2106, 2158} <= set(healthy.fact("error_codes"))
 
 
 def test_too_old_server_says_why(plain_server) -> None:

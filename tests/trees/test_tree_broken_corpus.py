@@ -31,7 +31,7 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
     "unknown_fact.yaml": [(15, "node 'ask': answer 2 rule: probe 'gateway_process' has no fact 'is_running'")],
     "bad_rule_value.yaml": [
         (15, "fact 'latency_ms' is float; 'fast' can never match"),
-        (15, "fact 'stage' is one of refused, closed, silent, not_ready, client_id_in_use, unanswered, ready; 'sleeping' is not"),
+        (15, "fact 'stage' is one of refused, closed, silent, not_ready, client_id_in_use, unanswered, dropped, ready; 'sleeping' is not"),
     ],
     "when_without_probe.yaml": [(11, "answer 1 has a `when` rule but the question names no `probe`")],
     "wrong_types.yaml": [

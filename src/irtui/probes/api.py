@@ -14,6 +14,9 @@ outcome is one of the registry's stages:
   not_ready         version answered but no nextValidId/accounts, or answered with
                     something that is no version number
   client_id_in_use  error 326, reported as soon as it arrives, not after the deadline
+  dropped           nextValidId and accounts arrived, then the peer closed or reset the
+                    connection (the session, api_session.py, also watches for this after
+                    the handshake, until its requests are done and `gateway.observe_s` passed)
   ready             nextValidId and accounts arrived
 """
 
@@ -23,6 +26,7 @@ import asyncio
 import errno
 import logging
 import struct
+import time
 from dataclasses import dataclass, field
 
 from ib_async import IB
@@ -73,6 +77,9 @@ class SessionWatch:
         self.changed = asyncio.Event()
         self.closed = False
         self.close_reason = ""
+        self.closed_at: float | None = None  # time.monotonic()
+        self.ready_at: float | None = None  # time.monotonic() when nextValidId and the accounts had arrived
+        self.ready_accounts: list[str] = []
         self.server_version: int | None = None
         self.connection_time: str | None = None
         self.not_tws: str | None = None  # why the first bytes are no TWS API answer
@@ -88,6 +95,7 @@ class SessionWatch:
         ib.errorEvent -= ib._onError  # it spawns a stray account-summary task on 1102
         ib.client.conn.hasData += self._on_data
         ib.client.conn.disconnected += self._on_disconnected
+        ib.client.apiStart += self._on_api_start
         ib.errorEvent += self._on_error
 
     @property
@@ -155,10 +163,30 @@ class SessionWatch:
             transport.pause_reading()
         self.changed.set()
 
+    def _on_api_start(self) -> None:
+        # Emitted as the ready messages are decoded, before a close that follows them is
+        # seen; ib_async forgets the accounts when the connection closes, so keep them.
+        self.ready_at = time.monotonic()
+        self.ready_accounts = list(self.ib.client.getAccounts())
+        self.changed.set()
+
     def _on_disconnected(self, message: str) -> None:
         self.closed = True
+        self.closed_at = time.monotonic()
         self.close_reason = message
         self.changed.set()
+
+    @property
+    def dropped(self) -> bool:
+        """The session was ready, then the peer closed it (irtui's own close comes after every reading)."""
+        return self.ready_at is not None and self.closed
+
+    def drop_detail(self, server_version: int | None) -> str:
+        """How the drop looked: after what, how soon, and what the socket said."""
+        after = (self.closed_at or 0.0) - (self.ready_at or 0.0)
+        said = f" ({self.close_reason})" if self.close_reason else ""
+        accounts = ", ".join(self.ready_accounts)
+        return f"the handshake completed (v{server_version}, {accounts}), then the Gateway closed the connection {after:.2f}s later{said}"
 
     def _on_error(self, req_id: int, code: int, message: str, contract: object) -> None:
         self.notices_seen += 1
@@ -231,6 +259,8 @@ def _classify(ib: IB, watch: SessionWatch, connecting: asyncio.Future, port: int
         return Handshake("closed", detail, not_tws=True, **base)
     if watch.in_use:
         return Handshake("client_id_in_use", f"error 326: {watch.in_use_text}", **base)
+    if watch.dropped:
+        return Handshake("dropped", watch.drop_detail(version), accounts=list(watch.ready_accounts), **base)
     if watch.stopped is not None and not (connecting.done() and not connecting.cancelled() and connecting.exception() is None):
         return Handshake("not_ready", f"irtui stopped reading the Gateway: {watch.stopped}", **base)
     if connecting.done() and not connecting.cancelled():

@@ -21,6 +21,7 @@ from ib_async.order import OrderStatus
 from irtui.config import Config
 from irtui.probes.api import Handshake, SessionWatch, close, handshake
 from irtui.probes.api_gate import ApiGate
+from irtui.probes.codes import FARM_KINDS, farm_states
 from irtui.probes.common import Stopwatch, make_result, unknown
 from irtui.probes.fills import FillRow, assess_fills, read_ledger
 from irtui.probes.host import HostFacts
@@ -30,7 +31,7 @@ from irtui.probes.positions import BrokerHolding, SourceError, assess_positions,
 from irtui.probes.result import ProbeResult, Status
 
 CONNECTIVITY_LOST, CONNECTIVITY_BACK = {1100, 2110}, {1101, 1102}
-BROKEN_FARMS = {2103, 2105, 2157}
+FARM_WORDS = {"market_data": "market-data farm", "hmds": "historical-data farm", "secdef": "sec-def farm"}
 SLOW_MS = 1000.0
 STAGE_WORDS = {
     "refused": "API port refused",
@@ -39,6 +40,7 @@ STAGE_WORDS = {
     "not_ready": "API not ready",
     "client_id_in_use": "probe client id in use",
     "unanswered": "API answers nothing",
+    "dropped": "API connection dropped",
 }
 NOT_TWS_WORDS = "Not the TWS API"
 WHAT = {"positions": "positions", "orders": "orders", "market_data": "market data", "fills": "fills"}
@@ -112,10 +114,10 @@ class ApiSession:
                 jobs["market_data"] = self._market_data(ib, watch)
             if "fills" in wanted:
                 jobs["fills"] = self._fills(ib, ledger)
-            answers = await asyncio.gather(self._current_time(ib), *jobs.values(), return_exceptions=True)
+            answers = await asyncio.gather(self._current_time(ib), self._observe(watch), *jobs.values(), return_exceptions=True)
             timing = answers[0] if isinstance(answers[0], tuple) else (None, None, None)
             results = {"api": self._api_result(shake, watch, timing[0], timing[1], clock, timing[2])}
-            for name, value in zip(jobs, answers[1:]):
+            for name, value in zip(jobs, answers[2:]):
                 results[name] = value if isinstance(value, ProbeResult) else self._failed(name, value, watch)
             return {name: results[name] for name in wanted}
         finally:
@@ -133,6 +135,23 @@ class ApiSession:
         return unknown(name, f"{WHAT[name].capitalize()} not read ({type(error).__name__}{': ' + text if text else ''})")
 
     # api
+    async def _observe(self, watch: SessionWatch) -> None:
+        """Keep the session open until `gateway.observe_s` after the handshake (while the
+        requests run), so that a Gateway that accepts a client and drops it a moment later
+        is seen doing it; ends at once when it does. Bounded by the request deadline."""
+        if watch.ready_at is None:
+            return
+        until = watch.ready_at + min(self.config.gateway.observe_s, self.config.gateway.request_wait_s)
+        while not watch.closed:
+            left = until - time.monotonic()
+            if left <= 0:
+                return
+            watch.changed.clear()
+            try:
+                await asyncio.wait_for(watch.changed.wait(), left)
+            except TimeoutError:
+                return
+
     async def _current_time(self, ib: IB) -> tuple[float | None, str | None, float]:
         """(round trip ms or None, server time, when it ended): the stale-connection test."""
         watch = Stopwatch()
@@ -152,8 +171,10 @@ class ApiSession:
         ended: float | None = None,
     ) -> ProbeResult:
         gw = self.config.gateway
-        if shake.stage == "ready" and latency is None and watch.closed:
-            shake = Handshake("closed", "the API was ready, then the Gateway closed the connection", True, shake.server_version, shake.connection_time)
+        if shake.stage == "ready" and watch.dropped:
+            # Ready, then closed by the peer while irtui was still reading or watching: a
+            # Gateway that drops its clients is no "Ready", whatever it answered first.
+            shake = Handshake("dropped", watch.drop_detail(shake.server_version), True, shake.server_version, shake.connection_time, list(shake.accounts))
         elif shake.stage == "ready" and latency is None:
             # A handshake proves little: a Gateway hung after login completes it and then
             # answers nothing. A request with no answer within its deadline is a failed API.
@@ -172,7 +193,7 @@ class ApiSession:
             "error_codes": codes,
             "latency_ms": latency,
             # Without a session that got its notices, no notice is no evidence of a good link.
-            "connectivity_lost": lost if (lost or shake.stage in ("ready", "unanswered")) else None,
+            "connectivity_lost": lost if (lost or shake.stage in ("ready", "unanswered", "dropped")) else None,
             "expected_account": bool(expected & set(accounts)) if (expected and accounts) else None,
             "fallback_client_id": self.fell_back,
         }
@@ -216,8 +237,14 @@ class ApiSession:
         if lost:
             summary = f"API up at {where}, but the Gateway lost IBKR (codes {', '.join(map(str, codes))})"
             return result(Status.FAIL, summary)
-        status = Status.WARN if (BROKEN_FARMS & set(codes) or latency > SLOW_MS) else Status.OK
+        # Farms by code (codes.py): only a broken market-data farm (2103, not followed by
+        # 2104) touches what the API serves live; a broken historical-data (2105) or sec-def
+        # (2157) farm leaves the API connection sound, so it is named, not a warning.
+        farms, _ = farm_states(watch.notices)
+        broken = [FARM_WORDS[kind] for kind in FARM_KINDS if farms[kind] == "broken"]
+        status = Status.WARN if (farms["market_data"] == "broken" or latency > SLOW_MS) else Status.OK
         notes = f"; notices {', '.join(map(str, codes))}" if codes else ""
+        notes += f" ({' and '.join(broken)} broken)" if broken else ""
         summary = f"API ready at {where} (v{shake.server_version}, {accounts}, {latency:.0f} ms){notes}"
         return result(status, summary)
 

@@ -47,7 +47,7 @@ class ProbeSpec:
         return (spec.scope if spec is not None and spec.scope else None) or self.scope
 
 
-API_STAGES = ("refused", "closed", "silent", "not_ready", "client_id_in_use", "unanswered", "ready")
+API_STAGES = ("refused", "closed", "silent", "not_ready", "client_id_in_use", "unanswered", "dropped", "ready")
 PORT_STATES = ("open", "refused", "timeout", "error")
 DISCREPANCIES = ("none", "system_more", "system_less", "broker_only", "system_only", "price_differs", "mixed", "unknown")
 DATA_TYPES = ("live", "frozen", "delayed", "delayed_frozen", "none")
@@ -96,7 +96,7 @@ PROBES: dict[str, ProbeSpec] = {
             "API handshake",
             "Read-only ib_async handshake with the reserved probe client id and a hard deadline.",
             {
-                "stage": Fact("str", "How far the handshake got (unanswered: handshake done, then requests got no answer)", API_STAGES),
+                "stage": Fact("str", "How far the handshake got (unanswered: handshake done, then requests got no answer; dropped: handshake done, then the Gateway closed or reset the connection while irtui read or watched)", API_STAGES),
                 "server_version": Fact("int", "Server version, once the Gateway answered"),
                 "accounts": Fact("list[str]", "Managed accounts, once ready"),
                 "error_codes": Fact("list[int]", "Error and notice codes received (1100, 2110, 2103...)", scope="gateway"),

@@ -30,7 +30,7 @@ Scenario YAML (every key optional; unknown keys are rejected with the key's name
     accounts: [DU0000001]
     next_valid_id: 1
     busy_client_ids: []      # client_id_in_use: these ids get 326 (empty = all)
-    drop_after_s: 5.0        # drop_after: close each connection this long after connect
+    drop_after_s: 5.0        # drop_after: close each connection this long after its handshake
     startup_hang: false      # true: the positions end marker (62) never arrives
     withhold_end_markers: [] # positions | open_orders | completed_orders | executions
                              # | account_updates: their end markers never arrive

@@ -50,17 +50,18 @@ class ClientConnection:
         self._reader = reader
         self._writer = writer
         self.peer = writer.get_extra_info("peername")
-        self.connected_at = time.time()
         self.client_id: int | None = None
         self.server_version = gateway.scenario.server_version
         self.api_started = False  # startApi received and accepted (not refused with 326)
         self.ready = False  # nextValidId and managedAccounts were sent
+        self.ready_at: float | None = None  # when they were first sent: the handshake completed
         self.hung = False
         self.closed = False
         self.positions_subscribed = False  # reqPositions streams later changes too
         self.feed = MarketFeed(self)
         self._tasks: dict[Hashable, set[asyncio.Task[Any]]] = {}
         self._drop_timer: asyncio.TimerHandle | None = None
+        self._drop_after_s: float | None = None  # armed: closed this long after the handshake
 
     @property
     def scenario(self) -> Scenario:
@@ -110,17 +111,22 @@ class ClientConnection:
         self.gateway._client_closed(self)
 
     def arm_drop(self, after_s: float) -> None:
+        """Close this connection `after_s` after its handshake completed (the timer starts
+        when nextValidId and the accounts go out, or now if they already did)."""
         self.disarm_drop()
-        delay = max(0.0, self.connected_at + after_s - time.time())
-        self._drop_timer = asyncio.get_running_loop().call_later(delay, self._drop)
+        self._drop_after_s = after_s
+        if self.ready_at is not None:
+            delay = max(0.0, self.ready_at + after_s - time.time())
+            self._drop_timer = asyncio.get_running_loop().call_later(delay, self._drop)
 
     def disarm_drop(self) -> None:
+        self._drop_after_s = None
         if self._drop_timer is not None:
             self._drop_timer.cancel()
             self._drop_timer = None
 
     def _drop(self) -> None:
-        log.info("sim: dropping client %s after %.1f s", self.client_id, self.scenario.drop_after_s)
+        log.info("sim: dropping client %s %.2f s after its handshake", self.client_id, self.scenario.drop_after_s)
         self.close()
 
     # --- tasks -------------------------------------------------------------------
@@ -240,6 +246,10 @@ class ClientConnection:
         self.reply(replies.next_valid_id(self.next_order_id()))
         self.reply(replies.managed_accounts(self.scenario.accounts))
         self.ready = not self.hung and not self.closed
+        if self.ready_at is None:
+            self.ready_at = time.time()
+            if self._drop_after_s is not None:
+                self.arm_drop(self._drop_after_s)
 
     def _trade(self, msg_id: int, fields: tuple[str, ...]) -> None:
         """A trading system's order message: acted on as the scenario's order policy says."""

@@ -8,7 +8,8 @@ Modes and what a client sees:
   silent            accepted, read, never answered (a hung API); closes when the client does
   not_ready         version answered, then no nextValidId/managedAccounts and no data
   client_id_in_use  version answered; startApi gets error 326 and the socket closes
-  drop_after        healthy, but each connection is closed drop_after_s after it connected
+  drop_after        healthy, but each connection is closed drop_after_s after its handshake
+                    completed (nextValidId and the accounts sent)
 
 Orders: irtui's probes are read-only. An order-changing message (placeOrder,
 cancelOrder, reqGlobalCancel, exerciseOptions, reqAutoOpenOrders) from one of
