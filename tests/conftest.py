@@ -26,6 +26,7 @@ SAFETY_EXEMPT = ("tests/sim/", "tests/cli/test_sim_cli.py")
 # (test that created the gateway, that gateway's order_messages list): the list only, so
 # the gateways themselves are freed as usual.
 SIMULATOR_ORDER_LOGS: list[tuple[str, list[ReceivedMessage]]] = []
+WORKER_VIOLATIONS: list[str] = []  # under pytest-xdist: what the workers found, gathered by the controller
 
 
 def order_violations() -> list[str]:
@@ -103,8 +104,18 @@ def _watch_simulators_for_orders() -> Iterator[None]:
     SimulatedGateway.__init__ = original  # type: ignore[method-assign]
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """Under pytest-xdist, each worker's violations come back to the controller with it."""
+    WORKER_VIOLATIONS.extend(getattr(node, "workeroutput", {}).get("order_violations", []))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    violations = order_violations()
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: its exit status is not the run's, so the controller reports
+        workeroutput["order_violations"] = order_violations()
+        return
+    violations = order_violations() + WORKER_VIOLATIONS
     if violations:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:

@@ -31,9 +31,10 @@ def test_list_shows_every_drill():
         assert drill_id in outcome.output
 
 
-def test_validate_passes_on_the_shipped_drills_and_names_the_line_of_a_broken_one(tmp_path):
+def test_validate_passes_on_the_shipped_drills_and_names_the_line_of_a_broken_one(tmp_path, monkeypatch):
     assert invoke("drill", "validate").exit_code == 0
-    broken = tmp_path / "broken.yaml"
+    monkeypatch.chdir(tmp_path)  # a short relative path: the console would wrap a long temporary one
+    broken = Path("broken.yaml")
     broken.write_text("title: T\ntree: kill_switch\nbriefing: b\nexpected:\n  outcome: nowhere\n")
     outcome = invoke("drill", "validate", str(broken))
     assert outcome.exit_code == 1
