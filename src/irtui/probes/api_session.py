@@ -85,6 +85,7 @@ class ApiSession:
         if "fills" in wanted:
             ledger = asyncio.get_running_loop().run_in_executor(self.executor, read_ledger, self.config.fills, self.host)
             ledger.add_done_callback(lambda f: f.cancelled() or f.exception())
+        self._held: Any = None  # the one positions request of this session
         ib = IB()
         watch = SessionWatch(ib)
         clock = Stopwatch()
@@ -248,12 +249,19 @@ class ApiSession:
         summary = f"API ready at {where} (v{shake.server_version}, {accounts}, {latency:.0f} ms){notes}"
         return result(status, summary)
 
+    def _broker_positions(self, ib: IB) -> Any:
+        """The session's one positions request, shared by the positions and orders probes:
+        ib_async keys it by name, so a second request at once would orphan the first."""
+        if self._held is None:
+            self._held = ib.reqPositionsAsync()
+        return asyncio.shield(self._held)
+
     # positions
     async def _positions(self, ib: IB, system: Any) -> ProbeResult:
         watch = Stopwatch()
         timeout = self.config.gateway.request_wait_s
         try:
-            broker = await asyncio.wait_for(ib.reqPositionsAsync(), timeout)
+            broker = await asyncio.wait_for(self._broker_positions(ib), timeout)
         except TimeoutError:
             return unknown("positions", f"Broker positions did not arrive within {timeout:g}s (startup sync hang?)", watch)
         try:
@@ -303,6 +311,7 @@ class ApiSession:
             return max(0.01, deadline - loop.time())
 
         sampled: frozenset[str] | None = None
+        positions = self._broker_positions(ib)  # whether an open order adds exposure
         try:
             trades = await asyncio.wait_for(ib.reqAllOpenOrdersAsync(), left())
             fills = await asyncio.wait_for(ib.reqExecutionsAsync(), left())
@@ -313,6 +322,10 @@ class ApiSession:
         except TimeoutError:
             return unknown("orders", f"Open orders or executions did not arrive within {timeout:g}s", watch)
         read_at = time.monotonic()
+        try:
+            held: dict[tuple[str, str], float] | None = _held(await asyncio.wait_for(positions, left()))
+        except TimeoutError:
+            held = None
         working = [t for t in trades if t.orderStatus.status not in OrderStatus.DoneStates]
         current = [_trade_ids(t) for t in working]
         target = (self.config.gateway.host, self.config.gateway.trading_port)
@@ -322,7 +335,8 @@ class ApiSession:
             new_orders = new_since(current, self.gate.last_open_orders(target), accounts, read_at)
         self.gate.keep_open_orders(target, OpenOrdersReading(_all_ids(trades), accounts, read_at))
         open_rows = [
-            OpenOrderRow(_trade_key(t), t.contract.symbol, t.order.clientId, t.order.action, float(t.order.totalQuantity), t.orderStatus.status)
+            OpenOrderRow(_trade_key(t), t.contract.symbol, t.order.clientId, t.order.action, float(t.order.totalQuantity), t.orderStatus.status,
+                         t.order.account, t.contract.conId)
             for t in working
         ]
         exec_rows = [
@@ -333,7 +347,7 @@ class ApiSession:
             for f in fills
         ]
         # Execution times are the Gateway's, so they are compared with the real clock, not the host's.
-        return assess_orders(self.config, open_rows, exec_rows, new_orders, datetime.now(UTC), watch)
+        return assess_orders(self.config, open_rows, exec_rows, new_orders, datetime.now(UTC), watch, held)
 
     # market data
     async def _market_data(self, ib: IB, watch: SessionWatch) -> ProbeResult:
@@ -387,6 +401,14 @@ def _snapshot_row(symbol: str, req_id: int, ticker: Ticker, finished: bool) -> S
         finished=finished,
         prices=prices,
     )
+
+
+def _held(positions: list[Any]) -> dict[tuple[str, str], float]:
+    held: dict[tuple[str, str], float] = {}
+    for p in positions:
+        key = (p.account, OpenOrderRow.instrument_key(p.contract.conId, p.contract.symbol))
+        held[key] = held.get(key, 0.0) + float(p.position)
+    return held
 
 
 def _trade_key(trade: Any) -> str:

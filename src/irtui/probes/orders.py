@@ -12,11 +12,16 @@ execution since midnight (in `app.timezone`) plus open orders without one.
 Without an earlier reading and with no recent fill, whether orders are still being
 placed is unknown, not "no": `still_placing` is then left unknown, with why. More
 open orders than `orders.max_open` is a runaway of its own, filled or not.
+
+Against the broker's positions, an open order either reduces a position (a sell of a
+long, a buy of a short, no more than it holds) or adds exposure: after a kill switch
+only the first kind should be working. Without the positions that is unknown.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -64,6 +69,46 @@ class OpenOrderRow:
     action: str
     quantity: float
     status: str
+    account: str = ""
+    con_id: int = 0  # tells an option or future from the stock of the same symbol
+
+    @property
+    def instrument(self) -> str:
+        return self.instrument_key(self.con_id, self.symbol)
+
+    @staticmethod
+    def instrument_key(con_id: int, symbol: str) -> str:
+        """What an order and a position are matched by: the contract id, else the symbol."""
+        return f"con {con_id}" if con_id else symbol
+
+
+MAX_LISTED = 10  # risk-adding orders named in the evidence; the count is always whole
+
+
+def adding_exposure(open_orders: list[OpenOrderRow], held: Mapping[tuple[str, str], float]) -> list[tuple[OpenOrderRow, float]]:
+    """Open orders that would add exposure, each with the position it meets.
+
+    `held` maps (account, OpenOrderRow.instrument_key) to the broker's position. A buy adds when the
+    position is flat or long, a sell (or short sale) when it is flat or short; an order
+    against the position adds once the orders before it (by order key) have used up
+    what it holds, since it would then open the other side. An order with no account
+    meets the instrument's position summed over accounts.
+    """
+    summed: dict[str, float] = defaultdict(float)
+    for (_account, instrument), quantity in held.items():
+        summed[instrument] += quantity
+    room: dict[tuple[str, str], float] = {}
+    adding = []
+    for order in sorted(open_orders, key=lambda o: o.order_key):
+        key = (order.account, order.instrument)
+        position = held.get(key, 0.0) if order.account else summed.get(order.instrument, 0.0)
+        direction = 1.0 if order.action.upper() == "BUY" else -1.0
+        left = room.setdefault(key, abs(position))
+        if position * direction < 0 and order.quantity <= left + 1e-9:
+            room[key] = left - order.quantity
+        else:
+            adding.append((order, position))
+    return adding
 
 
 @dataclass(frozen=True)
@@ -133,8 +178,10 @@ def assess_orders(
     new_orders: NewOrders | None,
     now: datetime,
     watch: Stopwatch,
+    held: Mapping[tuple[str, str], float] | None = None,
 ) -> ProbeResult:
-    """`new_orders` is None when no earlier reading of the open orders was there to compare with."""
+    """`new_orders` is None when no earlier reading of the open orders was there to compare with;
+    `held` (the broker's positions by account and symbol) is None when they were not read."""
     settings = config.orders
     first_fill: dict[str, ExecutionRow] = {}
     for row in executions:
@@ -169,9 +216,14 @@ def assess_orders(
         # and nothing to compare them with, nobody can tell.
         "still_placing": True if (arrived > 0 or recent) else (False if (new_orders is not None or not open_orders) else None),
     }
+    # With no open order nothing adds exposure, positions or not.
+    adding = adding_exposure(open_orders, held) if held is not None else []
+    facts["risk_increasing_orders"] = len(adding) if (held is not None or not open_orders) else None
     unknown: dict[str, str] = {}
     if facts["still_placing"] is None:
         unknown["still_placing"] = f"no earlier open-order reading to compare with, and no fill in the last {settings.recent_s:g}s"
+    if facts["risk_increasing_orders"] is None:
+        unknown["risk_increasing_orders"] = "the broker's positions were not read, so whether an order adds exposure cannot be told"
     compared = new_orders.describe() if new_orders else "no earlier open-order reading to compare with: executions alone tell"
     open_by_symbol: dict[str, int] = defaultdict(int)
     for order in open_orders:
@@ -184,6 +236,7 @@ def assess_orders(
         "new_open_orders": new_orders.count if new_orders else None,
         "open_orders_compared": compared,
         "executions_read": len(executions),
+        "adding_exposure": [_adding_words(order, position) for order, position in adding[:MAX_LISTED]],
     }
     problems = []
     if facts["over_rate_limit"]:
@@ -194,6 +247,9 @@ def assess_orders(
     if facts["over_open_limit"]:
         problems.append(f"{len(open_orders)} open orders (limit {settings.max_open}), filled or not")
     placing = _placing_words(new_orders, recent, settings.recent_s)
+    if adding:
+        more = f" and {len(adding) - 1} more" if len(adding) > 1 else ""
+        placing += f"; {len(adding)} would add exposure ({_adding_words(*adding[0])}{more})"
     if problems:
         summary = "Over the limit: " + "; ".join(problems) + f"; {len(open_orders)} open{placing}"
         return make_result("orders", Status.FAIL, summary, facts, detail, watch, unknown=unknown)
@@ -210,6 +266,10 @@ def _placing_words(new_orders: NewOrders | None, recent: bool, recent_s: float) 
     if new_orders.count:
         return f", still placing ({new_orders.describe()})"
     return f", still placing ({fill})" if recent else ""
+
+
+def _adding_words(order: OpenOrderRow, position: float) -> str:
+    return f"{order.action} {order.quantity:g} {order.symbol} against a position of {position:g}"
 
 
 def _count_by_client(open_orders: list[OpenOrderRow]) -> dict[str, int]:
