@@ -7,7 +7,6 @@ Unknown keys are errors, so a typo never silently falls back to a default. Error
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import tomllib
@@ -18,10 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from irtui.boundary.reading import read_regular
+from irtui.config_location import CONFIG_ENV, CONFIG_FILE, find_config  # noqa: F401  (part of this module's interface)
 
-CONFIG_FILE = "irtui.toml"
 MAX_CONFIG_BYTES = 1 << 20
-CONFIG_ENV = "IRTUI_CONFIG"
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 Seconds = Annotated[float, Field(gt=0, le=3600)]
@@ -444,17 +442,6 @@ def resolve_command(argv: tuple[str, ...], base_dir: Path) -> tuple[str, ...]:
     elif program.startswith(("./", "../")):
         program = str(base_dir / program)
     return (program, *argv[1:])
-
-
-def find_config(path: Path | None = None) -> Path | None:
-    """The file to read: the given path, else IRTUI_CONFIG, else ./irtui.toml if it exists."""
-    if path is not None:
-        return Path(path)
-    env = os.environ.get(CONFIG_ENV)
-    if env:
-        return Path(env)
-    local = Path.cwd() / CONFIG_FILE
-    return local if local.is_file() else None
 
 
 def load_config(path: Path | None = None) -> Config:

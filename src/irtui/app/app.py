@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -16,21 +16,20 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from irtui.app.commands import ScreenCommands
-from irtui.app.factory import Services
-from irtui.app.messages import ProbesFailed, ProbesFinished
+from irtui.app.factory import HomeFacts, Services
+from irtui.app.messages import ProbesFailed, ProbesFinished, ServicesLoaded
 from irtui.app.palette import IncidentCommands
 from irtui.boundary.display import plain
 from irtui.diagnosis.evidence import merge_newest
-from irtui.incidents import LogError
 from irtui.probes.result import ProbeResult
-from irtui.session.store import OpenSession, Session, SessionError
-from irtui.trees.model import Tree
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the session store and the tree models (pydantic) load after the first frame
     from pathlib import Path
 
     from irtui.app.screens.resume import Abandon
     from irtui.incidents import IncidentEntry
+    from irtui.session.store import OpenSession, Session
+    from irtui.trees.model import Tree
 
 
 class IncidentConsole(App[None]):
@@ -44,13 +43,29 @@ class IncidentConsole(App[None]):
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
-    def __init__(self, services: Services, *, start_tree: str | None = None) -> None:
+    def __init__(
+        self,
+        services: Services | None,
+        *,
+        start_tree: str | None = None,
+        facts: HomeFacts | None = None,
+        load: Callable[[], Services] | None = None,
+    ) -> None:
+        """Either `services`, or `facts` to draw Home with and `load` to get the services
+        from, in a worker after the first frame (factory.make_loading_app)."""
         super().__init__()
-        self.services = services
+        if services is None and (facts is None or load is None):
+            raise ValueError("the console needs its services, or the facts to draw Home with and a way to load them")
+        # None until `load` has run: Home is drawn, and starting a walk waits for it.
+        self.services: Services = services  # type: ignore[assignment]
+        self.facts = facts or HomeFacts.of(services)  # type: ignore[arg-type]
+        self._load = load
+        self.load_error: BaseException | None = None  # what stopped `load`, for the command line to report
         self._start_tree = start_tree
+        self._queued_start: str | None = None  # Enter on Home before the trees were loaded
         self._replies: dict[Worker[None], tuple[MessagePump, tuple[str, ...] | None]] = {}
         self.evidence: dict[str, ProbeResult] = {}
-        self._live: dict[str, Session] = {}  # sessions this app holds open, by id
+        self._live: dict[str, "Session"] = {}  # sessions this app holds open, by id
 
     def notify(
         self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = False
@@ -63,9 +78,41 @@ class IncidentConsole(App[None]):
     def get_default_screen(self) -> Screen:
         from irtui.app.screens.home import HomeScreen
 
-        return HomeScreen(self.services)
+        return HomeScreen(self.facts)
+
+    @property
+    def loaded(self) -> bool:
+        return self.services is not None
 
     def on_mount(self) -> None:
+        if not self.loaded:
+            # Home is drawn from the facts first; what it needs from disk comes after.
+            self.call_after_refresh(self._load_services)
+            return
+        self._start()
+
+    @work(thread=True, exit_on_error=False, group="load", description="Loading the configuration, trees and open incidents")
+    def _load_services(self) -> None:
+        assert self._load is not None
+        try:
+            services = self._load()
+        except Exception as error:  # reported by the command line once the terminal is restored
+            self.call_from_thread(self._load_failed, error)
+            return
+        self.post_message(ServicesLoaded(services))
+
+    def _load_failed(self, error: BaseException) -> None:
+        self.load_error = error
+        self.exit(return_code=2)
+
+    @on(ServicesLoaded)
+    def _services_loaded(self, message: ServicesLoaded) -> None:
+        self.services = message.services
+        for screen in self.screen_stack:
+            getattr(screen, "services_loaded", lambda: None)()
+        self._start()
+
+    def _start(self) -> None:
         self.finish_interrupted()
         if self.services.briefing is not None:
             # A drill's clock starts once the operator has read what happened.
@@ -78,6 +125,14 @@ class IncidentConsole(App[None]):
     def _open_first(self) -> None:
         if self._start_tree:
             self.start_tree(self._start_tree)
+        elif self._queued_start:
+            tree_id, self._queued_start = self._queued_start, None
+            others = [s for s in self.open_sessions() if s.tree_id != tree_id]
+            self.start_tree(tree_id)  # offers that tree's own open incidents first
+            if others:
+                self.notify(
+                    f"{len(others)} other open incident(s) wait: resume from Home with u.", title="Open incidents", severity="warning", timeout=20
+                )
         else:
             self.offer_resume()
 
@@ -89,7 +144,7 @@ class IncidentConsole(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "briefing":
-            return self.services.briefing is not None
+            return self.loaded and self.services.briefing is not None
         if action == "hide_keys":
             return self._keys_shown()
         return True
@@ -122,7 +177,7 @@ class IncidentConsole(App[None]):
         text = "\n".join(line for line in render_entry(entry).splitlines() if not line.startswith(MARKER))
         self.push_screen(RunbookScreen(self.services.log.path, entry.id, label=self.services.label, banner=self.services.drill_banner, text=text))
 
-    def resume_open(self, waiting: OpenSession) -> None:
+    def resume_open(self, waiting: "OpenSession") -> None:
         self._resume(waiting)
 
     # Probes -----------------------------------------------------------------------------
@@ -162,7 +217,7 @@ class IncidentConsole(App[None]):
 
     def ring(self) -> None:
         """The terminal bell, unless `app.bell = false`: a P1 started, or a target passed."""
-        if self.services.config.app.bell:
+        if self.loaded and self.services.config.app.bell:
             self.bell()
 
     def remember(self, results: Mapping[str, ProbeResult]) -> None:
@@ -173,6 +228,8 @@ class IncidentConsole(App[None]):
 
     def finish_interrupted(self) -> None:
         """A crash while an entry was being written: complete it now, never twice."""
+        from irtui.session.store import SessionError
+
         try:
             written = self.services.store.complete_pending(self.services.log, clock=self.services.clock)
         except (OSError, SessionError) as error:
@@ -181,8 +238,10 @@ class IncidentConsole(App[None]):
         for entry in written:
             self.notify(f"Entry {entry.id} was interrupted by a crash; it is now in the log.", title="Log", timeout=10)
 
-    def open_sessions(self) -> list[OpenSession]:
-        """Open incidents, counting those this app holds as resumable."""
+    def open_sessions(self) -> list["OpenSession"]:
+        """Open incidents, counting those this app holds as resumable (none known before loading)."""
+        if not self.loaded:
+            return []
         try:
             found = self.services.store.open_sessions()
         except OSError as error:
@@ -196,6 +255,8 @@ class IncidentConsole(App[None]):
     def offer_resume(self) -> None:
         from irtui.app.screens.resume import ResumeScreen
 
+        if not self.loaded:
+            return  # offered once loading is done
         waiting = self.open_sessions()
         if waiting:
             self.push_screen(ResumeScreen(waiting, offer_new=False), self._resume_chosen)
@@ -203,6 +264,12 @@ class IncidentConsole(App[None]):
     def start_tree(self, tree_id: str) -> None:
         from irtui.app.screens.resume import ResumeScreen
 
+        if not self.loaded:
+            # Asked for before the trees are validated: started (or its open incident
+            # offered) as soon as they are, instead of the resume offer.
+            self._queued_start = tree_id
+            self.notify("Loading the trees and open incidents: it opens in a moment.", title="Starting")
+            return
         tree = self.services.trees.get(tree_id)
         if tree is None:
             known = ", ".join(sorted(self.services.trees.trees)) or "none loaded"
@@ -214,8 +281,9 @@ class IncidentConsole(App[None]):
         else:
             self._begin(tree)
 
-    def _resume_chosen(self, choice: "OpenSession | Abandon | str | None", new_tree: Tree | None = None) -> None:
+    def _resume_chosen(self, choice: "OpenSession | Abandon | str | None", new_tree: "Tree | None" = None) -> None:
         from irtui.app.screens.resume import Abandon
+        from irtui.session.store import OpenSession
 
         if isinstance(choice, Abandon):
             self._abandon(choice)
@@ -230,6 +298,9 @@ class IncidentConsole(App[None]):
             self._begin(new_tree)
 
     def _abandon(self, choice: "Abandon") -> None:
+        from irtui.incidents import LogError
+        from irtui.session.store import SessionError
+
         s = self.services
         try:
             live = self._live.pop(choice.session.id, None)
@@ -248,7 +319,9 @@ class IncidentConsole(App[None]):
         for screen in self.screen_stack:
             getattr(screen, "open_sessions_changed", lambda: None)()
 
-    def _begin(self, tree: Tree) -> None:
+    def _begin(self, tree: "Tree") -> None:
+        from irtui.session.store import SessionError
+
         s = self.services
         try:
             session = s.store.start(tree, s.operator, s.mode, clock=s.clock)
@@ -264,7 +337,9 @@ class IncidentConsole(App[None]):
             self.notify(warning, title="Journal", severity="warning", timeout=30)
         self._open_walk(session)
 
-    def _resume(self, waiting: OpenSession) -> None:
+    def _resume(self, waiting: "OpenSession") -> None:
+        from irtui.session.store import SessionError
+
         session = self._live.get(waiting.id)
         if session is None:
             tree = self.services.trees.get(waiting.tree_id)
@@ -280,7 +355,7 @@ class IncidentConsole(App[None]):
                 self.notify(warning, title="Journal", severity="warning")
         self._open_walk(session)
 
-    def _open_walk(self, session: Session) -> None:
+    def _open_walk(self, session: "Session") -> None:
         from irtui.app.screens.walk import WalkScreen
 
         self._live[session.id] = session

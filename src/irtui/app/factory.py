@@ -9,23 +9,26 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from irtui.config import Config
-from irtui.diagnosis.walk import utc_now
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pydantic and the tree models load after the first frame (make_loading_app)
     from irtui.app.app import IncidentConsole
+    from irtui.config import Config
     from irtui.incidents import IncidentEntry, IncidentLog
     from irtui.probes.runner import Sweep
     from irtui.session.store import Session, SessionStore
+    from irtui.trees.cache import TreeSummary
     from irtui.trees.loader import TreeSet
     from irtui.trees.model import Tree
 
 Clock = Callable[[], datetime]
 MODES = ("LIVE", "DRILL")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class ProbeRunning(Protocol):
@@ -48,7 +51,7 @@ class Briefing:
 
 @dataclass(frozen=True)
 class Services:
-    config: Config
+    config: "Config"
     trees: "TreeSet"
     runner: ProbeRunning
     store: "SessionStore"
@@ -87,7 +90,32 @@ class Services:
         return self.time_target or tree.target
 
 
-def default_operator(config: Config) -> str:
+@dataclass(frozen=True)
+class HomeFacts:
+    """What Home's first frame shows: known before the configuration is validated and the
+    trees are loaded when `irtui` remembers them from its last start (irtui.cli.home_preview)."""
+
+    label: str
+    gateway: str
+    operator: str
+    timezone: str
+    local_timezone: str
+    refresh_s: float
+    trees: "tuple[Tree | TreeSummary, ...]"  # what the Quick reference shows of each
+    drill_banner: str | None = None
+    clock: Clock = utc_now
+
+    @classmethod
+    def of(cls, services: Services) -> "HomeFacts":
+        app = services.config.app
+        trees = tuple(services.trees.trees.values())
+        return cls(
+            services.label, services.gateway, services.operator, app.timezone, app.local_timezone, app.refresh_s, trees,
+            services.drill_banner, services.clock,
+        )
+
+
+def default_operator(config: "Config") -> str:
     if config.log.operator:
         return config.log.operator
     try:
@@ -98,7 +126,7 @@ def default_operator(config: Config) -> str:
 
 def make_app(
     *,
-    config: Config,
+    config: "Config",
     trees: "TreeSet",
     runner: ProbeRunning,
     store: "SessionStore",
@@ -119,11 +147,46 @@ def make_app(
     is shown before anything starts and again with `i`."""
     from irtui.app.app import IncidentConsole
 
+    services = make_services(
+        config=config, trees=trees, runner=runner, store=store, log=log, clock=clock, mode=mode, operator=operator,
+        drill_banner=drill_banner, runbooks_dir=runbooks_dir, drill_info=drill_info, on_finished=on_finished, demo=demo,
+        time_target=time_target, briefing=briefing,
+    )
+    return IncidentConsole(services, start_tree=start_tree)
+
+
+def make_loading_app(facts: HomeFacts, load: Callable[[], Services]) -> "IncidentConsole":
+    """The console drawn from `facts` at once; `load` (run in a worker thread after the
+    first frame) reads the configuration, the trees, the log and the open incidents. An
+    exception from `load` ends the app: it is in `app.load_error` for the caller to report."""
+    from irtui.app.app import IncidentConsole
+
+    return IncidentConsole(None, facts=facts, load=load)
+
+
+def make_services(
+    *,
+    config: "Config",
+    trees: "TreeSet",
+    runner: ProbeRunning,
+    store: "SessionStore",
+    log: "IncidentLog",
+    clock: Clock = utc_now,
+    mode: str = "LIVE",
+    operator: str | None = None,
+    drill_banner: str | None = None,
+    runbooks_dir: Path | None = None,
+    drill_info: Callable[["Session"], dict[str, Any]] | None = None,
+    on_finished: Callable[["IncidentEntry"], None] | None = None,
+    demo: bool = False,
+    time_target: timedelta | None = None,
+    briefing: Briefing | None = None,
+) -> Services:
     if mode not in MODES:
         raise ValueError(f"mode must be LIVE or DRILL, not {mode!r}")
     if demo and mode != "DRILL":
         raise ValueError("the demo runs in DRILL mode, so that its entries never count as live")
-    services = Services(
+    return Services(
         config=config,
         trees=trees,
         runner=runner,
@@ -140,4 +203,3 @@ def make_app(
         time_target=time_target,
         briefing=briefing,
     )
-    return IncidentConsole(services, start_tree=start_tree)

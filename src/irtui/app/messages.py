@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from irtui.app.factory import Services
     from irtui.probes.runner import Sweep
 
 
@@ -32,3 +33,11 @@ class ProbesFailed(Message):
         super().__init__()
         self.names = names
         self.error = error
+
+
+class ServicesLoaded(Message):
+    """The configuration, trees, log and session store, loaded after the first frame."""
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services

@@ -31,6 +31,8 @@ class IncidentCommands(Provider):
     def _newest_entries(self) -> list["IncidentEntry"]:
         from irtui.incidents.listing import newest_entries
 
+        if not self.console.loaded:
+            return []
         try:
             return list(reversed(newest_entries(self.console.services.log.scan(), LOG_ENTRIES, lambda _: True).shown))
         except (OSError, ValueError):
@@ -40,15 +42,17 @@ class IncidentCommands(Provider):
         from irtui.trees.runbooks import default_runbooks_dir
 
         console = self.console
-        services = console.services
-        for tree in sorted(services.trees.trees.values(), key=lambda t: (t.severity.value, t.title)):
+        services = console.services if console.loaded else None
+        # Before the trees are validated, what Home shows of them (a start waits for the load).
+        trees = services.trees.trees.values() if services else console.facts.trees
+        for tree in sorted(trees, key=lambda t: (t.severity.value, t.title)):
             title = plain(tree.title, one_line=True)
             yield f"Start: {title} ({tree.severity.value})", f"walk the {tree.id} tree", partial(console.start_tree, tree.id)
         for waiting in console.open_sessions():
             if not waiting.in_use:
                 started = f"{waiting.started_at:%Y-%m-%d %H:%M} UTC"
                 yield f"Resume: {plain(waiting.tree_title, one_line=True)}", f"open incident {waiting.id}, started {started}", partial(console.resume_open, waiting)
-        folder = services.runbooks_dir or default_runbooks_dir()
+        folder = (services.runbooks_dir if services else None) or default_runbooks_dir()
         runbooks = sorted(folder.glob("*.md"))[:50] if folder.is_dir() else []
         for path in runbooks:
             name = plain(path.stem, one_line=True)

@@ -7,17 +7,25 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from irtui.cli import common
 from irtui.cli.common import BadInput, friendly, warn
-from irtui.config import Config, load_config
+
+if TYPE_CHECKING:  # `irtui` draws Home before it imports pydantic (see home below)
+    from irtui.app.factory import Services
+    from irtui.cli.home_preview import HomePreview
+    from irtui.config import Config
 
 LOG_ENV = "IRTUI_LOG"
 
 
+def load_config(path: Path | None) -> "Config":
+    from irtui.config import load_config
+
+    return load_config(path)
 
 
 def _options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -32,25 +40,24 @@ def _options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 
-
-
-def _trees() -> Any:
+def _trees(*, quiet: bool = False) -> Any:
+    """The trees; each one left out is warned about, unless `quiet` (the caller has)."""
     from irtui.trees.loader import default_trees_dir, load_trees
 
     trees = load_trees()
-    for problem in trees.problems:
+    for problem in [] if quiet else trees.problems:
         warn(f"{problem} (this tree is left out)")
     if not trees.trees:
         raise click.ClickException(f"no incident trees could be loaded from {default_trees_dir()}; set IRTUI_TREES")
     return trees
 
 
-def _log_path(config: Config, explicit: Path | None) -> Path:
+def _log_path(config: "Config", explicit: Path | None) -> Path:
     return explicit or (Path(os.environ[LOG_ENV]) if os.environ.get(LOG_ENV) else config.log.path)
 
 
 def _console(
-    config: Config,
+    config: "Config",
     log_path: Path,
     operator: str | None,
     *,
@@ -59,7 +66,11 @@ def _console(
     mode: str = "LIVE",
     demo: bool = False,
     banner: str | None = None,
+    remember_key: dict[str, Any] | None = None,
 ) -> None:
+    """The console, started the slow way: everything loaded and validated first. With
+    `remember_key` (irtui.cli.home_preview), what the next start of Home needs to draw
+    it at once is remembered."""
     from irtui.app.factory import make_app
     from irtui.incidents import IncidentLog
     from irtui.probes.process_runner import ProbeProcess
@@ -73,6 +84,10 @@ def _console(
         trees = _trees()
         if start_tree is not None and trees.get(start_tree) is None:
             raise BadInput(f"no tree named {start_tree!r}; known trees: {', '.join(sorted(trees.trees))}")
+        if remember_key is not None:
+            from irtui.cli.home_preview import remember_preview
+
+            remember_preview(remember_key, config, trees)
         log = IncidentLog(log_path)
         app = make_app(
             config=config,
@@ -90,6 +105,10 @@ def _console(
     finally:
         if own_runner is not None:
             own_runner.close()
+    _report_exit(app)
+
+
+def _report_exit(app: Any) -> None:
     if app.return_code:
         # Textual has restored the terminal and printed the traceback; the journal is intact.
         click.echo(
@@ -103,8 +122,76 @@ def _console(
 @friendly
 def home(config_path: Path | None, log_path: Path | None, operator: str | None) -> None:
     """Open the incident console (what plain `irtui` does)."""
-    config = load_config(config_path)
-    _console(config, _log_path(config, log_path), operator)
+    from irtui.cli.home_preview import preview_key, read_preview
+    from irtui.config_location import find_config
+
+    config_file = find_config(config_path)
+    key = preview_key(config_file)  # before anything is read
+    preview = read_preview(key)
+    if preview is None:
+        config = load_config(config_path)
+        _console(config, _log_path(config, log_path), operator, remember_key=key)
+    else:
+        _console_from_preview(preview, config_file, log_path, operator)
+
+
+def _console_from_preview(preview: "HomePreview", config_file: Path | None, log_path: Path | None, operator: str | None) -> None:
+    """Home drawn at once from what the last start remembered (irtui.cli.home_preview);
+    the configuration, trees, log and open incidents load right after the first frame.
+    A configuration that no longer validates stops the console with the same message
+    the slow way gives."""
+    from irtui.app.factory import HomeFacts, make_loading_app
+
+    common.require_terminal()
+    try:
+        who = operator or preview.log_operator or getpass.getuser()
+    except (KeyError, OSError):  # as default_operator: no user database entry
+        who = "operator"
+    facts = HomeFacts("LIVE", preview.gateway, who, preview.timezone, preview.local_timezone, preview.refresh_s, preview.trees)
+    loaded: list[Services] = []
+    unseen: list[str] = []
+
+    def load() -> "Services":
+        services = _load_home(config_file, log_path, operator, unseen)
+        loaded.append(services)
+        return services
+
+    app = make_loading_app(facts, load)
+    try:
+        app.run()
+    finally:
+        for services in loaded:
+            services.runner.close()
+    for problem in unseen:  # a tree left out since the preview: said once the terminal is back
+        warn(f"{problem} (this tree is left out)")
+    if app.load_error is not None:
+        raise app.load_error
+    _report_exit(app)
+
+
+def _load_home(config_file: Path | None, log_path: Path | None, operator: str | None, unseen: list[str]) -> "Services":
+    """Everything Home needs from disk, in the console's loading worker."""
+    from irtui.app.factory import make_services
+    from irtui.cli.home_preview import preview_key, remember_preview
+    from irtui.incidents import IncidentLog
+    from irtui.probes.process_runner import ProbeProcess
+    from irtui.session.store import SessionStore
+
+    key = preview_key(config_file)  # before anything is read
+    config = load_config(config_file)
+    runner = ProbeProcess(config)
+    try:
+        trees = _trees(quiet=True)
+        unseen.extend(str(p) for p in trees.problems)  # the preview was of valid trees only
+        path = _log_path(config, log_path)
+        services = make_services(
+            config=config, trees=trees, runner=runner, store=SessionStore.for_log(path), log=IncidentLog(path), operator=operator
+        )
+    except BaseException:
+        runner.close()
+        raise
+    remember_preview(key, config, trees)
+    return services
 
 
 class _RunCommand(click.Command):

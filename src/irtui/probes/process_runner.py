@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from irtui.config import Config
 from irtui.probes.result import ProbeResult
+from irtui.probes.sweep import CANCEL_GRACE_S, Sweep
 
 if TYPE_CHECKING:  # the runner (psutil, every probe) is imported in the child, and here only if needed
-    from irtui.probes.runner import ProbeRunner, Sweep
+    from irtui.probes.runner import ProbeRunner
 
 WORKER_MODULE = "irtui.probes.process_worker"
 START_ALLOWANCE_S = 15.0  # a cold child imports ib_async before its first sweep; a loaded machine is slow
@@ -98,8 +99,6 @@ def portable(sweep: Sweep) -> tuple[Any, ...]:
 
 
 def from_portable(value: tuple[Any, ...]) -> Sweep:
-    from irtui.probes.runner import Sweep
-
     results, elapsed_ms, skipped = value
     made = [ProbeResult(**result) for result in results]
     return Sweep({r.name: r for r in made}, elapsed_ms, skipped)
@@ -139,8 +138,6 @@ class ProbeProcess:
         self._child, self._answered = child, False
 
     def _answer_deadline(self, first: bool) -> float:
-        from irtui.probes.runner import CANCEL_GRACE_S
-
         limit = self.config.probes.sweep_timeout_s + 2 * CANCEL_GRACE_S
         return time.monotonic() + limit + (START_ALLOWANCE_S if first else 0.0)
 

@@ -14,7 +14,6 @@ import asyncio
 import threading
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from irtui.config import Config
@@ -28,7 +27,8 @@ from irtui.probes.logscan import probe_system_log
 from irtui.probes.network import probe_ports
 from irtui.probes.process import probe_gateway_process
 from irtui.probes.registry import PROBES
-from irtui.probes.result import ProbeResult, Status
+from irtui.probes.result import ProbeResult
+from irtui.probes.sweep import CANCEL_GRACE_S, Sweep
 
 if TYPE_CHECKING:
     from irtui.probes.api_session import ApiSession
@@ -43,7 +43,6 @@ HOST_PROBES: dict[str, HostProbe] = {
     "ibc_log": probe_ibc_log,
 }
 API_PROBES = tuple(name for name, spec in PROBES.items() if spec.touches_api)  # they share one API session
-CANCEL_GRACE_S = 2.0
 
 
 class DaemonThreads(Executor):
@@ -72,24 +71,6 @@ class DaemonThreads(Executor):
 def describe(exc: BaseException) -> str:
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-@dataclass(frozen=True)
-class Sweep:
-    results: dict[str, ProbeResult]
-    elapsed_ms: float
-    skipped: dict[str, str] = field(default_factory=dict)  # probe -> why it did not run
-
-    @property
-    def all_ok(self) -> bool:
-        return all(r.status == Status.OK for r in self.results.values())
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "probes": [r.to_dict() for r in self.results.values()],
-            "elapsed_ms": round(self.elapsed_ms, 1),
-            "skipped": [{"name": name, "reason": why} for name, why in self.skipped.items()],
-        }
 
 
 def _api_session_type() -> type[ApiSession]:

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Static
 
 from irtui.app.commands import BRIEFING
-from irtui.app.factory import Services
+from irtui.app.factory import HomeFacts, Services
 from irtui.app.messages import ProbesFailed, ProbesFinished
 from irtui.app.widgets.banner import ModeBanner
 from irtui.app.widgets.clocks import WallClock
@@ -23,8 +23,6 @@ from irtui.app.widgets.quick_reference import QuickReference
 from irtui.app.widgets.status_panel import StatusPanel
 from irtui.app.widgets.suspect import SuspectIncident
 from irtui.boundary.display import rich_text
-from irtui.diagnosis.triage import rank_incidents
-from irtui.probes.clock import WINDOWS, applicable, sunday_relogin
 from irtui.probes.result import ProbeResult
 
 if TYPE_CHECKING:
@@ -37,6 +35,8 @@ def reset_warning(now: datetime, regions: Sequence[str], results: Mapping[str, P
     The console's own clock decides, so the warning is there before any probe answers;
     the reset-window probe's word counts too, for a host whose clock is staged (drills).
     """
+    from irtui.probes.clock import WINDOWS, applicable, sunday_relogin  # after the first frame: it imports the host probes
+
     inside = [w for w in applicable(tuple(regions)) if w.contains(now)]
     relogin = sunday_relogin(now)
     probed = results.get("reset_window")
@@ -58,9 +58,10 @@ class HomeScreen(Screen[None]):
         BRIEFING,
     ]
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, facts: HomeFacts) -> None:
         super().__init__()
-        self.services = services
+        self.facts = facts
+        self._started = False
         self._probing = False
         self._swept = False
         self._has_open_sessions = False
@@ -70,27 +71,45 @@ class HomeScreen(Screen[None]):
     def console(self) -> "IncidentConsole":
         return cast("IncidentConsole", self.app)
 
+    @property
+    def services(self) -> Services:
+        return self.console.services
+
     def compose(self) -> ComposeResult:
-        s = self.services
-        yield ModeBanner.of(s)
+        f = self.facts
+        yield ModeBanner(f.label, f.drill_banner)
         with Horizontal(id="top-bar"):
-            yield Static(Text.assemble(("irtui ", "bold"), rich_text(f"{s.label} · gateway {s.gateway} · {s.operator}", one_line=True)), id="top-title")
-            yield WallClock(s.clock, s.config.app.timezone, local=s.config.app.local_timezone, id="wall-clock")
+            yield Static(Text.assemble(("irtui ", "bold"), rich_text(f"{f.label} · gateway {f.gateway} · {f.operator}", one_line=True)), id="top-title")
+            yield WallClock(f.clock, f.timezone, local=f.local_timezone, id="wall-clock")
         yield Static(id="reset-warning")
         yield SuspectIncident(id="suspect")
-        yield QuickReference(s.trees.trees.values(), id="quick-reference")
-        yield StatusPanel(every_s=s.config.app.refresh_s, id="status")
+        yield QuickReference(f.trees, id="quick-reference")
+        yield StatusPanel(every_s=f.refresh_s, id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#reset-warning").display = False
+        self.query_one(QuickReference).focus()
+        if self.console.loaded:
+            self.services_loaded()
+        else:
+            self.query_one(SuspectIncident).update("Reading the configuration, the trees and any open incidents…")
+            self.query_one(StatusPanel).show({}, self.facts.clock(), probing=True)
+
+    def services_loaded(self) -> None:
+        """The configuration, trees, log and session store are in: probe, and look for open incidents."""
+        if self._started:
+            return
+        self._started = True
+        self.query_one(QuickReference).show_trees(self.services.trees.trees.values())
         self._show(self.console.evidence)
         self.action_probe()
         self.set_interval(self.services.config.app.refresh_s, self.action_probe)
-        self.query_one(QuickReference).focus()
         self._check_open_sessions()
 
     def on_screen_resume(self) -> None:
+        if not self._started:
+            return
         self._check_open_sessions()
         self.action_probe()
 
@@ -105,7 +124,7 @@ class HomeScreen(Screen[None]):
             self.refresh_bindings()
 
     def action_probe(self) -> None:
-        if self._probing or not self._in_view():
+        if self._probing or not self._started or not self._in_view():
             return
         self._probing = True
         self._show(self.console.evidence)
@@ -141,6 +160,8 @@ class HomeScreen(Screen[None]):
         self.console.start_tree(str(event.row_key.value))
 
     def _show(self, results: dict[str, ProbeResult]) -> None:
+        from irtui.diagnosis.triage import rank_incidents
+
         now = self.services.clock()
         suspects = rank_incidents(self.services.trees.trees, results)
         table = self.query_one(QuickReference)

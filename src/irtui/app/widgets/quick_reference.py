@@ -7,6 +7,7 @@ What the evidence points to is a word in the row (`← evidence`), never a secon
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
@@ -14,24 +15,29 @@ from textual.widgets import DataTable
 
 from irtui.app.widgets.marks import FAIL, INFO, WARN
 from irtui.boundary.display import rich_text
-from irtui.diagnosis.triage import Suspect
-from irtui.trees.model import Tree
 from irtui.trees.severity import format_duration
+
+if TYPE_CHECKING:  # the table is drawn before the trees are validated: no pydantic here
+    from irtui.diagnosis.triage import Suspect
+    from irtui.trees.cache import TreeSummary
+    from irtui.trees.model import Tree
+
+    Row = Tree | TreeSummary  # what the table shows of a tree: id, title, severity, target, first action
 
 _SEVERITY_STYLE = {"P1": FAIL, "P2": WARN, "P3": INFO, "P4": "dim"}
 
 
-def short_target(tree: Tree) -> str:
+def short_target(tree: "Row") -> str:
     """`5 min`, `1 h`: the seed's response times, short enough for an 80-column table."""
     return format_duration(tree.target).replace(" minutes", " min").replace(" minute", " min").replace(" hours", " h").replace(" hour", " h")
 
 
-def severity_badge(tree: Tree) -> Text:
+def severity_badge(tree: "Row") -> Text:
     """`P2 < 5 min`: the level and its response target."""
     return Text(f"{tree.severity.value} < {short_target(tree)}", style=_SEVERITY_STYLE[tree.severity.value])
 
 
-def severity_tag(tree: Tree) -> Text:
+def severity_tag(tree: "Row") -> Text:
     """` P2 `, reversed: it stands out with or without colour."""
     return Text(f" {tree.severity.value} ", style=f"reverse {_SEVERITY_STYLE[tree.severity.value]}")
 
@@ -42,23 +48,49 @@ SELECTED = "▶"
 class QuickReference(DataTable[Text | str]):
     BINDINGS = [Binding("enter", "select_cursor", "Start tree", id="start-tree")]
 
-    def __init__(self, trees: Iterable[Tree], *, id: str | None = None) -> None:
+    def __init__(self, trees: "Iterable[Row]", *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
-        self._trees = sorted(trees, key=lambda t: t.severity.value)
+        self._trees = self._sorted(trees)
         self._ranked: dict[str, int] = {}
         self._marked: str | None = None  # the row that carries ▶
         self.border_title = "Quick reference · ▶ selected · ⏎ starts it"
+
+    @staticmethod
+    def _sorted(trees: "Iterable[Row]") -> "list[Row]":
+        return sorted(trees, key=lambda t: t.severity.value)
+
+    @staticmethod
+    def _shown(trees: "list[Row]") -> list[tuple[object, ...]]:
+        return [(t.id, t.title, t.severity.value, t.target, t.first_action) for t in trees]
 
     def on_mount(self) -> None:
         self.add_column(" ", key="mark", width=1)
         self.add_column("Incident", key="incident")
         self.add_column("Severity", key="severity")
         self.add_column("First action", key="first_action")
+        self._add_rows()
+
+    def _add_rows(self) -> None:
         for tree in self._trees:
             self.add_row("", self._title(tree), severity_badge(tree), rich_text(tree.first_action, one_line=True), key=tree.id)
         self._mark_selection()
 
-    def _title(self, tree: Tree) -> Text:
+    def show_trees(self, trees: "Iterable[Row]") -> None:
+        """The validated trees, once loaded: the rows drawn from the remembered summaries
+        are kept when they match (the cursor stays put), else drawn again."""
+        fresh = self._sorted(trees)
+        if self._shown(fresh) == self._shown(self._trees):
+            self._trees = fresh
+            return
+        selected = self.tree_id_at_cursor()
+        self._trees = fresh
+        self.clear()
+        self._marked = None
+        self._add_rows()
+        if selected is not None and any(t.id == selected for t in fresh):
+            self.move_to(selected)
+
+    def _title(self, tree: "Row") -> Text:
         title = rich_text(tree.title, one_line=True)
         rank = self._ranked.get(tree.id)
         if rank == 0:
@@ -87,7 +119,7 @@ class QuickReference(DataTable[Text | str]):
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
-    def mark_suspects(self, suspects: list[Suspect]) -> None:
+    def mark_suspects(self, suspects: "list[Suspect]") -> None:
         ranked = {s.tree_id: index for index, s in enumerate(suspects[:3])}
         if ranked == self._ranked:
             return

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
 from irtui.app.widgets.marks import FAIL, OK
 from irtui.boundary.display import rich_text
-from irtui.diagnosis.triage import Suspect
+
+if TYPE_CHECKING:
+    from irtui.diagnosis.triage import Suspect
 
 
 class SuspectIncident(Static):
@@ -16,7 +20,7 @@ class SuspectIncident(Static):
         self.border_title = "Evidence points to"
         self._shown: Text | None = None
 
-    def show(self, suspects: list[Suspect]) -> None:
+    def show(self, suspects: "list[Suspect]") -> None:
         if not suspects:
             text = Text.assemble(
                 ("✔ ", OK),

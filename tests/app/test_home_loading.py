@@ -1,0 +1,110 @@
+"""Home drawn before its services are loaded (`irtui` with a remembered preview): what it
+shows meanwhile, and that nothing is lost once the configuration, trees, log and open
+incidents are in."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from irtui.app.factory import HomeFacts, make_loading_app
+from irtui.app.screens.home import HomeScreen
+from irtui.app.screens.resume import ResumeScreen
+from irtui.app.screens.walk import WalkScreen
+from irtui.app.widgets.quick_reference import QuickReference
+from irtui.app.widgets.suspect import SuspectIncident
+from irtui.session.store import SessionStore
+from tests.app.conftest import LOG
+from tests.support.fakes import screen_text, settle
+
+LOAD_DEADLINE_S = 30.0  # generous: a loaded two-core machine
+
+
+def loading_app(build, **options):
+    """The app `irtui` starts from a preview, with a load that waits for `gate`."""
+    services = build(**options).services
+    gate = threading.Event()
+    calls: list[int] = []
+
+    def load():
+        calls.append(1)
+        assert gate.wait(LOAD_DEADLINE_S), "the test never let the load finish"
+        return services
+
+    return make_loading_app(HomeFacts.of(services), load), gate, calls, services
+
+
+async def until_loaded(pilot) -> None:
+    async with asyncio.timeout(LOAD_DEADLINE_S):
+        while not pilot.app.loaded:
+            await asyncio.sleep(0.01)
+    await settle(pilot)
+
+
+async def test_home_is_drawn_while_loading_and_probes_once_loaded(build):
+    app, gate, calls, services = loading_app(build)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert not app.loaded and isinstance(app.screen, HomeScreen)
+        text = screen_text(app)
+        assert "Reading the configuration, the trees and any open incidents" in text
+        assert "LIVE · gateway 127.0.0.1:4002 · alice" in text
+        table = app.screen.query_one(QuickReference)
+        assert table.row_count == len(services.trees.trees)
+        assert services.runner.calls == [], "no sweep before the configuration is loaded"
+        await pilot.press("p")  # probing waits for the configuration too
+        assert services.runner.calls == []
+
+        gate.set()
+        await until_loaded(pilot)
+        assert calls == [1]
+        assert services.runner.calls, "the first sweep starts once loaded"
+        assert "port 4002 open but API silent" in str(app.screen.query_one(SuspectIncident).render())
+        assert any(row.lstrip().startswith("✖ API") for row in screen_text(app).splitlines())
+        assert table.row_count == len(services.trees.trees)
+
+
+async def test_an_open_incident_is_offered_once_loaded(build, fixture_trees):
+    SessionStore.for_log(LOG).start(fixture_trees.get("connection_loss"), "bob", "LIVE").close()
+    app, gate, _, _ = loading_app(build)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen), "nothing is offered before the journals are read"
+        assert "any open incidents" in screen_text(app)
+        gate.set()
+        await until_loaded(pilot)
+        assert isinstance(app.screen, ResumeScreen)
+        assert "connection_loss" in screen_text(app) or "Connection" in screen_text(app)
+
+
+async def test_enter_while_loading_starts_the_tree_once_loaded_and_names_other_open_incidents(build, fixture_trees):
+    other = next(t for t in fixture_trees.trees.values() if t.id != "connection_loss")
+    SessionStore.for_log(LOG).start(other, "bob", "LIVE").close()
+    app, gate, _, _ = loading_app(build)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(QuickReference)
+        table.move_to("connection_loss")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        gate.set()
+        await until_loaded(pilot)
+        assert isinstance(app.screen, WalkScreen) and app.screen.session.tree.id == "connection_loss"
+        notes = [n.message for n in app._notifications]
+        assert any("1 other open incident(s) wait" in note for note in notes), notes
+
+
+async def test_a_failed_load_ends_the_app_with_the_error_kept_for_the_command_line(build):
+    services = build().services
+
+    def load():
+        raise ValueError("irtui.toml: gateway.trading_port: must be at least 1")
+
+    app = make_loading_app(HomeFacts.of(services), load)
+    async with app.run_test(size=(100, 32)) as pilot:
+        async with asyncio.timeout(LOAD_DEADLINE_S):
+            while app.load_error is None:
+                await asyncio.sleep(0.01)
+        await pilot.pause()
+    assert isinstance(app.load_error, ValueError) and app.return_code == 2

@@ -1,0 +1,132 @@
+"""`irtui` remembers what Home's first frame needs and, next time, draws Home from it
+while the configuration and trees are validated behind it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from irtui.app.app import IncidentConsole
+from irtui.cli import app_cmds
+from irtui.cli.home_preview import _file, preview_key, read_preview
+from irtui.cli.main import main
+from irtui.trees.cache import CACHE_FILE, cache_dir
+
+
+class NoProbes:
+    """The probe process's shape, started by the load; no child process in these tests."""
+
+    def __init__(self, config) -> None:
+        self.config = config
+        self.closed = False
+
+    def run(self, names=None):
+        raise AssertionError("no sweep in these tests")
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.fixture
+def launched(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict]:
+    """Each launch: the services it started with, else what Home was drawn from and what
+    its load then gave (run in place of the worker)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("irtui.probes.process_runner.ProbeProcess", NoProbes)
+    seen: list[dict] = []
+
+    def run(self: IncidentConsole, *args, **kwargs) -> None:
+        launch: dict = {"services": self.services, "facts": self.facts}
+        if self.services is None:
+            try:
+                launch["loaded"] = self._load()
+            except Exception as error:
+                self.load_error = error
+        seen.append(launch)
+
+    monkeypatch.setattr(IncidentConsole, "run", run)
+    monkeypatch.setattr(app_cmds.common, "require_terminal", lambda: None)
+    return seen
+
+
+CONFIG = '[gateway]\nhost = "127.0.0.1"\ntrading_port = 4001\n[app]\nrefresh_s = 2\n[log]\noperator = "kim"\n'
+
+
+def test_the_second_start_draws_home_from_what_the_first_validated(launched):
+    Path("irtui.toml").write_text(CONFIG)
+    first = CliRunner().invoke(main, ["home", "--log", "x/LOG.md"])
+    assert first.exit_code == 0, first.output
+    assert launched[0]["services"] is not None, "nothing remembered yet: validated before Home"
+
+    second = CliRunner().invoke(main, ["home", "--log", "x/LOG.md"])
+    assert second.exit_code == 0, second.output
+    launch = launched[1]
+    assert launch["services"] is None, "drawn from the preview"
+    facts = launch["facts"]
+    assert (facts.gateway, facts.operator, facts.refresh_s, facts.label) == ("127.0.0.1:4001", "kim", 2.0, "LIVE")
+    loaded = launch["loaded"]
+    assert {t.id for t in facts.trees} == set(loaded.trees.trees) and len(facts.trees) == 7
+    assert (loaded.gateway, loaded.operator, loaded.log.path.resolve()) == ("127.0.0.1:4001", "kim", Path("x/LOG.md").resolve())
+    assert loaded.runner.closed, "the probe process the load started is stopped when the console ends"
+
+
+def test_an_edited_configuration_is_validated_before_home_and_a_broken_one_refused(launched):
+    Path("irtui.toml").write_text(CONFIG)
+    assert CliRunner().invoke(main, []).exit_code == 0
+    Path("irtui.toml").write_text(CONFIG.replace("4001", "0"))
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 2 and "gateway.trading_port" in result.output
+    assert len(launched) == 1, "never drawn"
+
+
+def test_a_configuration_broken_behind_a_preview_stops_the_console_with_its_message(launched, monkeypatch):
+    Path("irtui.toml").write_text(CONFIG)
+    assert CliRunner().invoke(main, []).exit_code == 0
+    remembered = read_preview(preview_key(Path("irtui.toml")))
+    assert remembered is not None
+    Path("irtui.toml").write_text(CONFIG.replace("4001", "0"))
+    monkeypatch.setattr("irtui.cli.home_preview.read_preview", lambda key: remembered)  # as if size and time matched
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 2 and "gateway.trading_port" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("damage", ["not json", "[]", '{"key": 1}', "REFRESH", "ZONE", "TREES"])
+def test_a_damaged_preview_is_ignored(launched, damage):
+    Path("irtui.toml").write_text(CONFIG)
+    assert CliRunner().invoke(main, []).exit_code == 0
+    path = _file(cache_dir(), preview_key(Path("irtui.toml")))
+    data = json.loads(path.read_text())
+    if damage == "REFRESH":  # the right key, a value the configuration would refuse
+        data["facts"]["refresh_s"] = 0
+        damage = json.dumps(data)
+    elif damage == "ZONE":
+        data["facts"]["timezone"] = "../../etc/passwd"
+        damage = json.dumps(data)
+    elif damage == "TREES":  # the facts intact, the tree cache gone
+        (cache_dir() / CACHE_FILE).write_text("{}")
+        damage = json.dumps(data)
+    path.write_text(damage)
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 0, result.output
+    assert launched[1]["services"] is not None, "validated first, as with no preview"
+    assert read_preview(preview_key(Path("irtui.toml"))) is not None, "remembered again"
+
+
+def test_a_changed_tree_file_is_validated_before_home(launched, monkeypatch, tmp_path):
+    trees = tmp_path / "trees"
+    trees.mkdir()
+    source = Path(__file__).resolve().parents[2] / "trees"
+    for path in source.glob("*.yaml"):
+        (trees / path.name).write_text(path.read_text())
+    monkeypatch.setenv("IRTUI_TREES", str(trees))
+    assert CliRunner().invoke(main, []).exit_code == 0
+    changed = trees / "connection_loss.yaml"
+    changed.write_text(changed.read_text().replace("title: ", "title: Changed ", 1))
+    os.utime(changed, ns=(0, changed.stat().st_mtime_ns + 10**9))
+    assert CliRunner().invoke(main, []).exit_code == 0
+    assert launched[1]["services"] is not None
+    assert any(t.title.startswith("Changed ") for t in launched[1]["services"].trees.trees.values())
