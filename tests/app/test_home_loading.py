@@ -51,6 +51,8 @@ async def test_home_is_drawn_while_loading_and_probes_once_loaded(build):
         assert "LIVE · gateway 127.0.0.1:4002 · alice" in text
         table = app.screen.query_one(QuickReference)
         assert table.row_count == len(services.trees.trees)
+        first = sorted(services.trees.trees.values(), key=lambda t: t.severity.value)[0]
+        assert any(row.lstrip().startswith(f"▶  {first.title}") for row in text.splitlines()), "the selected row carries ▶"
         assert services.runner.calls == [], "no sweep before the configuration is loaded"
         await pilot.press("p")  # probing waits for the configuration too
         assert services.runner.calls == []

@@ -130,3 +130,31 @@ def test_a_changed_tree_file_is_validated_before_home(launched, monkeypatch, tmp
     assert CliRunner().invoke(main, []).exit_code == 0
     assert launched[1]["services"] is not None
     assert any(t.title.startswith("Changed ") for t in launched[1]["services"].trees.trees.values())
+
+
+START = """
+import json, sys
+from irtui.app.app import IncidentConsole
+from irtui.cli import common
+from irtui.cli.main import main
+
+common.require_terminal = lambda: None
+HEAVY = ("pydantic", "yaml", "irtui.config", "irtui.trees.model", "irtui.trees.loader", "irtui.session.store", "irtui.probes.runner")
+
+def run(self, *args, **kwargs):
+    print(json.dumps({"from_preview": self.services is None, "imported": [m for m in HEAVY if m in sys.modules]}))
+
+IncidentConsole.run = run
+main(["home", "--log", "x/LOG.md"], standalone_mode=False)
+"""
+
+
+def test_home_from_a_preview_is_drawn_before_pydantic_yaml_or_the_tree_models_are_imported(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "irtui.toml").write_text(CONFIG)
+    runs = [subprocess.run([sys.executable, "-c", START], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True) for _ in range(2)]
+    reports = [json.loads(run.stdout.strip().splitlines()[-1]) for run in runs]
+    assert reports[0]["from_preview"] is False and "pydantic" in reports[0]["imported"], "the first start validates first"
+    assert reports[1] == {"from_preview": True, "imported": []}

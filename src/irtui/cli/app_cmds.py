@@ -140,9 +140,16 @@ def _console_from_preview(preview: "HomePreview", config_file: Path | None, log_
     the configuration, trees, log and open incidents load right after the first frame.
     A configuration that no longer validates stops the console with the same message
     the slow way gives."""
-    from irtui.app.factory import HomeFacts, make_loading_app
+    import gc
+
+    from irtui.cli.main import collect_garbage_again
 
     common.require_terminal()
+    # As while the command line loaded (irtui.cli.entry): no cyclic GC over Textual's
+    # imports and the first frame's long-lived objects; it is back once the frame is out.
+    gc.disable()
+    from irtui.app.factory import HomeFacts, make_loading_app
+
     try:
         who = operator or preview.log_operator or getpass.getuser()
     except (KeyError, OSError):  # as default_operator: no user database entry
@@ -152,6 +159,7 @@ def _console_from_preview(preview: "HomePreview", config_file: Path | None, log_
     unseen: list[str] = []
 
     def load() -> "Services":
+        collect_garbage_again()  # the first frame is on the screen
         services = _load_home(config_file, log_path, operator, unseen)
         loaded.append(services)
         return services
@@ -160,6 +168,7 @@ def _console_from_preview(preview: "HomePreview", config_file: Path | None, log_
     try:
         app.run()
     finally:
+        collect_garbage_again()  # if the app ended before its first frame
         for services in loaded:
             services.runner.close()
     for problem in unseen:  # a tree left out since the preview: said once the terminal is back

@@ -64,15 +64,17 @@ class QuickReference(DataTable[Text | str]):
         return [(t.id, t.title, t.severity.value, t.target, t.first_action) for t in trees]
 
     def on_mount(self) -> None:
-        self.add_column(" ", key="mark", width=1)
-        self.add_column("Incident", key="incident")
-        self.add_column("Severity", key="severity")
-        self.add_column("First action", key="first_action")
+        # Text labels: a str label is parsed as Rich markup, which imports Rich's emoji table.
+        self.add_column(Text(" "), key="mark", width=1)
+        self.add_column(Text("Incident"), key="incident")
+        self.add_column(Text("Severity"), key="severity")
+        self.add_column(Text("First action"), key="first_action")
         self._add_rows()
+        self.call_after_refresh(self._mark_selection)  # not yet mounted while on_mount runs
 
     def _add_rows(self) -> None:
         for tree in self._trees:
-            self.add_row("", self._title(tree), severity_badge(tree), rich_text(tree.first_action, one_line=True), key=tree.id)
+            self.add_row(Text(), self._title(tree), severity_badge(tree), rich_text(tree.first_action, one_line=True), key=tree.id)
         self._mark_selection()
 
     def show_trees(self, trees: "Iterable[Row]") -> None:
@@ -109,7 +111,7 @@ class QuickReference(DataTable[Text | str]):
         if selected == self._marked or not self.is_mounted:
             return
         if self._marked is not None:
-            self.update_cell(self._marked, "mark", "")
+            self.update_cell(self._marked, "mark", Text())
         if selected is not None:
             self.update_cell(selected, "mark", Text(SELECTED, style="bold"))
         self._marked = selected

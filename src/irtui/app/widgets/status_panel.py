@@ -68,13 +68,15 @@ class StatusPanel(Static):
         skipped: Mapping[str, str] | None = None,
     ) -> None:
         rows: list[tuple[object, ...]] = []
-        for name, label in ROWS:
+        # Text cells only: a str cell is parsed as Rich markup (and imports Rich's emoji table).
+        for name, words in ROWS:
+            label = Text(words)
             result = results.get(name)
             if result is None and skipped and name in skipped:
-                rows.append((Text("–", style="dim"), label, rich_text(f"not configured: {skipped[name]}", "dim", one_line=True), ""))
+                rows.append((Text("–", style="dim"), label, rich_text(f"not configured: {skipped[name]}", "dim", one_line=True), Text()))
             elif result is None:
                 waiting = "probing…" if probing else "not probed"
-                rows.append((Text("?", style="dim"), label, Text(waiting, style="dim"), ""))
+                rows.append((Text("?", style="dim"), label, Text(waiting, style="dim"), Text()))
             else:
                 rows.append((mark(result.status), label, rich_text(summary(result), one_line=True), Text(age(result, now), style="dim")))
         if rows != self._shown:
