@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -45,6 +47,25 @@ def severity_tag(tree: "Row") -> Text:
 SELECTED = "▶"
 
 
+class Pointer:
+    """The mark cell of one row: ▶ while the cursor is on that row.
+
+    Drawn from the cursor when the cell is drawn, never stored with update_cell: the
+    table caches each drawn cell by whether the cursor is on it, so a key press redraws
+    the two rows whose highlight changes, where update_cell would void every cached cell
+    and redraw the whole table on each key."""
+
+    def __init__(self, table: "QuickReference", tree_id: str) -> None:
+        self._table = table
+        self._tree_id = tree_id
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text(SELECTED, style="bold") if self._table.tree_id_at_cursor() == self._tree_id else Text(" ")
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, 1)
+
+
 class QuickReference(DataTable[Text | str]):
     BINDINGS = [Binding("enter", "select_cursor", "Start tree", id="start-tree")]
 
@@ -52,7 +73,6 @@ class QuickReference(DataTable[Text | str]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
         self._trees = self._sorted(trees)
         self._ranked: dict[str, int] = {}
-        self._marked: str | None = None  # the row that carries ▶
         self.border_title = "Quick reference · ▶ selected · ⏎ starts it"
 
     @staticmethod
@@ -70,12 +90,10 @@ class QuickReference(DataTable[Text | str]):
         self.add_column(Text("Severity"), key="severity")
         self.add_column(Text("First action"), key="first_action")
         self._add_rows()
-        self.call_after_refresh(self._mark_selection)  # not yet mounted while on_mount runs
 
     def _add_rows(self) -> None:
         for tree in self._trees:
-            self.add_row(Text(), self._title(tree), severity_badge(tree), rich_text(tree.first_action, one_line=True), key=tree.id)
-        self._mark_selection()
+            self.add_row(Pointer(self, tree.id), self._title(tree), severity_badge(tree), rich_text(tree.first_action, one_line=True), key=tree.id)
 
     def show_trees(self, trees: "Iterable[Row]") -> None:
         """The validated trees, once loaded: the rows drawn from the remembered summaries
@@ -87,7 +105,6 @@ class QuickReference(DataTable[Text | str]):
         selected = self.tree_id_at_cursor()
         self._trees = fresh
         self.clear()
-        self._marked = None
         self._add_rows()
         if selected is not None and any(t.id == selected for t in fresh):
             self.move_to(selected)
@@ -100,21 +117,6 @@ class QuickReference(DataTable[Text | str]):
         elif rank is not None:
             title.append("  ← maybe", style=WARN)
         return title
-
-    def watch_cursor_coordinate(self, old: object, new: object) -> None:
-        super().watch_cursor_coordinate(old, new)  # type: ignore[arg-type]
-        self._mark_selection()
-
-    def _mark_selection(self) -> None:
-        """Move ▶ to the highlighted row, wherever the keys or the mouse put it."""
-        selected = self.tree_id_at_cursor()
-        if selected == self._marked or not self.is_mounted:
-            return
-        if self._marked is not None:
-            self.update_cell(self._marked, "mark", Text())
-        if selected is not None:
-            self.update_cell(selected, "mark", Text(SELECTED, style="bold"))
-        self._marked = selected
 
     def tree_id_at_cursor(self) -> str | None:
         if not self.row_count:
