@@ -211,3 +211,15 @@ def test_off_turns_the_cache_off(trees: Path, cache: Path, monkeypatch: pytest.M
     monkeypatch.setenv("IRTUI_CACHE", "off")
     render(trees)
     assert not cache.exists()
+
+
+def test_remembering_an_unchanged_tree_writes_nothing(trees: Path, cache: Path) -> None:
+    loaded = load_trees([trees])
+    opened = TreeCache.open()
+    opened.remember(loaded)
+    opened.save()
+    before = (cache / CACHE_FILE).stat().st_ino  # a save replaces the file: a new inode
+    again = TreeCache.open()
+    again.remember(load_trees([trees]))
+    again.save()
+    assert (cache / CACHE_FILE).stat().st_ino == before

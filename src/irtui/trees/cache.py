@@ -258,6 +258,14 @@ class TreeCache:
         old = self._entries.get(key)
         kept = old["pages"] if old is not None and old["sha256"] == digest else {}
         found = find_runbook(tree.runbook, runbooks) if tree.runbook else None
+        new_pages = {fmt: page for fmt, page in pages.items() if fmt in CACHED_FORMATS and len(page) <= MAX_PAGE_CHARS}
+        if (
+            old is not None
+            and (old["size"], old["mtime_ns"], old["sha256"]) == (info.st_size, info.st_mtime_ns, digest)
+            and old["runbook_file"] == (found.name if found else None)
+            and all(kept.get(fmt) == page for fmt, page in new_pages.items())
+        ):
+            return  # already stored as it is: a console start does not rewrite the cache
         self._entries.pop(key, None)
         self._entries[key] = {
             "size": info.st_size,
@@ -273,7 +281,7 @@ class TreeCache:
                 "target_s": int(tree.target.total_seconds()),
                 "first_action": tree.first_action,
             },
-            "pages": {**kept, **{fmt: page for fmt, page in pages.items() if fmt in CACHED_FORMATS and len(page) <= MAX_PAGE_CHARS}},
+            "pages": {**kept, **new_pages},
         }
         self._changed = True
 
