@@ -96,6 +96,10 @@ def test_where_the_file_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         ("[app]\ntimezone = 'America'", "x.toml: app.timezone: unknown time zone 'America'"),
         ("[system_log]\nrejection_patterns = ['(']", "x.toml: system_log.rejection_patterns: '(' is not a valid regular expression"),
         ("[reset_window]\nregions = ['moon']", "x.toml: reset_window.regions.0: must be 'north_america', 'europe' or 'asia' (it is 'moon')"),
+        ("[system_log]\ntimeline_lookback_minutes = -5", "x.toml: system_log.timeline_lookback_minutes: must be from 0 to 1440 minutes (a day), not -5"),
+        ("[system_log]\ntimeline_lookback_minutes = 2000", "x.toml: system_log.timeline_lookback_minutes: must be from 0 to 1440 minutes (a day), not 2000"),
+        ("[system_log]\ntimeline_lookback_minutes = nan", "x.toml: system_log.timeline_lookback_minutes: must be from 0 to 1440"),
+        ("[system_log]\ntimeline_lookback_minutes = 'soon'", "x.toml: system_log.timeline_lookback_minutes: "),
         ("a = 1\n[b\n", "x.toml: not valid TOML: "),
     ],
 )

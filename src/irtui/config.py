@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -179,9 +180,15 @@ class HeartbeatConfig(_Section):
     connected_key: str = "ibkr_connected"
 
 
+MAX_LOOKBACK_MINUTES = 24 * 60
+
+
 class SystemLogConfig(_Section):
     path: Path | None = None
     lines: Annotated[int, Field(ge=1, le=100_000)] = 200
+    # The log's warnings from this long before an incident began open its timeline:
+    # warnings nobody read are how runaway algorithms go unnoticed.
+    timeline_lookback_minutes: float = 15.0
     disconnect_patterns: tuple[str, ...] = (
         r"disconnect",
         r"connection (lost|closed|reset|refused)",
@@ -201,6 +208,20 @@ class SystemLogConfig(_Section):
     rejection_patterns: tuple[str, ...] = (r"reject", r"\border (was )?(cancelled|refused)\b")
     preflight_patterns: tuple[str, ...] = (r"pre-?flight",)
     broker_patterns: tuple[str, ...] = (r"\b(broker|ibkr|tws|gateway)\b", r"\berror\s*[:=]?\s*\d{3,5}\b")
+
+    @field_validator("timeline_lookback_minutes")
+    @classmethod
+    def _lookback_in_range(cls, value: float) -> float:
+        if not 0 <= value <= MAX_LOOKBACK_MINUTES:
+            raise ValueError(
+                f"must be from 0 to {MAX_LOOKBACK_MINUTES} minutes (a day), not {value:g}: how long before an "
+                "incident began the system log's warnings go into its timeline (0: none from before)"
+            )
+        return value
+
+    @property
+    def timeline_lookback(self) -> timedelta:
+        return timedelta(minutes=self.timeline_lookback_minutes)
 
     @field_validator(
         "disconnect_patterns",

@@ -86,3 +86,22 @@ def test_codes_and_prior_warnings_make_one_timeline_in_the_entry_and_the_postmor
     assert timeline[-1]["text"].startswith("Incident closed")
     assert any(m["code"] == 1100 and m["source"] == "api probe" for m in timeline)
     assert draft["impact"] is None and draft["severity"] == "P2"
+
+
+@pytest.mark.parametrize(("minutes", "kept"), [(5, ["seen 3 min before"]), (15, ["seen 10 min before", "seen 3 min before"]), (0, [])])
+def test_the_lookback_before_the_start_is_the_configured_one_and_survives_a_resume(tmp_path: Path, minutes: float, kept: list[str]) -> None:
+    from irtui.config import parse_config
+
+    config = parse_config(f"[system_log]\ntimeline_lookback_minutes = {minutes}\n", "irtui.toml")
+    tree = load_trees().trees["connection_loss"]
+    store = SessionStore.for_log(tmp_path / "INCIDENT_LOG.md")
+    session = store.start(tree, "alice", lookback=config.system_log.timeline_lookback)
+    began = session.started_at
+    lines = [f"{stamp(began - timedelta(minutes=m))} WARNING seen {m} min before" for m in (30, 10, 3)]
+    session.record_probe(ProbeResult("system_log", "warn", "", {"events": lines[:2]}, at=began))
+    session_id = session.id
+    session.close()
+    resumed = store.resume(session_id, tree)  # the journal keeps the incident's lookback, whatever the config says now
+    resumed.record_probe(ProbeResult("system_log", "warn", "", {"events": lines}, at=began + timedelta(seconds=30)))
+    assert [e.text.split(" ", 3)[3] for e in resumed.timeline.events if e.source == "system log"] == kept
+    resumed.close()

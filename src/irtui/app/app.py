@@ -324,7 +324,7 @@ class IncidentConsole(App[None]):
 
         s = self.services
         try:
-            session = s.store.start(tree, s.operator, s.mode, clock=s.clock)
+            session = s.store.start(tree, s.operator, s.mode, clock=s.clock, lookback=s.config.system_log.timeline_lookback)
         except (OSError, SessionError) as error:
             self.notify(f"Cannot start the session journal ({error}). Check the state directory.", severity="error")
             return

@@ -159,11 +159,14 @@ def events_from_result(result: ProbeResult) -> list[TimelineEvent]:
     return events
 
 
+DEFAULT_LOOKBACK = timedelta(minutes=15)  # as system_log.timeline_lookback_minutes by default
+
+
 class TimelineRecorder:
     """Keeps each event once: a probe's code when it appears (again, after it went away),
     a log line once ever. Log lines older than `before` the incident's start are dropped."""
 
-    def __init__(self, started_at: datetime, events: Iterable[TimelineEvent] = (), before: timedelta = timedelta(minutes=15)) -> None:
+    def __init__(self, started_at: datetime, events: Iterable[TimelineEvent] = (), before: timedelta = DEFAULT_LOOKBACK) -> None:
         self.started_at = started_at
         self.before = before
         self.events: list[TimelineEvent] = list(events)
@@ -204,4 +207,4 @@ class TimelineRecorder:
         return event.code in _FARM_CALM and not self._farm_broken
 
 
-__all__ = ["CODE_LABELS", "MAX_EVENTS", "TimelineEvent", "TimelineRecorder", "code_level", "events_from_result", "log_line_event", "parse_log_time"]
+__all__ = ["CODE_LABELS", "DEFAULT_LOOKBACK", "MAX_EVENTS", "TimelineEvent", "TimelineRecorder", "code_level", "events_from_result", "log_line_event", "parse_log_time"]

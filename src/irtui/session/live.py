@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from irtui.diagnosis.walk import Clock, Diagnosis, Step, Walk, advance_with_probes
 from irtui.incidents.entry import FollowUp, IncidentEntry, Mode, Note, Outcome, PathStep, post_incident_follow_ups
 from irtui.incidents.impact import Impact
-from irtui.incidents.timeline import TimelineEvent, TimelineRecorder
+from irtui.incidents.timeline import DEFAULT_LOOKBACK, TimelineEvent, TimelineRecorder
 from irtui.incidents.writer import IncidentLog, LogError
 from irtui.probes.result import ProbeResult
 from irtui.session.evidence import journal_record
@@ -52,7 +52,9 @@ class Session:
         resumed: int = 0,
         warnings: Sequence[str] = (),
         timeline: Sequence[TimelineEvent] = (),
+        lookback: timedelta = DEFAULT_LOOKBACK,
     ) -> None:
+        """`lookback`: how long before the start the system log's warnings still enter the timeline."""
         self.id = session_id
         self.tree = tree
         self.walk = walk
@@ -67,7 +69,7 @@ class Session:
         self._journal = journal
         self._retire = retire
         # Codes and log warnings seen while the incident is open; rebuilt from the journaled probes on resume.
-        self.timeline = TimelineRecorder(self.started_at, timeline)
+        self.timeline = TimelineRecorder(self.started_at, timeline, before=lookback)
 
     @property
     def started_at(self) -> datetime:

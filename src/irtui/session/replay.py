@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
+from irtui.config import MAX_LOOKBACK_MINUTES
 from irtui.diagnosis.walk import Clock, Step, Walk, WalkError
 from irtui.incidents.entry import IncidentEntry, Mode, Note
-from irtui.incidents.timeline import TimelineEvent, TimelineRecorder
+from irtui.incidents.timeline import DEFAULT_LOOKBACK, TimelineEvent, TimelineRecorder
 from irtui.probes.result import ProbeResult
 from irtui.trees.model import Tree
 
@@ -125,11 +126,20 @@ def journal_state(records: list[dict[str, Any]]) -> JournalState:
     )
 
 
+def start_lookback(start: dict[str, Any]) -> timedelta:
+    """How long before its start an incident's timeline takes system-log warnings, as its
+    start record says (journals from before the setting: the default)."""
+    value = start.get("lookback_s")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= MAX_LOOKBACK_MINUTES * 60:
+        return timedelta(seconds=value)
+    return DEFAULT_LOOKBACK
+
+
 def replay(records: list[dict[str, Any]], tree: Tree, clock: Clock) -> Replayed:
     start = check_start(records)
     walk = Walk(tree, clock=clock, started_at=parse_time(start["started_at"]))
     state = Replayed(walk)
-    recorder = TimelineRecorder(walk.started_at or parse_time(start["started_at"]))  # type: ignore[arg-type]
+    recorder = TimelineRecorder(walk.started_at or parse_time(start["started_at"]), before=start_lookback(start))  # type: ignore[arg-type]
     if start.get("tree_hash") != tree_hash(tree):
         state.warnings.append(f"the tree {tree.id!r} has changed since this incident started")
     diverged = False

@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +39,11 @@ from irtui.boundary.display import plain
 from irtui.diagnosis.walk import Clock, Walk, utc_now
 from irtui.incidents.entry import DEFAULT_EXCHANGE_TZ, ENTRY_ID, IncidentEntry, Mode, new_entry_id
 from irtui.incidents.location import state_dir_for
+from irtui.incidents.timeline import DEFAULT_LOOKBACK
 from irtui.incidents.writer import IncidentLog
 from irtui.session.journal import JOURNAL_SUFFIX, Journal, JournalBusy, MemoryJournal, is_locked, read_journal
 from irtui.session.live import LogMismatch, Session, SessionError
-from irtui.session.replay import journal_state, parse_time, replay, tree_hash
+from irtui.session.replay import journal_state, parse_time, replay, start_lookback, tree_hash
 from irtui.trees.model import Tree
 
 
@@ -103,7 +104,10 @@ class SessionStore:
         *,
         clock: Clock = utc_now,
         exchange_tz: str | None = DEFAULT_EXCHANGE_TZ,
+        lookback: timedelta = DEFAULT_LOOKBACK,
     ) -> Session:
+        """`lookback` (system_log.timeline_lookback): how long before the start the system
+        log's warnings enter the incident's timeline; kept in the journal for a resume."""
         mode = Mode(mode)
         started = clock()
         for _ in range(5):
@@ -122,6 +126,7 @@ class SessionStore:
             "mode": mode.value,
             "started_at": started.isoformat(),
             "exchange_tz": exchange_tz,
+            "lookback_s": lookback.total_seconds(),
             "pid": os.getpid(),
             "log": self.log.path.name if self.log else None,  # the log this journal belongs to
             "log_id": self._identity_for_start(),
@@ -148,6 +153,7 @@ class SessionStore:
             clock=clock,
             exchange_tz=exchange_tz,
             warnings=warnings,
+            lookback=lookback,
         )
 
     def _journals(self) -> list[Path]:
@@ -297,6 +303,7 @@ class SessionStore:
             notes=rebuilt.notes,
             probes=rebuilt.probes,
             timeline=rebuilt.timeline,
+            lookback=start_lookback(state.start),
             resumed=rebuilt.resumed + 1,
             warnings=read.problems + rebuilt.warnings,
         )
