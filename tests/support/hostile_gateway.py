@@ -102,8 +102,8 @@ class HostilePeer:
     def _reset(self, conn: socket.socket) -> None:
         """Abort the connection: with a zero linger, close sends RST instead of FIN."""
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.resets += 1  # counted before the close: the probe may see the RST (and its test check) at once
         conn.close()
-        self.resets += 1
         raise Reset("reset by the hostile peer")
 
     def close(self) -> None:
