@@ -109,7 +109,7 @@ def test_an_edited_tree_is_validated_and_rendered_again(trees: Path, cache: Path
 
 def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(trees: Path, cache: Path) -> None:
     expected = render(trees)
-    for content in (b"\x00garbage{", b"[]", b'{"format": 1, "code": "other code", "entries": {}}', json.dumps({"format": 99}).encode()):
+    for content in (b"\x00garbage{", b"[]", b"[" * 200_000, b'{"format": 1, "code": "other code", "entries": {}}', json.dumps({"format": 99}).encode()):
         (cache / CACHE_FILE).write_bytes(content)
         assert render(trees) == expected
         assert stored(cache)["code"] == code_stamp(), "rebuilt"

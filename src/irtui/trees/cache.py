@@ -171,7 +171,7 @@ class TreeCache:
             if len(raw) > MAX_CACHE_BYTES:
                 return {}
             data = json.loads(raw)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: a file of nested brackets
             return {}
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("code") != self._code:
             return {}
