@@ -40,21 +40,3 @@ async def test_skipping_every_impact_field_records_none(build) -> None:  # type:
         await settle(pilot)
     (entry,) = IncidentLog(LOG).read().entries
     assert entry.impact is None
-
-
-async def test_an_unwritable_log_keeps_the_session_and_saves_the_entry_aside(build, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import tempfile
-
-    aside = tmp_path / "aside"
-    aside.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(aside))
-    app = build(start_tree="connection_loss")
-    async with app.run_test(size=(100, 40)) as pilot:
-        await walk_to_finish(pilot)
-        LOG.unlink()
-        LOG.mkdir()  # the log path is now a folder: the append fails
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, FinishScreen)  # nothing lost: the operator can try again
-    (saved,) = aside.glob("irtui-unwritten-*.md")
-    assert "Connection lost" in saved.read_text(encoding="utf-8")

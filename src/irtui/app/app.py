@@ -66,6 +66,9 @@ class IncidentConsole(App[None]):
         self._replies: dict[Worker[None], tuple[MessagePump, tuple[str, ...] | None]] = {}
         self.evidence: dict[str, ProbeResult] = {}
         self._live: dict[str, "Session"] = {}  # sessions this app holds open, by id
+        # What must reach the terminal when the console closes, by session id: (what
+        # happened, the text). An entry no log took, an incident kept in memory only.
+        self.for_terminal: dict[str, tuple[str, str]] = {}
 
     def notify(
         self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = False
@@ -250,7 +253,10 @@ class IncidentConsole(App[None]):
         for problem in self.services.store.problems:
             self.notify(problem, title="Journal", severity="warning", timeout=15)
         self.services.store.problems.clear()
-        return [replace(s, in_use=False) if s.id in self._live else s for s in found if not s.finishing]
+        listed = {s.id for s in found}
+        # One kept in memory only is on no disk to list: offered from here, or it could not be taken up again.
+        kept = [_in_memory(s) for s in self.memory_only() if s.id not in listed]
+        return [replace(s, in_use=False) if s.id in self._live else s for s in found if not s.finishing] + kept
 
     def offer_resume(self) -> None:
         from irtui.app.screens.resume import ResumeScreen
@@ -316,6 +322,7 @@ class IncidentConsole(App[None]):
             self.notify(f"Not abandoned: {error}. The incident stays open.", severity="error", timeout=10, markup=False)
             return
         self.notify(f"Logged as ABANDONED ({entry.id}) in {s.log.path}.", title="Abandoned", timeout=8, markup=False)
+        self.journal_changed()
         for screen in self.screen_stack:
             getattr(screen, "open_sessions_changed", lambda: None)()
 
@@ -360,9 +367,22 @@ class IncidentConsole(App[None]):
 
         self._live[session.id] = session
         self.push_screen(WalkScreen(session, self.services))
+        self.journal_changed()
 
     def forget_session(self, session_id: str) -> None:
         self._live.pop(session_id, None)
+        self.journal_changed()
+
+    def memory_only(self) -> list[Session]:
+        """Open incidents whose journal is kept in memory only: lost if irtui stops."""
+        return [s for s in self._live.values() if s.in_memory and not s.closed]
+
+    def journal_changed(self) -> None:
+        from irtui.app.widgets.banner import JournalBanner
+
+        for screen in self.screen_stack:
+            for banner in screen.query(JournalBanner):
+                banner.refresh_state()
 
     def return_home(self, message: str | None = None) -> None:
         while len(self.screen_stack) > 1:
@@ -370,7 +390,45 @@ class IncidentConsole(App[None]):
         if message:
             self.notify(message, title="Logged", timeout=10)
 
+    def keep_for_terminal(self, session_id: str, said: str | None, text: str = "") -> None:
+        """Print `said` and `text` when the console closes (None: nothing to print after all)."""
+        if said is None:
+            self.for_terminal.pop(session_id, None)
+        else:
+            self.for_terminal[session_id] = (said, text)
+
     def on_unmount(self) -> None:
-        # Let go of the journals: the incidents stay open, to be resumed next time.
+        # Let go of the journals: the incidents stay open, to be resumed next time. One kept
+        # in memory only ends here: its walk so far is printed, not lost without a word.
+        from irtui.incidents import render_entry
+
         for session in self._live.values():
+            if session.in_memory and not session.closed and session.id not in self.for_terminal:
+                try:
+                    text = render_entry(session.preview_entry())
+                except Exception as error:  # the walk is printed if at all possible, never a crash on the way out
+                    text = f"(its entry could not be drawn up: {error})"
+                said = f"incident {session.id} was kept in memory only (its journal could not be written) and ends with irtui; its walk so far"
+                self.keep_for_terminal(session.id, said, text)
             session.close()
+
+
+def _in_memory(session: Session) -> OpenSession:
+    """An open incident whose journal is kept in memory only, as the resume dialog lists it."""
+    from irtui.session.store import OpenSession
+
+    steps = session.walk.path
+    return OpenSession(
+        id=session.id,
+        tree_id=session.tree.id,
+        tree_title=session.tree.title,
+        operator=session.operator,
+        mode=session.mode,
+        started_at=session.started_at,
+        steps=len(steps),
+        notes=len(session.notes),
+        last_activity=steps[-1].at if steps else session.started_at,
+        in_use=False,
+        finishing=None,
+        path=session.journal_path,
+    )

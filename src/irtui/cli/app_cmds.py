@@ -109,6 +109,10 @@ def _console(
 
 
 def _report_exit(app: Any) -> None:
+    from irtui.boundary.display import plain
+
+    for said, text in getattr(app, "for_terminal", {}).values():  # nothing the operator did is lost
+        click.echo(f"irtui: {plain(said, one_line=True)}. Its text follows:\n\n{plain(text)}", err=True)
     if app.return_code:
         # Textual has restored the terminal and printed the traceback; the journal is intact.
         click.echo(

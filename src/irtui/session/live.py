@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from irtui.diagnosis.walk import Clock, Diagnosis, Step, Walk, advance_with_probes
@@ -18,7 +19,7 @@ from irtui.incidents.timeline import DEFAULT_LOOKBACK, TimelineEvent, TimelineRe
 from irtui.incidents.writer import IncidentLog, LogError
 from irtui.probes.result import ProbeResult
 from irtui.session.evidence import journal_record
-from irtui.session.journal import Journal, JournalError
+from irtui.session.journal import Journal, JournalError, MemoryJournal
 from irtui.trees.model import Contact, Tree
 
 Retire = Callable[[Journal, dict[str, Any]], None]
@@ -79,6 +80,16 @@ class Session:
     @property
     def closed(self) -> bool:
         return self._journal.closed
+
+    @property
+    def journal_path(self) -> Path:
+        return self._journal.path
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the journal is kept in memory only (its state folder cannot be written):
+        if irtui stops now, this incident cannot be resumed."""
+        return isinstance(self._journal, MemoryJournal)
 
     def _now(self) -> str:
         return self._clock().isoformat()
@@ -200,16 +211,19 @@ class Session:
         impact: Impact | None = None,
     ) -> IncidentEntry:
         """Write the entry to the log exactly once and close the journal."""
-        return self._log_entry(log, self.preview_entry(root_cause, notes, follow_ups, drill, impact))
+        return self.write_entry(log, self.preview_entry(root_cause, notes, follow_ups, drill, impact))
 
     def abandon(self, log: IncidentLog, who: str, why: str) -> IncidentEntry:
         """Close an incident nobody will finish: an ABANDONED entry says who gave it up and why."""
         said = f"ABANDONED by {who or 'an unnamed operator'}: {why}"
         entry = self.preview_entry(notes=[said], follow_ups=[])
         entry = entry.model_copy(update={"outcome": Outcome(node=self.walk.current_id, kind="abandoned", summary=said)})
-        return self._log_entry(log, entry)
+        return self.write_entry(log, entry)
 
-    def _log_entry(self, log: IncidentLog, entry: IncidentEntry) -> IncidentEntry:
+    def write_entry(self, log: IncidentLog, entry: IncidentEntry) -> IncidentEntry:
+        """Append `entry` (from preview_entry) to `log` exactly once and close the journal. On
+        a LogError the session stays open: the same entry may go to the log again, or to
+        another file the operator names (a log of its own)."""
         self._write({"t": "finishing", "at": entry.ended_at.isoformat(), "log": str(log.path.resolve()), "entry": entry.to_json_dict()})
         try:
             if not log.contains(entry.id):  # an earlier attempt may have got through before failing

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.console import Group
@@ -17,14 +15,14 @@ from textual.widgets import Footer, Input, Static
 
 from irtui.app.commands import BRIEFING
 from irtui.app.factory import Services
-from irtui.app.widgets.banner import ModeBanner, SeverityBanner
+from irtui.app.widgets.banner import JournalBanner, ModeBanner, SeverityBanner
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.follow_ups import FollowUpList
 from irtui.app.widgets.impact_form import ASKED_FOR, ImpactForm
 from irtui.app.widgets.marks import FAIL, OK, WARN
 from irtui.app.widgets.quick_reference import severity_tag
 from irtui.boundary.display import plain, rich_text
-from irtui.incidents import IncidentEntry, LogError, render_entry
+from irtui.incidents import IncidentEntry, IncidentLog, LogError, render_entry
 from irtui.incidents.markdown import MARKER
 from irtui.session.store import Session, SessionError
 
@@ -69,6 +67,7 @@ class FinishScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         tree = self.session.tree
         yield ModeBanner.of(self.services)
+        yield JournalBanner()
         yield SeverityBanner(tree)
         with Horizontal(id="top-bar"):
             yield Static(Text.assemble(severity_tag(tree), " ", rich_text(tree.title, "bold", one_line=True), (" · finish", "dim")), id="top-title")
@@ -130,28 +129,36 @@ class FinishScreen(Screen[None]):
         self.focus_next()
 
     def action_append(self) -> None:
+        entry = self.session.preview_entry(**self._entry_inputs())
+        self._write(self.services.log, entry)
+
+    def _write(self, log: IncidentLog, entry: IncidentEntry) -> None:
+        """Append to `log`; when that fails, the entry is kept for the terminal and another
+        file is offered (nothing is lost in any branch, and the session stays open)."""
+        text = render_entry(entry)
+        main = log is self.services.log
         try:
-            entry = self.session.finish(self.services.log, **self._entry_inputs())
+            self.session.write_entry(log, entry)
         except (LogError, SessionError, OSError) as error:
-            aside = self._save_aside()
-            kept = f" Its text is saved in {aside}: add it to the log by hand if the log stays unwritable." if aside else ""
-            self.notify(f"The entry was NOT written: {error}. Your session is kept; fix the log and press ctrl+s again.{kept}", severity="error", timeout=30)
+            where = f"the log {log.path}" if main else f"{log.path} (nor to the log {self.services.log.path})"
+            self.console.keep_for_terminal(self.session.id, f"entry {entry.id} was NOT written to {where}: {error}", text)
+            from irtui.app.screens.save_elsewhere import SaveElsewhereScreen
+
+            self.app.push_screen(
+                SaveElsewhereScreen(entry.id, text, self.services.log.path, error),
+                lambda path: self._write(IncidentLog(path), entry) if path is not None else None,
+            )
             return
         self.console.forget_session(self.session.id)
         if self.services.on_finished is not None:
             self.services.on_finished(entry)
-        self.console.return_home(f"Entry {entry.id} appended to {self.services.log.path}.")
-
-    def _save_aside(self) -> str | None:
-        """The entry's text in a file of its own (the temp folder), so an unwritable log
-        never costs the operator the record; None when even that cannot be written."""
-        try:
-            entry = self.session.preview_entry(**self._entry_inputs())
-            target = Path(tempfile.gettempdir()) / f"irtui-unwritten-{entry.id}.md"
-            target.write_text(render_entry(entry), encoding="utf-8")
-        except (OSError, ValueError):
-            return None
-        return str(target)
+        if main:
+            self.console.keep_for_terminal(self.session.id, None)
+            self.console.return_home(f"Entry {entry.id} appended to {log.path}.")
+            return
+        said = f"entry {entry.id} is in {log.path}, NOT in the log {self.services.log.path} (it could not be written): add it there when it can be"
+        self.console.keep_for_terminal(self.session.id, said, text)
+        self.console.return_home(f"Entry {entry.id} appended to {log.path}, not to the log. Its text is printed when irtui exits.")
 
     def action_back(self) -> None:
         try:

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Static
 from irtui.app.commands import BRIEFING
 from irtui.app.factory import HomeFacts, Services
 from irtui.app.messages import ProbesFailed, ProbesFinished
-from irtui.app.widgets.banner import ModeBanner
+from irtui.app.widgets.banner import JournalBanner, ModeBanner
 from irtui.app.widgets.clocks import WallClock
 from irtui.app.widgets.quick_reference import QuickReference
 from irtui.app.widgets.status_panel import StatusPanel
@@ -78,6 +78,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         f = self.facts
         yield ModeBanner(f.label, f.drill_banner)
+        yield JournalBanner()
         with Horizontal(id="top-bar"):
             yield Static(Text.assemble(("irtui ", "bold"), rich_text(f"{f.label} · gateway {f.gateway} · {f.operator}", one_line=True)), id="top-title")
             yield WallClock(f.clock, f.timezone, local=f.local_timezone, id="wall-clock")

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, MarkdownViewer, Static
 
-from irtui.app.widgets.banner import ModeBanner
+from irtui.app.widgets.banner import JournalBanner, ModeBanner
 from irtui.boundary.display import plain, rich_text
 
 
@@ -35,6 +35,7 @@ class RunbookScreen(Screen[None]):
         except (OSError, UnicodeDecodeError) as error:
             text = plain(f"# {self.runbook_id}\n\nCannot read `{self.path}`: {error}")
         yield ModeBanner(self.label, self.banner)
+        yield JournalBanner()
         kind = "Log entry" if self.text is not None else "Runbook"
         yield Static(rich_text(f"{kind} {self.runbook_id} · {self.path.name}"), id="top-bar")
         yield MarkdownViewer(text, show_table_of_contents=False, id="runbook")

@@ -15,7 +15,7 @@ from textual.widgets import Footer, OptionList, Static
 
 from irtui.app.commands import BRIEFING
 from irtui.app.factory import Services
-from irtui.app.widgets.banner import ModeBanner, SeverityBanner
+from irtui.app.widgets.banner import JournalBanner, ModeBanner, SeverityBanner
 from irtui.app.widgets.clocks import WalkClock
 from irtui.app.widgets.command_list import CommandsToCopy, unconfigured_hint
 from irtui.app.widgets.path_view import PathView
@@ -72,6 +72,7 @@ class WalkScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ModeBanner.of(self.services)
+        yield JournalBanner()
         yield SeverityBanner(self.incident_tree)
         with Horizontal(id="top-bar"):
             title = Text.assemble(severity_tag(self.incident_tree), " ", rich_text(self.incident_tree.title, "bold", one_line=True))

@@ -1,4 +1,5 @@
-"""The mode banner: a drill (or the demo) must never be mistaken for a live incident."""
+"""Banners: a drill (or the demo) must never be mistaken for a live incident, a P1 reads as
+one, and an incident kept in memory only is never taken for one saved on disk."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
-from irtui.boundary.display import rich_text
+from irtui.boundary.display import plain, rich_text
 from irtui.trees.severity import SEVERITIES, Severity, format_duration
 
 if TYPE_CHECKING:
@@ -40,3 +41,25 @@ class SeverityBanner(Static):
             f"{tree.severity.value} · {level.definition.upper()} · respond within {format_duration(tree.target)}", classes="severity-banner"
         )
         self.display = tree.severity is Severity.P1
+
+
+class JournalBanner(Static):
+    """While an open incident's journal is kept in memory only (its state folder cannot be
+    written), a line on every incident screen: if irtui stops, that walk is gone, so the
+    operator finishes it before quitting. Refreshed by the app when sessions open or close."""
+
+    def __init__(self) -> None:
+        super().__init__("", classes="journal-banner")
+        self.display = False
+
+    def on_mount(self) -> None:
+        self.refresh_state()
+
+    def refresh_state(self) -> None:
+        kept = getattr(self.app, "memory_only", list)()
+        self.display = bool(kept)
+        if kept:
+            who = "THIS INCIDENT IS" if len(kept) == 1 else f"{len(kept)} OPEN INCIDENTS ARE"
+            folder = getattr(getattr(self.app, "services", None), "store", None)
+            where = f" · {plain(folder.sessions_dir, one_line=True)} cannot be written" if folder is not None else ""
+            self.update(rich_text(f"⚠ {who} IN MEMORY ONLY, NOT ON DISK · finish before quitting{where}", one_line=True))
