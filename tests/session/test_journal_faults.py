@@ -196,3 +196,15 @@ def test_two_logs_in_one_folder_keep_their_incidents_apart(tmp_path: Path) -> No
     two.close()
     assert [s.id for s in SessionStore.for_log(first.path).open_sessions()] == [one.id]
     assert [s.id for s in SessionStore.for_log(second.path).open_sessions()] == [two.id]
+
+
+def test_an_unwritable_log_leaves_interrupted_entries_in_their_journals_and_prints_them(tmp_path: Path) -> None:
+    log_path = tmp_path / "incident_log" / "INCIDENT_LOG.md"
+    store = SessionStore.for_log(log_path)
+    journal = pending_journal(store, log_path.name)
+    os.mkfifo(log_path)  # a FIFO where the log should be: irtui neither reads nor writes it
+    outcome = CliRunner(env={"IRTUI_LOG": None, "IRTUI_CONFIG": None}).invoke(resume_command, ["--log", str(log_path)])
+    assert outcome.exit_code == 0, outcome.output
+    assert "irtui: entry INC-20261121-1430-0000abcd is not in" in outcome.output and str(journal) in outcome.output
+    assert "<!-- irtui:entry id=INC-20261121-1430-0000abcd" in outcome.output  # its whole text, printed
+    assert journal.exists()  # and kept, to be written when the log can be

@@ -276,12 +276,14 @@ def resume(log_path: Path | None, as_json: bool, abandon_id: str | None, why: st
     if abandon_id is not None:
         _abandon(store, log_file, abandon_id, why.strip(), operator if operator is not None else _operator())
         return
+    unwritten: OSError | None = None
     try:
         completed = store.complete_pending(log_file)  # only ever this log, whatever a journal names
     except (LogError, OSError) as error:
-        completed = []
-        warn(f"could not complete an interrupted log write: {error}")
+        completed, unwritten = [], error
     sessions = store.open_sessions()
+    if unwritten is not None:
+        _say_unwritten(log_file, unwritten, [s for s in sessions if s.pending_entry is not None])
     refused = [f"{reason}; it is left alone" for reason in store.mismatched.values()]
     for problem in store.problems:  # journals set aside, or left for another log
         if problem not in refused:
@@ -291,6 +293,21 @@ def resume(log_path: Path | None, as_json: bool, abandon_id: str | None, why: st
         click.echo(f"irtui: {plain(reason, one_line=True)}", err=True)
     if refused:
         raise click.exceptions.Exit(2)
+
+
+def _say_unwritten(log_file: IncidentLog, error: OSError, pending: list[Any]) -> None:
+    """The log cannot be written: each interrupted entry stays in its journal, to be completed
+    by a later `irtui resume`, and its text is printed, so it is in front of the operator too."""
+    from irtui.incidents.markdown import render_entry
+
+    warn(f"could not complete an interrupted log write: {error}")
+    for session in pending:
+        click.echo(
+            f"irtui: entry {session.finishing} is not in {log_file.path} yet: it stays in {session.path}, and `irtui resume` "
+            "writes it once the log can be written. Its text follows:",
+            err=True,
+        )
+        click.echo(plain(render_entry(session.pending_entry)))
 
 
 def _report(log_file: IncidentLog, completed: list[Any], sessions: list[Any], as_json: bool) -> None:

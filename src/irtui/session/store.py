@@ -64,6 +64,7 @@ class OpenSession:
     finishing: str | None  # the entry id, when it stopped while being written to the log
     path: Path
     problems: list[str] = field(default_factory=list)
+    pending_entry: IncidentEntry | None = None  # the entry itself, when `finishing`
 
 
 _VALID_ID = re.compile(ENTRY_ID)
@@ -259,6 +260,7 @@ class SessionStore:
             last_activity=state.last_activity,
             in_use=is_locked(path),
             finishing=state.pending_entry.id if state.pending_entry else None,
+            pending_entry=state.pending_entry,
             path=path,
             problems=read.problems,
         )
