@@ -83,9 +83,20 @@ async def measure() -> None:
     samples: list[float] = []
     stuck_throughout = True
     during_import = 0
+    shown = asyncio.Event()  # the first frame has been composed and handed to the driver
+    first_display = app._display
+
+    def display_first(screen, renderable) -> None:
+        first_display(screen, renderable)
+        if renderable is not None:
+            shown.set()
+
+    app._display = display_first
     async with app.run_test(size=(120, 40)) as pilot:
         if mode == "startup":
-            await pilot._wait_for_screen()  # Home drawn and its pending messages handled; the sweep goes on
+            # Home's first frame on the screen and its pending messages handled; the sweep goes on.
+            await asyncio.wait_for(shown.wait(), timeout=30)
+            await pilot._wait_for_screen()
         else:
             await pilot.pause()
         first_frame = time.monotonic() - T0
@@ -102,7 +113,7 @@ async def measure() -> None:
             await pilot.pause()
         frame = asyncio.Event()
         wanted: list[int] = []
-        original_display = app._display
+        app._display = original_display = first_display
 
         def display(screen, renderable) -> None:
             original_display(screen, renderable)

@@ -103,3 +103,26 @@ async def test_a_failing_runner_is_reported_and_keys_still_work(build):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, WalkScreen)
+
+
+async def test_the_status_title_says_probing_only_for_a_sweep_that_takes_a_while(build):
+    import asyncio
+    import threading
+
+    from irtui.app.widgets.status_panel import StatusPanel
+
+    gate = threading.Event()
+    gate.set()
+    app = build(runner=FixedRunner(dict(API_SILENT), gate=gate))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(StatusPanel)
+        assert panel.border_title == "Live status · every 5s"
+        gate.clear()  # the next sweep hangs until the test lets it go
+        await pilot.press("p")
+        async with asyncio.timeout(20):
+            while "probing" not in str(panel.border_title):
+                await asyncio.sleep(0.05)
+        gate.set()
+        await settle(pilot)
+        assert panel.border_title == "Live status · every 5s"

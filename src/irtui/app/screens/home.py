@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from irtui.app.commands import BRIEFING
 from irtui.app.factory import HomeFacts, Services
 from irtui.app.messages import ProbesFailed, ProbesFinished
 from irtui.app.widgets.banner import JournalBanner, ModeBanner
 from irtui.app.widgets.clocks import WallClock
+from irtui.app.widgets.keys_footer import KeysFooter
 from irtui.app.widgets.quick_reference import QuickReference
 from irtui.app.widgets.status_panel import StatusPanel
 from irtui.app.widgets.suspect import SuspectIncident
@@ -86,11 +87,12 @@ class HomeScreen(Screen[None]):
         yield SuspectIncident(id="suspect")
         yield QuickReference(f.trees, id="quick-reference")
         yield StatusPanel(every_s=f.refresh_s, id="status")
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#reset-warning").display = False
-        self.query_one(QuickReference).focus()
+        # Focus first, then the footer: it is built once, with the table's keys in it.
+        self.set_focus(self.query_one(QuickReference))
+        self.mount(KeysFooter(compact=True))
         if self.console.loaded:
             self.services_loaded()
         else:

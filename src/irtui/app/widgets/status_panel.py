@@ -7,6 +7,7 @@ from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
+from textual.timer import Timer
 from textual.widgets import Static
 
 from irtui.app.widgets.marks import PROBING, age, mark, summary
@@ -25,6 +26,9 @@ ROWS: tuple[tuple[str, str], ...] = (
 )
 
 
+PROBING_SHOWN_AFTER_S = 1.0
+
+
 class StatusPanel(Static):
     """What every probe said last, refreshed by the home screen's sweeps."""
 
@@ -34,6 +38,7 @@ class StatusPanel(Static):
         self.border_title = "Live status"
         self._shown: list[tuple[object, ...]] | None = None
         self._height = 0
+        self._say_probing: Timer | None = None
 
     def _spare_lines(self) -> int:
         """Screen lines nothing else uses: what wrapped summaries may take without pushing a
@@ -94,5 +99,19 @@ class StatusPanel(Static):
             for row in rows:
                 table.add_row(*row)
             self.update(table, layout=layout)
-        state = f"{PROBING} probing" if probing else f"every {self.every_s:g}s"
-        self.border_title = f"Live status · {state}"
+        # A quick sweep (sweeps can come every 0.25 s) leaves the title alone: only one still
+        # running after PROBING_SHOWN_AFTER_S says so, rather than a redraw at each start and end.
+        if not probing:
+            if self._say_probing is not None:
+                self._say_probing.stop()
+                self._say_probing = None
+            self._title(f"every {self.every_s:g}s")
+        elif not results:
+            self._title(f"{PROBING} probing")  # the first sweep: nothing to show yet
+        elif self._say_probing is None and self.is_mounted:
+            self._say_probing = self.set_timer(PROBING_SHOWN_AFTER_S, lambda: self._title(f"{PROBING} probing"))
+
+    def _title(self, state: str) -> None:
+        title = f"Live status · {state}"
+        if self.border_title != title:
+            self.border_title = title
