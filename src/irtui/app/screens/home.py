@@ -130,7 +130,8 @@ class HomeScreen(Screen[None]):
         if self._probing or not self._started or not self._in_view():
             return
         self._probing = True
-        self._show(self.console.evidence)
+        # Only the status panel changes when a sweep starts; the rest waits for its answer.
+        self.query_one(StatusPanel).show(self.console.evidence, self.services.clock(), probing=True, skipped=self._skipped)
         self.console.request_probes(None, self)
 
     def _in_view(self) -> bool:
