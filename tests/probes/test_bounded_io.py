@@ -137,3 +137,17 @@ def test_a_stuck_probe_thread_does_not_keep_the_process_alive() -> None:
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=30, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "unknown"
+
+
+def test_deeply_nested_json_from_the_trading_system_is_a_clear_source_error() -> None:
+    """A positions file or a fill ledger nested past the parser's recursion: a SourceError the
+    probe reports, never a RecursionError out of the probe."""
+    from irtui.probes.fills import parse_ledger
+    from irtui.probes.positions import parse_json
+
+    deep = "[" * 200_000 + "]" * 200_000
+    with pytest.raises(SourceError, match="nested too deeply"):
+        parse_json(deep)
+    with pytest.raises(Exception, match="nested too deeply") as caught:
+        parse_ledger(deep, csv_format=False)
+    assert not isinstance(caught.value, RecursionError)

@@ -91,3 +91,34 @@ def test_scenarios_are_frozen_and_with_mode_validates() -> None:
 def test_startup_hang_means_the_positions_marker() -> None:
     assert Scenario(startup_hang=True).withheld == {"positions"}
     assert Scenario(withhold_end_markers={"executions"}).withheld == {"executions"}
+
+
+ALIAS_BOMB = "\n".join(
+    ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    + [f"{c}: &{c} [{','.join(['*' + chr(ord(c) - 1)] * 9)}]" for c in "bcdefgh"]
+    + ["accounts: *h\n"]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("accounts: " + "[" * 5_000 + "]" * 5_000 + "\n", "nested more than"),  # was a RecursionError traceback
+        (ALIAS_BOMB, "aliases are expanded"),
+        ("mode: [unclosed\n", "line 2: not valid YAML: expected ',' or ']'"),
+    ],
+    ids=["deep", "alias_bomb", "unclosed"],
+)
+def test_a_hostile_scenario_file_is_one_clear_line(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert expected in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_scenario_file_is_read_bounded(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"# " + b"x" * (2 << 20) + b"\n")
+    with pytest.raises(ScenarioError, match="larger than"):
+        load_scenario(huge)

@@ -134,7 +134,7 @@ def _finish(pending: _Pending, end_id: str, digest: bytes, line: int) -> Inciden
     except ValidationError:
         try:  # the fast path refuses lone surrogates, which operator text may hold
             record = model.model_validate(json.loads(pending.data))
-        except (ValueError, ValidationError) as error:
+        except (ValueError, ValidationError, RecursionError) as error:  # a checksum is no proof of sanity: nesting too deep is damage
             return damage(f"its data is not valid ({error})".splitlines()[0])
     named = record.id if isinstance(record, models[b"entry"]) else record.entry_id
     if named != pending.entry_id:

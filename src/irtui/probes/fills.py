@@ -79,6 +79,8 @@ def parse_ledger(text: str, csv_format: bool) -> list[FillRow]:
         data = json.loads(text)
     except ValueError as exc:
         raise SourceError(f"not valid JSON ({exc})") from None
+    except RecursionError:
+        raise SourceError("not valid JSON (nested too deeply to be a fill ledger)") from None
     if isinstance(data, Mapping):
         data = data.get("fills")
     if not isinstance(data, list) or not all(isinstance(item, Mapping) for item in data):

@@ -140,6 +140,8 @@ def parse_json(text: str) -> dict[str, Holding]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SourceError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise SourceError("not valid JSON (nested too deeply to be positions)") from None
     return merge(_rows(data))
 
 

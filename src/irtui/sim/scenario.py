@@ -7,13 +7,13 @@ looks the same whenever it is loaded, which is what drills need.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AliasChoices,
     BaseModel,
@@ -23,6 +23,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from irtui.boundary.reading import BadYaml, read_regular, safe_yaml
 
 Mode = Literal["healthy", "refuse", "close", "silent", "not_ready", "client_id_in_use", "drop_after", "unanswered"]
 MODES: tuple[str, ...] = Mode.__args__  # type: ignore[attr-defined]
@@ -36,6 +38,8 @@ EndMarker = Literal["positions", "open_orders", "completed_orders", "executions"
 # Oldest and newest server versions whose message layouts the encoders implement
 # (a Gateway accepts any client whose range reaches 100 and speaks the lower top).
 MIN_SERVER_VERSION = 100
+MAX_SCENARIO_BYTES = 1 << 20  # a scenario is a page of YAML; a larger file is refused, not read
+MAX_SCENARIO_NODES = 100_000
 MAX_SERVER_VERSION = 178
 
 # The texts TWS sends with each notice code, so a scenario may give the code alone.
@@ -319,8 +323,8 @@ def _read_source(name_or_path: str | Path) -> tuple[str, str]:
         return shipped.read_text(encoding="utf-8"), f"{as_text}.yaml"
     path = Path(as_text)
     if path.is_file():
-        try:
-            return path.read_text(encoding="utf-8"), str(path)
+        try:  # bounded: the path may turn into a FIFO or a huge file after the check
+            return read_regular(path, MAX_SCENARIO_BYTES, what="scenario file").decode("utf-8"), str(path)
         except (OSError, UnicodeDecodeError) as exc:
             raise ScenarioError(f"{path}: cannot read: {exc}") from exc
     raise ScenarioError(
@@ -330,12 +334,14 @@ def _read_source(name_or_path: str | Path) -> tuple[str, str]:
 
 
 def parse_scenario(text: str, origin: str = "<scenario>", default_name: str = "custom") -> Scenario:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ScenarioError(f"{origin}:{where} not valid YAML: {exc}") from exc
+    try:  # bounded: an alias bomb or a nest deeper than the parser's recursion is refused, not built
+        data = safe_yaml(text, max_nodes=MAX_SCENARIO_NODES)
+    except BadYaml as exc:
+        # PyYAML's message: its words unindented, each followed by an indented mark and snippet; the problem's last.
+        marks = re.findall(r"line (\d+), column \d+", str(exc))
+        words = [line for line in str(exc).splitlines() if line.strip() and not line[0].isspace()]
+        where = f" line {marks[-1]}:" if marks else ""
+        raise ScenarioError(f"{origin}:{where} not valid YAML: {words[-1] if words else 'unreadable'}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

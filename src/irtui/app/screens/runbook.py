@@ -11,6 +11,20 @@ from textual.widgets import Footer, MarkdownViewer, Static
 
 from irtui.app.widgets.banner import JournalBanner, ModeBanner
 from irtui.boundary.display import plain, rich_text
+from irtui.boundary.reading import read_regular
+
+# A runbook is a few pages; the cap keeps a runbooks folder that holds something else (a huge
+# file, a FIFO or device swapped in after the tree was checked) from stalling the console.
+MAX_RUNBOOK_BYTES = 256 << 10
+
+
+def read_runbook(path: Path) -> str:
+    """The runbook's Markdown, at most MAX_RUNBOOK_BYTES of it; OSError when it is no regular file."""
+    data = read_regular(path, MAX_RUNBOOK_BYTES, what="runbook", cut=True)
+    text = data.decode("utf-8", errors="replace")
+    if len(data) == MAX_RUNBOOK_BYTES:
+        text += f"\n\n*(cut at {MAX_RUNBOOK_BYTES >> 10} KiB, more than a runbook holds: open the file itself for the rest)*\n"
+    return text
 
 
 class RunbookScreen(Screen[None]):
@@ -31,8 +45,8 @@ class RunbookScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         try:
-            text = plain(self.text if self.text is not None else self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as error:
+            text = plain(self.text if self.text is not None else read_runbook(self.path))
+        except OSError as error:
             text = plain(f"# {self.runbook_id}\n\nCannot read `{self.path}`: {error}")
         yield ModeBanner(self.label, self.banner)
         yield JournalBanner()
