@@ -51,6 +51,20 @@ class Row:
     note: str = ""
 
 
+def compile_bytecode() -> str:
+    """Compile irtui's modules to bytecode (their __pycache__), as installing a package
+    does. An editable install run with PYTHONDONTWRITEBYTECODE set never writes it, and
+    every irtui process would then compile its own modules from source (tens of ms that
+    an installed irtui, and the baselines' installed libraries, never spend)."""
+    import compileall
+
+    import irtui
+
+    folder = Path(irtui.__file__).resolve().parent
+    compileall.compile_dir(folder, quiet=1)
+    return str(folder)
+
+
 @dataclass(frozen=True)
 class ProcessRun:
     seconds: float

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import app_start, cli_start, first_paint, hostile, hung_gateway, log_memory, probe_sweep, responsiveness, scale, watch_cpu
-from bench.common import RESULTS, Row, machine, now_utc, results_markdown
+from bench.common import RESULTS, Row, compile_bytecode, machine, now_utc, results_markdown
 
 BENCHMARKS = {
     "probe_sweep": (probe_sweep.run, {"repeats": 3}),
@@ -47,6 +47,7 @@ def main() -> int:
     args = parser.parse_args()
     facts = machine()
     facts["Load average at start"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    facts["Bytecode"] = f"compiled before the run, as an install does ({compile_bytecode()})"
     date = now_utc()
     rows: list[Row] = []
     for name in args.only or list(BENCHMARKS):

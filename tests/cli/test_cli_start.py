@@ -76,7 +76,11 @@ def test_every_summary_is_the_first_paragraph_of_its_verbs_help() -> None:
         assert click.Command(name, help=summary).get_short_help_str(1000) == command.get_short_help_str(1000), name
 
 
-HEAVY_FOR_AN_EMPTY_LOG = ("pydantic", "rich", "irtui.config", "irtui.incidents.entry", "irtui.incidents.markdown", "irtui.trees", "irtui.diagnosis")
+# The tree package's small modules (severity levels, the node id's form) are not heavy.
+HEAVY_FOR_AN_EMPTY_LOG = (
+    "pydantic", "rich", "irtui.config", "irtui.incidents.entry", "irtui.incidents.markdown", "irtui.trees.model", "irtui.trees.loader",
+    "irtui.trees.contact", "irtui.diagnosis",
+)
 
 
 def test_log_list_on_an_empty_log_reads_it_without_the_entry_models(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,19 +95,37 @@ def test_log_list_on_an_empty_log_reads_it_without_the_entry_models(tmp_path, mo
     assert [m for m in loaded if m.startswith(HEAVY_FOR_AN_EMPTY_LOG)] == []
 
 
-def test_log_list_loads_the_entry_models_once_there_is_an_entry(tmp_path) -> None:
+@pytest.mark.parametrize("verb", [["log", "list"], ["log", "stats"]])
+def test_log_list_and_stats_read_entries_without_the_entry_models(tmp_path, verb: list[str]) -> None:
     from irtui.incidents import IncidentLog
     from tests.incidents.samples import make_entry
 
     log = tmp_path / "INCIDENT_LOG.md"
     IncidentLog(log).append(make_entry(0))
-    printed, loaded = modules_after(["log", "list", "--log", str(log)])
-    assert printed and "No matching entries" not in printed
-    assert "irtui.incidents.entry" in loaded
-    assert [m for m in loaded if m.startswith(("irtui.trees.model", "irtui.diagnosis.walk", "irtui.incidents.markdown"))] == [], (
-        "the entry models are read without the tree models, the walk and the Markdown rendering"
+    IncidentLog(log).append(make_entry(1))
+    printed, loaded = modules_after([*verb, "--log", str(log)])
+    assert "connection_loss" in printed and "kill_switch" in printed
+    assert [m for m in loaded if m.startswith(("pydantic", "irtui.incidents.entry", "irtui.trees.model", "irtui.diagnosis.walk"))] == [], (
+        "entries as irtui writes them are summarized from their checksummed data lines, without pydantic"
     )
-    assert "importlib.metadata" not in loaded, "pydantic's plugin loader is skipped (plugins are off)"
+
+
+def test_log_list_json_and_show_validate_with_the_entry_models(tmp_path) -> None:
+    from irtui.incidents import IncidentLog
+    from tests.incidents.samples import make_entry
+
+    log = tmp_path / "INCIDENT_LOG.md"
+    entry = make_entry(0)
+    IncidentLog(log).append(entry)
+    for verb in (["log", "list", "--json"], ["log", "show", entry.id]):
+        printed, loaded = modules_after([*verb, "--log", str(log)])
+        assert entry.id in printed
+        assert "irtui.incidents.entry" in loaded
+        assert "importlib.metadata" not in loaded, "pydantic's plugin loader is skipped (plugins are off)"
+    printed, loaded = modules_after(["log", "list", "--json", "--log", str(log)])
+    assert [m for m in loaded if m.startswith(("irtui.trees.model", "irtui.diagnosis.walk"))] == [], (
+        "the entry models are read without the tree models and the walk"
+    )
 
 
 def test_render_one_tree_as_markdown_needs_no_rich() -> None:

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from irtui.cli.main import main
-from irtui.incidents import FollowUp, IncidentLog, Note
+from irtui.incidents import FollowUp, IncidentLog, Note, Outcome
 from tests.incidents.samples import T0, make_entry
 from tests.support.gateway import GATEWAY_CMDLINE, QUIET_NOW
 
@@ -87,6 +87,7 @@ def test_log_list_show_stats(tmp_path: Path, text: str) -> None:
         root_cause=text,
         notes=[Note(at=T0, text=text)],
         follow_ups=[FollowUp(text=text or "x", done=False, kind="outcome")],
+        outcome=Outcome(node="resolved", kind=text, summary=text),  # list and stats show the kind and the summary
     )
     log.append(entry)
     for args in (["list"], ["show", entry.id], ["stats"]):

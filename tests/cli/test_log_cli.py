@@ -125,6 +125,27 @@ def test_a_damaged_log_warns_on_stderr_with_line_numbers_and_lists_the_rest(runn
     assert "line " in result.stderr and entries[1].id in result.stderr and "incomplete" in result.stderr
 
 
+def test_forged_data_lines_are_damage_or_read_as_the_models_read_them(runner, tmp_path):
+    """`log list` and `log stats` summarize entries without the models; a data line with a
+    wrong checksum is damage, one with a true checksum over odd data is what the models make of it."""
+    from tests.incidents.test_entry_summary import forged
+
+    log = IncidentLog(tmp_path / "INCIDENT_LOG.md")
+    kept, odd, broken, bad_mode = (make_entry(number) for number in range(4))
+    log.append(kept)
+    with open(log.path, "a", encoding="utf-8") as handle:
+        handle.write(forged(odd.id, json.dumps({**odd.to_json_dict(), "target_s": "300", "started_at": "2026-11-21 08:52:03+00:00"})))
+        handle.write(forged(broken.id, json.dumps(broken.to_json_dict()), digest="0" * 64))
+        handle.write(forged(bad_mode.id, json.dumps({**bad_mode.to_json_dict(), "mode": "BOGUS"})))
+    listed = runner.invoke(log_group, ["list", "--log", str(log.path)])
+    assert listed.exit_code == 0, listed.output
+    assert kept.id in listed.stdout and odd.id in listed.stdout and "2 entries" in listed.stdout
+    assert broken.id not in listed.stdout and bad_mode.id not in listed.stdout
+    assert "does not match its checksum" in listed.stderr and "its data is not valid" in listed.stderr and "2 damaged spot(s)" in listed.stderr
+    stats = runner.invoke(log_group, ["stats", "--log", str(log.path), "--json"])
+    assert stats.exit_code == 0 and json.loads(stats.stdout)["total"] == 2 and json.loads(stats.stdout)["damaged"] == 2
+
+
 def test_a_missing_log_is_said_plainly(runner, tmp_path):
     result = runner.invoke(log_group, ["list", "--log", str(tmp_path / "nope.md")])
     assert result.exit_code == 0 and "No incident log" in result.stdout

@@ -93,8 +93,8 @@ def log() -> None:
 def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, limit: int, as_json: bool) -> None:
     """List the log's entries, oldest first."""
     log_file = _checked_log(log_path)
-    listing = newest_entries(  # one pass holding only the entries shown
-        log_file.scan(), limit, lambda e: (mode is None or e.mode.value == mode.upper()) and (tree_id is None or e.tree_id == tree_id)
+    listing = newest_entries(  # one pass holding only the entries shown; the table needs only their summaries
+        log_file.scan(summaries=not as_json), limit, lambda e: (mode is None or e.mode.value == mode.upper()) and (tree_id is None or e.tree_id == tree_id)
     )
     _report_damage(log_file, listing.damaged)
     shown, total = listing.shown, listing.total
@@ -184,7 +184,7 @@ def stats(log_path: Path | None, as_json: bool) -> None:
     from irtui.incidents.stats import tally_log
 
     log_file = _checked_log(log_path)
-    summary, damaged = tally_log(log_file.scan())  # one pass, never holding every entry at once
+    summary, damaged = tally_log(log_file.scan(summaries=True))  # one pass, never holding every entry at once
     _report_damage(log_file, damaged)
     if as_json:
         _dump({"log": str(log_file.path), **summary.to_dict(), "damaged": len(damaged)})

@@ -19,10 +19,11 @@ from rich.text import Text
 
 from irtui.boundary.display import plain, rich_text
 from irtui.diagnosis.answer_source import AnswerSource
-from irtui.incidents import FollowUpUpdate, IncidentEntry, LogStats
 from irtui.incidents.text import count, describe_drill, format_elapsed, format_local, format_utc
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the entry models (pydantic): `log list` and `log stats` draw summaries
+    from irtui.incidents import FollowUpUpdate, IncidentEntry, LogStats
+    from irtui.incidents.summary import EntrySummary
     from irtui.session.store import OpenSession
 
 _OUTCOME_STYLES = {"resolved": "green", "monitor": "cyan", "halt_trading": "bold red", "escalate": "bold yellow", "abandoned": "dim", "none": "dim"}
@@ -32,7 +33,7 @@ def _stamp(at: datetime) -> str:
     return f"{at.astimezone(UTC):%Y-%m-%d %H:%M}"
 
 
-def _outcome_cell(entry: IncidentEntry) -> Text:
+def _outcome_cell(entry: IncidentEntry | EntrySummary) -> Text:
     kind = entry.outcome.kind if entry.outcome else "none"
     return rich_text(kind, _OUTCOME_STYLES.get(kind, ""))
 
@@ -50,7 +51,7 @@ def _compact(title: str) -> Table:
     return table
 
 
-def entries_table(entries: Sequence[IncidentEntry], title: str) -> Table:
+def entries_table(entries: Sequence[IncidentEntry] | Sequence[EntrySummary], title: str) -> Table:
     table = _compact(title)
     table.caption = f"{table.caption}; Open: follow-ups still to do"
     table.add_column("ID", no_wrap=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from irtui.diagnosis.answer_source import AnswerSource
 from irtui.incidents.impact import Impact
+from irtui.incidents.mode import ENTRY_ID, Mode
 from irtui.incidents.timeline import TimelineEvent
 from irtui.trees.contact import NODE_ID, Contact
 from irtui.trees.severity import Severity
@@ -22,13 +22,7 @@ from irtui.trees.severity import Severity
 if TYPE_CHECKING:  # the walk and its tree models: only to turn steps back and forth
     from irtui.diagnosis.walk import Step
 
-ENTRY_ID = r"^[A-Z]{3}-[0-9]{8}-[0-9]{4}-[0-9a-f]{8}$"
 DEFAULT_EXCHANGE_TZ = "America/New_York"
-
-
-class Mode(StrEnum):
-    LIVE = "LIVE"
-    DRILL = "DRILL"
 
 
 def new_entry_id(mode: Mode | str, at: datetime) -> str:

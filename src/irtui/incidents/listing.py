@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from irtui.boundary.reading import gc_paused
-from irtui.incidents.parser import Damage, Record, is_entry
+from irtui.incidents.parser import Damage, Record
+from irtui.incidents.summary import EntrySummary, is_update, with_updates
 
 if TYPE_CHECKING:
     from irtui.incidents.entry import IncidentEntry
@@ -18,19 +19,19 @@ if TYPE_CHECKING:
 
 @dataclass
 class Listing:
-    shown: list[IncidentEntry] = field(default_factory=list)  # oldest first, follow-ups as last updated
+    shown: list[IncidentEntry] | list[EntrySummary] = field(default_factory=list)  # oldest first, follow-ups as last updated
     total: int = 0  # every entry that matched, shown or not
     damaged: list[Damage] = field(default_factory=list)
 
 
 def newest_entries(records: Iterable[Record], keep: int, accept: Callable[[IncidentEntry], bool]) -> Listing:
     """The newest `keep` entries that `accept` takes (0: all of them), with the follow-up
-    updates that concern them applied.
+    updates that concern them applied. The records are models or summaries (scan_log).
 
     An update always comes after its entry, so an entry still kept when its update is
     read is the only one that can need it; the updates of entries dropped since are
     dropped with them."""
-    kept: deque[IncidentEntry] = deque(maxlen=keep or None)
+    kept: deque[IncidentEntry | EntrySummary] = deque(maxlen=keep or None)
     kept_ids: dict[str, int] = {}  # how many kept entries carry each id (ids may repeat)
     updates: dict[str, list[FollowUpUpdate]] = {}
     listing = Listing()
@@ -38,7 +39,7 @@ def newest_entries(records: Iterable[Record], keep: int, accept: Callable[[Incid
         for record in records:
             if isinstance(record, Damage):
                 listing.damaged.append(record)
-            elif is_entry(record):
+            elif not is_update(record):
                 if not accept(record):
                     continue
                 listing.total += 1
@@ -49,9 +50,7 @@ def newest_entries(records: Iterable[Record], keep: int, accept: Callable[[Incid
             elif record.entry_id in kept_ids:  # a follow-up update
                 updates.setdefault(record.entry_id, []).append(record)
     if updates:
-        from irtui.incidents.updates import apply_updates
-
-        listing.shown = [apply_updates(e, updates[e.id]) if e.id in updates else e for e in kept]
+        listing.shown = [_updated(e, updates[e.id]) if e.id in updates else e for e in kept]
     else:
         listing.shown = list(kept)
     return listing
@@ -63,3 +62,11 @@ def _forget(entry_id: str, kept_ids: dict[str, int], updates: dict[str, list[Fol
     else:
         del kept_ids[entry_id]
         updates.pop(entry_id, None)
+
+
+def _updated(entry: IncidentEntry | EntrySummary, updates: list[FollowUpUpdate]) -> IncidentEntry | EntrySummary:
+    if isinstance(entry, EntrySummary):
+        return with_updates(entry, updates)
+    from irtui.incidents.updates import apply_updates
+
+    return apply_updates(entry, updates)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from irtui.boundary.reading import gc_paused
 from irtui.incidents.checksum import checksum
+from irtui.incidents.summary import EntrySummary, Summary, from_model, summarize
 
 if TYPE_CHECKING:
     from irtui.incidents.entry import IncidentEntry
@@ -116,7 +117,7 @@ def _cut_off(pending: _Pending) -> Damage:
     )
 
 
-def _finish(pending: _Pending, end_id: str, digest: bytes, line: int) -> IncidentEntry | FollowUpUpdate | Damage:
+def _finish(pending: _Pending, end_id: str, digest: bytes, line: int, summaries: bool = False) -> Record:
     def damage(reason: str) -> Damage:
         return Damage(pending.line, f"{pending.what}: {reason}; skipped", pending.entry_id)
 
@@ -126,6 +127,11 @@ def _finish(pending: _Pending, end_id: str, digest: bytes, line: int) -> Inciden
         return damage("its data line is missing")
     if checksum(pending.data).encode("ascii") != digest:
         return damage("its data line does not match its checksum (edited or corrupted)")
+    if summaries:
+        quick = summarize(pending.kind, pending.data)  # None: not as irtui writes it, the models decide
+        if quick is not None:
+            named = quick.id if isinstance(quick, EntrySummary) else quick.entry_id
+            return quick if named == pending.entry_id else damage(f"its data names entry {named}")
     models = _models()
     model = models[pending.kind]
     ValidationError = _validation_error()
@@ -139,7 +145,7 @@ def _finish(pending: _Pending, end_id: str, digest: bytes, line: int) -> Inciden
     named = record.id if isinstance(record, models[b"entry"]) else record.entry_id
     if named != pending.entry_id:
         return damage(f"its data names entry {named}")
-    return record
+    return from_model(record) if summaries else record
 
 
 def _machine_lines(content: bytes, first_line: int = 1) -> Iterator[tuple[int, bytes]]:
@@ -199,7 +205,7 @@ def find_log_id(chunks: Iterable[bytes]) -> str | None:
     return None
 
 
-Record: TypeAlias = "IncidentEntry | FollowUpUpdate | Damage"
+Record: TypeAlias = "IncidentEntry | FollowUpUpdate | Summary | Damage"
 
 
 Content = bytes | Iterable[bytes]  # the whole log, or its chunks in order
@@ -220,13 +226,17 @@ def parse_log(content: Content, wanted: Wanted | None = None) -> LogReadResult:
     return result
 
 
-def scan_log(content: Content, wanted: Wanted | None = None) -> Iterator[Record]:
+def scan_log(content: Content, wanted: Wanted | None = None, summaries: bool = False) -> Iterator[Record]:
     """The log's records in file order, one at a time: intact entries, follow-up updates,
     and every damaged spot as it is found. A reader that only tallies (`irtui log stats`)
     never holds all the entries at once.
 
     With `wanted`, only the entries (and follow-up updates) whose id it accepts are
-    checked and validated; the others are skipped unread, damage in them included."""
+    checked and validated; the others are skipped unread, damage in them included.
+
+    With `summaries`, entries and updates come as irtui.incidents.summary reads them
+    (what `log list` and `log stats` show, without pydantic when the line is as irtui
+    writes it)."""
     pending: _Pending | None = None
     chunks = (content,) if isinstance(content, bytes) else content
     for line, raw in _chunked_machine_lines(chunks):
@@ -261,7 +271,7 @@ def scan_log(content: Content, wanted: Wanted | None = None) -> Iterator[Record]
             elif ended is None:
                 yield _cut_off(pending)
             elif wanted is None or wanted(pending.entry_id):
-                yield _finish(pending, ended.group(1).decode("ascii"), ended.group(2), line)
+                yield _finish(pending, ended.group(1).decode("ascii"), ended.group(2), line, summaries)
             pending = None
         elif kind != b"log":
             yield Damage(line, f"an unknown irtui line ({kind.decode('ascii')!r}); skipped")

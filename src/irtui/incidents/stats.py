@@ -4,15 +4,18 @@ and the follow-ups nobody has ticked yet."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from irtui.boundary.reading import gc_paused
-from irtui.incidents.entry import FollowUp, IncidentEntry
 from irtui.incidents.parser import Damage, Record
-from irtui.incidents.updates import FollowUpUpdate, updated_follow_ups
+from irtui.incidents.summary import EntrySummary, current_follow_ups, is_update
+
+if TYPE_CHECKING:  # entries come as models or as summaries (IncidentLog.scan(summaries=True))
+    from irtui.incidents.entry import FollowUp, IncidentEntry
+    from irtui.incidents.updates import FollowUpUpdate
 
 
 class TreeStats(NamedTuple):
@@ -84,7 +87,7 @@ ABANDONED = "abandoned"
 LIVE = "LIVE"
 
 
-def compute_stats(entries: Iterable[IncidentEntry]) -> LogStats:
+def compute_stats(entries: Iterable[IncidentEntry | EntrySummary]) -> LogStats:
     """Statistics of entries whose follow-ups are current (LogReadResult.current())."""
     tally = _Tally()
     with gc_paused():
@@ -98,18 +101,19 @@ def tally_log(records: Iterable[Record]) -> tuple[LogStats, list[Damage]]:
 
     Only what the statistics need is kept of each entry, never the whole log: for ten
     thousand entries that is a third of the memory, and its time to allocate and free.
-    Follow-up updates are applied at the end, as LogReadResult.current() applies them."""
+    Follow-up updates are applied at the end, as LogReadResult.current() applies them.
+    The records are models or summaries (IncidentLog.scan(summaries=True), no pydantic)."""
     tally = _Tally()
-    updates: list[FollowUpUpdate] = []
+    updates: list[Any] = []
     damaged: list[Damage] = []
     with gc_paused():
         for record in records:
-            if isinstance(record, IncidentEntry):
-                tally.add(record)
-            elif isinstance(record, FollowUpUpdate):
+            if isinstance(record, Damage):
+                damaged.append(record)
+            elif is_update(record):
                 updates.append(record)
             else:
-                damaged.append(record)
+                tally.add(record)
         return tally.stats(updates), damaged
 
 
@@ -125,9 +129,9 @@ class _Tally:
         self.kinds: dict[str, Counter[str]] = defaultdict(Counter)
         self.reached: Counter[tuple[str, str, str, str, str]] = Counter()
         # Live incidents only: a drill's follow-ups were practice, not work still to do.
-        self.live_follow_ups: list[tuple[str, str, list[FollowUp]]] = []  # entry id, tree, follow-ups
+        self.live_follow_ups: list[tuple[str, str, Sequence[FollowUp]]] = []  # entry id, tree, follow-ups
 
-    def add(self, entry: IncidentEntry) -> None:
+    def add(self, entry: IncidentEntry | EntrySummary) -> None:
         self.total += 1
         mode = entry.mode.value
         self.by_mode[mode] += 1
@@ -143,7 +147,7 @@ class _Tally:
         if mode == LIVE:
             self.live_follow_ups.append((entry.id, entry.tree_id, entry.follow_ups))
 
-    def stats(self, updates: Iterable[FollowUpUpdate] = ()) -> LogStats:
+    def stats(self, updates: Iterable[FollowUpUpdate] = ()) -> LogStats:  # or their summaries
         stats = LogStats(total=self.total, by_mode=dict(sorted(self.by_mode.items())))
         for (tree_id, mode), spent in sorted(self.durations.items()):
             title, severity, target_s = self.facts[(tree_id, mode)]
@@ -155,10 +159,10 @@ class _Tally:
             OutcomeStats(*key, count)
             for key, count in sorted(self.reached.items(), key=lambda kv: (kv[0][0], kv[0][1] != LIVE, -kv[1]))
         ]
-        later: dict[str, list[FollowUpUpdate]] = defaultdict(list)
+        later: dict[str, list[Any]] = defaultdict(list)
         for update in updates:
             later[update.entry_id].append(update)
         for entry_id, tree_id, items in self.live_follow_ups:
-            current = updated_follow_ups(items, later[entry_id]) if entry_id in later else items
+            current = current_follow_ups(items, later[entry_id]) if entry_id in later else items
             stats.open_follow_ups.extend(OpenFollowUp(entry_id, tree_id, LIVE, item.text) for item in current if not item.done)
         return stats

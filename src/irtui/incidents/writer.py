@@ -177,9 +177,10 @@ class IncidentLog:
         reads as empty. Holds the entries, never the file."""
         return parse_log(self._chunks(), wanted)
 
-    def scan(self, wanted: Wanted | None = None) -> Iterator[Record]:
-        """The same, one record at a time in file order (entries, follow-up updates, damage)."""
-        return scan_log(self._chunks(), wanted)
+    def scan(self, wanted: Wanted | None = None, summaries: bool = False) -> Iterator[Record]:
+        """The same, one record at a time in file order (entries, follow-up updates, damage);
+        with `summaries`, what `log list` and `log stats` show of them (scan_log)."""
+        return scan_log(self._chunks(), wanted, summaries)
 
     def contains(self, entry_id: str) -> bool:
         """Whether an intact entry with this id is in the log (validates only that entry)."""

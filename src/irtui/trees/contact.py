@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-NODE_ID = r"^[a-z][a-z0-9_]*$"
+from irtui.trees.node_id import NODE_ID
+
+__all__ = ["NODE_ID", "Contact"]
 
 
 class Contact(BaseModel):
