@@ -23,6 +23,7 @@ from irtui.incidents import (
     scan_log,
 )
 from irtui.incidents.checksum import checksum
+from irtui.incidents.markdown import encode_data
 from irtui.incidents.parser import Damage
 from irtui.incidents.summary import (
     CHANGE_FIELDS,
@@ -34,6 +35,7 @@ from irtui.incidents.summary import (
     UPDATE_FIELDS,
     UPDATE_REQUIRED,
     EntrySummary,
+    Summarizer,
     from_model,
 )
 from tests.incidents.samples import T0, make_entry
@@ -53,10 +55,28 @@ def test_the_fields_checked_are_the_models_fields() -> None:
 
 
 def read_both(content: bytes) -> tuple[list[Any], list[Any]]:
-    """The records as summaries, and the models' records turned into summaries."""
+    """The records as summaries (read in Python, and read by pydantic-core: the same), and
+    the models' records turned into summaries."""
     summaries = list(scan_log(content, summaries=True))
+    by_core = Summarizer.CORE_AFTER
+    try:
+        Summarizer.CORE_AFTER = 1  # pydantic-core from the first line
+        assert list(scan_log(content, summaries=True)) == summaries
+    finally:
+        Summarizer.CORE_AFTER = by_core
     models = [record if isinstance(record, Damage) else from_model(record) for record in scan_log(content)]
     return summaries, models
+
+
+def test_a_long_reading_goes_on_with_pydantic_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    from irtui.incidents import summary_core
+
+    monkeypatch.setattr(Summarizer, "CORE_AFTER", 3)
+    entries = [make_entry(number) for number in range(6)]
+    summarizer = Summarizer()
+    summaries = [summarizer(b"entry", encode_data(entry).encode("ascii")) for entry in entries]
+    assert summarizer.summarize is summary_core.summarize
+    assert summaries == [from_model(entry) for entry in entries]
 
 
 def test_summaries_of_written_entries_and_updates_are_the_models() -> None:
@@ -122,6 +142,8 @@ ODD_LINES = {  # what the models make of it: listed or damaged
     "a follow-up that is a number": (json.dumps(_data(follow_ups=[3])), DAMAGED),
     "an outcome that is a list": (json.dumps(_data(outcome=["resolved"])), DAMAGED),
     "a negative target": (json.dumps(_data(target_s=-1)), DAMAGED),
+    "a path step that is not an object": (json.dumps(_data(path=[1])), DAMAGED),
+    "a contact that is text": (json.dumps(_data(contact="IBKR")), DAMAGED),
     "a boolean for a count": (json.dumps(_data(resumed=True)), LISTED),
     "a tree id of another form": (json.dumps(_data(tree_id="Connection Loss")), DAMAGED),
     "a lone surrogate in the text": (json.dumps(_data(operator="\ud800")), LISTED),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from irtui.boundary.reading import gc_paused
 from irtui.incidents.checksum import checksum
-from irtui.incidents.summary import EntrySummary, Summary, from_model, summarize
+from irtui.incidents.summary import EntrySummary, Summarizer, Summary, from_model
 
 if TYPE_CHECKING:
     from irtui.incidents.entry import IncidentEntry
@@ -117,7 +117,7 @@ def _cut_off(pending: _Pending) -> Damage:
     )
 
 
-def _finish(pending: _Pending, end_id: str, digest: bytes, line: int, summaries: bool = False) -> Record:
+def _finish(pending: _Pending, end_id: str, digest: bytes, line: int, summarize: Summarizer | None = None) -> Record:
     def damage(reason: str) -> Damage:
         return Damage(pending.line, f"{pending.what}: {reason}; skipped", pending.entry_id)
 
@@ -127,7 +127,7 @@ def _finish(pending: _Pending, end_id: str, digest: bytes, line: int, summaries:
         return damage("its data line is missing")
     if checksum(pending.data).encode("ascii") != digest:
         return damage("its data line does not match its checksum (edited or corrupted)")
-    if summaries:
+    if summarize is not None:
         quick = summarize(pending.kind, pending.data)  # None: not as irtui writes it, the models decide
         if quick is not None:
             named = quick.id if isinstance(quick, EntrySummary) else quick.entry_id
@@ -145,7 +145,7 @@ def _finish(pending: _Pending, end_id: str, digest: bytes, line: int, summaries:
     named = record.id if isinstance(record, models[b"entry"]) else record.entry_id
     if named != pending.entry_id:
         return damage(f"its data names entry {named}")
-    return from_model(record) if summaries else record
+    return from_model(record) if summarize is not None else record
 
 
 def _machine_lines(content: bytes, first_line: int = 1) -> Iterator[tuple[int, bytes]]:
@@ -238,6 +238,7 @@ def scan_log(content: Content, wanted: Wanted | None = None, summaries: bool = F
     (what `log list` and `log stats` show, without pydantic when the line is as irtui
     writes it)."""
     pending: _Pending | None = None
+    summarize = Summarizer() if summaries else None
     chunks = (content,) if isinstance(content, bytes) else content
     for line, raw in _chunked_machine_lines(chunks):
         # Slices of `raw` are taken by position, so that a data line is copied once.
@@ -271,7 +272,7 @@ def scan_log(content: Content, wanted: Wanted | None = None, summaries: bool = F
             elif ended is None:
                 yield _cut_off(pending)
             elif wanted is None or wanted(pending.entry_id):
-                yield _finish(pending, ended.group(1).decode("ascii"), ended.group(2), line, summaries)
+                yield _finish(pending, ended.group(1).decode("ascii"), ended.group(2), line, summarize)
             pending = None
         elif kind != b"log":
             yield Damage(line, f"an unknown irtui line ({kind.decode('ascii')!r}); skipped")
