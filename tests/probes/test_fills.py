@@ -79,3 +79,21 @@ def test_against_the_simulator_the_missed_fill_is_listed_and_the_walk_halts(host
 def test_unconfigured_the_fills_probe_is_skipped(host) -> None:  # type: ignore[no-untyped-def]
     sweep = ProbeRunner(quick_config(1), host).run(["fills"])
     assert sweep.skipped == {"fills": "set fills.source (the system's fill ledger, JSON or CSV) or fills.command"}
+
+
+@pytest.mark.timeout(60)
+def test_with_trading_client_ids_a_manual_trade_is_not_a_missed_fill(host) -> None:  # type: ignore[no-untyped-def]
+    now = datetime.now(UTC)
+    ledger = [{"time": (now - timedelta(seconds=3600)).isoformat(), "symbol": "AAPL", "side": "BOT", "quantity": 100, "price": 180.5, "exec_id": "0001.01"}]
+    host.write_file(LEDGER, json.dumps(ledger))
+    with running_gateway("position_mismatch") as gateway:  # a 30 NVDA sell from client 0: a manual TWS trade
+        unfiltered = ProbeRunner(quick_config(gateway.port, fills={"source": LEDGER}), host).run(["fills"]).results["fills"]
+        config = quick_config(gateway.port, fills={"source": LEDGER}, gateway={"trading_client_ids": [1]})
+        result = ProbeRunner(config, host).run(["fills"]).results["fills"]
+    assert (unfiltered.fact("missed"), list(unfiltered.fact("missed_symbols"))) == (1, ["NVDA"])
+    assert (result.status, result.fact("missed"), result.fact("reconciled")) == ("ok", 0, True)
+    (other,) = result.evidence["other_clients_fills"]
+    assert (other["symbol"], other["client_id"]) == ("NVDA", 0)
+    assert "1 execution(s) of other clients (not in gateway.trading_client_ids) not counted" in result.summary
+    mismatch = load_trees().trees["position_mismatch"].nodes["fill_found"]  # no fill of the system's explains it
+    assert [a.next for a in mismatch.answers if a.when and rule_matches(a.when, result)] == ["unexplained_position"]

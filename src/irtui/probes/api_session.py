@@ -295,7 +295,7 @@ class ApiSession:
             return unknown("fills", "The system's fill ledger did not answer in time", watch)
         rows = [
             FillRow(_aware(f.execution.time), f.contract.symbol.upper(), "BOT" if f.execution.side.upper().startswith("B") else "SLD",
-                    abs(float(f.execution.shares)), float(f.execution.price), f.execution.execId or "")
+                    abs(float(f.execution.shares)), float(f.execution.price), f.execution.execId or "", f.execution.clientId)
             for f in executions
         ]
         return assess_fills(self.config, rows, known, where, datetime.now(UTC), watch)

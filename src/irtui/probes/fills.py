@@ -5,7 +5,10 @@ execution reports. Its ledger (a JSON or CSV file, or a command printing JSON, l
 its positions) says which fills it knows; the broker's executions since the newest of
 those are compared with it. An execution matches a ledger fill by execution id when
 both have one, else by symbol, side, quantity and price within `fills.time_tolerance_s`.
-What is left over is listed: time, symbol, side, quantity, price.
+What is left over is listed: time, symbol, side, quantity, price. With
+`gateway.trading_client_ids` set, executions of other clients (a manual TWS trade,
+client id 0; another strategy) are not the system's to miss: they are counted apart,
+so a position they explain is an unexpected one, not a missed fill.
 
 Ledger JSON: a list, or {"fills": [...]}, of {time, symbol, side, quantity, price,
 exec_id?}; CSV with those column names. `side` is BOT/BUY/B or SLD/SELL/S.
@@ -39,11 +42,12 @@ class FillRow:
     quantity: float
     price: float
     exec_id: str = ""
+    client_id: int | None = None  # the broker's executions say which client placed the order
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "time": self.time.isoformat(), "symbol": self.symbol, "side": self.side,
-            "quantity": self.quantity, "price": self.price, "exec_id": self.exec_id,
+            "quantity": self.quantity, "price": self.price, "exec_id": self.exec_id, "client_id": self.client_id,
         }
 
 
@@ -123,7 +127,12 @@ def missed_fills(broker: Sequence[FillRow], ledger: Sequence[FillRow], tolerance
 
 def assess_fills(config: Config, broker: Iterable[FillRow], ledger: list[FillRow], where: str, now: datetime, watch: Stopwatch) -> ProbeResult:
     broker = list(broker)
-    missed = missed_fills(broker, ledger, timedelta(seconds=config.fills.time_tolerance_s))
+    own = set(config.gateway.trading_client_ids)
+    mine: list[FillRow] = []
+    others: list[FillRow] = []
+    for fill in broker:
+        (others if own and fill.client_id is not None and fill.client_id not in own else mine).append(fill)
+    missed = missed_fills(mine, ledger, timedelta(seconds=config.fills.time_tolerance_s))
     newest = max((f.time for f in ledger), default=None)
     symbols = sorted({f.symbol for f in missed})
     facts = {
@@ -132,14 +141,18 @@ def assess_fills(config: Config, broker: Iterable[FillRow], ledger: list[FillRow
         "reconciled": not missed,
         "last_known_fill_age_s": round((now - newest).total_seconds(), 1) if newest else None,
     }
-    detail = {"ledger": where, "broker_executions": len(broker), "ledger_fills": len(ledger), "missed_fills": [f.to_dict() for f in missed[:MAX_LISTED]]}
+    detail = {
+        "ledger": where, "broker_executions": len(broker), "ledger_fills": len(ledger), "missed_fills": [f.to_dict() for f in missed[:MAX_LISTED]],
+        "other_clients_fills": [f.to_dict() for f in others[:MAX_LISTED]],
+    }
+    apart = f"; {len(others)} execution(s) of other clients (not in gateway.trading_client_ids) not counted" if others else ""
     if missed:
         shown = "; ".join(f"{f.time:%H:%M:%S} {f.side} {f.quantity:g} {f.symbol} @ {f.price:g}" for f in missed[:3])
         more = f" and {len(missed) - 3} more" if len(missed) > 3 else ""
-        summary = f"{len(missed)} fill(s) the system missed: {shown}{more}"
+        summary = f"{len(missed)} fill(s) the system missed: {shown}{more}{apart}"
         return make_result("fills", Status.FAIL, summary, facts, detail, watch)
     base = f"since its last known fill ({newest:%H:%M:%S} UTC)" if newest else "today (its ledger is empty)"
-    return make_result("fills", Status.OK, f"The system knows every broker fill {base}: {len(broker)} execution(s) read", facts, detail, watch)
+    return make_result("fills", Status.OK, f"The system knows every broker fill {base}: {len(broker)} execution(s) read{apart}", facts, detail, watch)
 
 
 __all__ = ["FillRow", "assess_fills", "missed_fills", "parse_ledger", "read_ledger"]
