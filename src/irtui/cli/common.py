@@ -15,7 +15,7 @@ from irtui.cli.errors import BadInput
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["BadInput", "friendly", "print_line", "require_terminal", "stdout_console", "warn"]
+__all__ = ["BadInput", "friendly", "print_line", "require_terminal", "rich_width", "stdout_console", "warn"]
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -68,14 +68,14 @@ def print_line(message: str) -> None:
     from irtui.boundary.display import plain, rich_text
 
     text = plain(message)
-    width = _rich_width()
+    width = rich_width()
     if width is not None and text.isascii() and text.isprintable() and 0 < len(text) <= width:
         click.echo(text)
         return
     stdout_console().print(rich_text(message))
 
 
-def _rich_width() -> int | None:
+def rich_width() -> int | None:
     """The width Rich's Console would wrap at on Linux (rich.console.Console.size), or
     None where it might decide otherwise (Windows, a dumb terminal, odd COLUMNS/LINES)."""
     if os.name == "nt" or os.environ.get("TERM", "").lower() in ("dumb", "unknown"):

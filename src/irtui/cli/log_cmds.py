@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from irtui.boundary.display import plain, rich_text
-from irtui.cli.common import BadInput, friendly, print_line, stdout_console, warn
+from irtui.cli.common import BadInput, friendly, print_line, rich_width, stdout_console, warn
+from irtui.cli.plain_table import entries_text
 from irtui.incidents.listing import newest_entries
 from irtui.incidents.location import resolve_log_path
 from irtui.incidents.parser import Damage, LogReadResult
@@ -114,13 +115,16 @@ def list_entries(log_path: Path | None, mode: str | None, tree_id: str | None, l
     if not total:
         print_line(f"No matching entries in {log_file.path}.")
         return
-    console = stdout_console()
-    from irtui.cli.log_views import entries_table
-
     title = f"{log_file.path}: {len(shown)} of {count(total, 'entry', 'entries')}" if len(shown) < total else f"{log_file.path}: {count(total, 'entry', 'entries')}"
-    console.print(entries_table(shown, title))
+    text = entries_text(shown, title, rich_width())  # as Rich prints it to a pipe or a file, without Rich
+    if text is not None:
+        click.echo(text, nl=False)
+    else:
+        from irtui.cli.log_views import entries_table
+
+        stdout_console().print(entries_table(shown, title))
     if len(shown) < total:
-        console.print(rich_text(f"Older entries are not shown; use --limit 0 to list all {total}."))
+        print_line(f"Older entries are not shown; use --limit 0 to list all {total}.")
 
 
 def _find(entries: list[IncidentEntry], wanted: str) -> IncidentEntry:

@@ -18,6 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from irtui.boundary.display import plain, rich_text
+from irtui.cli.plain_table import CAPTION, ENTRIES_CAPTION, TREE_MAX_WIDTH
+from irtui.cli.plain_table import took as plain_took
 from irtui.diagnosis.answer_source import AnswerSource
 from irtui.incidents.text import count, describe_drill, format_elapsed, format_local, format_utc
 
@@ -45,7 +47,7 @@ def _met(met: bool) -> Text:
 def _compact(title: str) -> Table:
     # Fits 80 columns: the id already says the mode (INC/DRL) and when it started.
     table = Table(title=rich_text(title), title_justify="left", header_style="bold", box=None, pad_edge=False)
-    table.caption = "INC live, DRL drill or demo; the id holds the start time (UTC)"
+    table.caption = CAPTION
     table.caption_justify = "left"
     table.caption_style = "dim"
     return table
@@ -53,15 +55,15 @@ def _compact(title: str) -> Table:
 
 def entries_table(entries: Sequence[IncidentEntry] | Sequence[EntrySummary], title: str) -> Table:
     table = _compact(title)
-    table.caption = f"{table.caption}; Open: follow-ups still to do"
+    table.caption = ENTRIES_CAPTION
     table.add_column("ID", no_wrap=True)
-    table.add_column("Tree", no_wrap=True, max_width=19, overflow="ellipsis")
+    table.add_column("Tree", no_wrap=True, max_width=TREE_MAX_WIDTH, overflow="ellipsis")
     table.add_column("Sev", no_wrap=True)
     table.add_column("Took", no_wrap=True)
     table.add_column("Outcome", no_wrap=True)
     table.add_column("Open", justify="right", no_wrap=True)
     for entry in entries:
-        took = Text(format_elapsed(entry.duration) + (" ✓" if entry.met_target else " ✗"))
+        took = Text(plain_took(entry))
         took.stylize("green" if entry.met_target else "red")
         table.add_row(
             rich_text(entry.id),
