@@ -99,6 +99,10 @@ class IncidentConsole(App[None]):
         assert self._load is not None
         try:
             services = self._load()
+            # What Home needs once loaded (ranking the trees, the reset windows): imported
+            # here, not in one piece on the event loop when the first results are shown.
+            import irtui.diagnosis.triage
+            import irtui.probes.clock  # noqa: F401
         except Exception as error:  # reported by the command line once the terminal is restored
             self.call_from_thread(self._load_failed, error)
             return
