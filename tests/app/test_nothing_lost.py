@@ -178,3 +178,44 @@ def test_what_the_console_leaves_is_printed_when_it_exits(tmp_path, monkeypatch)
     app_cmds._console(Config(), tmp_path / "x.md", "alice", runner=object())
     (out,) = printed
     assert out.startswith("irtui: entry INC-1 was NOT written to the log x.md") and "## INC-1 · the walk" in out and "\x1b" not in out
+
+
+async def test_quitting_asks_first_while_an_incident_is_in_memory_only(build) -> None:  # type: ignore[no-untyped-def]
+    from irtui.app.screens.confirm_quit import ConfirmQuitScreen
+
+    read_only_state()
+    app = build(start_tree="connection_loss")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        session_id = pilot.app.screen.session.id
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmQuitScreen)
+        assert pilot.app.screen.incident_ids == [session_id]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen) and pilot.app.is_running, "Esc stays: the incident is still there to finish"
+        await pilot.press("q")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not pilot.app.is_running
+    said, _text = app.for_terminal[session_id]
+    assert "kept in memory only" in said
+
+
+async def test_quitting_asks_nothing_when_every_incident_is_on_disk(build) -> None:  # type: ignore[no-untyped-def]
+    app = build(start_tree="connection_loss")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        assert not pilot.app.is_running

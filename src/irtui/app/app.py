@@ -377,6 +377,16 @@ class IncidentConsole(App[None]):
         self._live.pop(session_id, None)
         self.journal_changed()
 
+    async def action_quit(self) -> None:
+        """Quit, but ask first when an incident kept in memory only would end with irtui."""
+        from irtui.app.screens.confirm_quit import ConfirmQuitScreen
+
+        kept = self.memory_only()
+        if not kept or isinstance(self.screen, ConfirmQuitScreen):
+            self.exit()
+            return
+        self.push_screen(ConfirmQuitScreen([s.id for s in kept]), lambda quit_anyway: quit_anyway and self.exit())
+
     def memory_only(self) -> list[Session]:
         """Open incidents whose journal is kept in memory only: lost if irtui stops."""
         return [s for s in self._live.values() if s.in_memory and not s.closed]
