@@ -126,3 +126,29 @@ async def test_the_status_title_says_probing_only_for_a_sweep_that_takes_a_while
         gate.set()
         await settle(pilot)
         assert panel.border_title == "Live status · every 5s"
+
+
+def quick_reference_rows(app) -> list[str]:
+    return [line for line in screen_text(app).splitlines() if " < " in line and ("P1" in line or "P2" in line or "P3" in line)]
+
+
+async def test_a_resized_window_redraws_the_quick_reference_as_drawn_at_that_size(build):
+    # The table keeps the rows it drew at its first frame's size (no full redraw on the
+    # first key); rows drawn at another size must not survive a resize.
+    fresh = build()
+    async with fresh.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        wanted = quick_reference_rows(fresh)
+    app = build()
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        narrow = quick_reference_rows(app)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert quick_reference_rows(app) == wanted
+        assert narrow != wanted and len(wanted) >= 3
+        assert [row[:3].strip() for row in wanted].count("▶") == 1

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widgets import DataTable
 
 from irtui.app.widgets.marks import FAIL, INFO, WARN
@@ -73,7 +76,22 @@ class QuickReference(DataTable[Text | str]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
         self._trees = self._sorted(trees)
         self._ranked: dict[str, int] = {}
+        self._drawn_at: set[tuple[Size, Size]] = set()  # sizes and virtual sizes rows were drawn at since the last Resize
         self.border_title = "Quick reference · ▶ selected · ⏎ starts it"
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._drawn_at.add((self.outer_size, self.virtual_size))
+        return super().render_lines(crop)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # DataTable voids every drawn row on each Resize. The first one is handled after
+        # the first frame, which was drawn at that very size: voiding it then made the
+        # operator's first key press redraw the whole table. Rows drawn at any other size
+        # (or virtual size: wider columns) go on to DataTable's handler, voided as before.
+        if self._drawn_at <= {(event.size, event.virtual_size)}:
+            event.prevent_default()
+        else:
+            self._drawn_at.clear()
 
     @staticmethod
     def _sorted(trees: "Iterable[Row]") -> "list[Row]":

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
+from textual.geometry import Size
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -39,6 +40,8 @@ class StatusPanel(Static):
         self._shown: list[tuple[object, ...]] | None = None
         self._height = 0
         self._say_probing: Timer | None = None
+        self._table: Table | None = None
+        self._measured: tuple[int, Table, int] | None = None  # width, table, height
 
     def _spare_lines(self) -> int:
         """Screen lines nothing else uses: what wrapped summaries may take without pushing a
@@ -98,6 +101,7 @@ class StatusPanel(Static):
             table.add_column(width=4, justify="right", no_wrap=True)
             for row in rows:
                 table.add_row(*row)
+            self._table = table
             self.update(table, layout=layout)
         # A quick sweep (sweeps can come every 0.25 s) leaves the title alone: only one still
         # running after PROBING_SHOWN_AFTER_S says so, rather than a redraw at each start and end.
@@ -110,6 +114,18 @@ class StatusPanel(Static):
             self._title(f"{PROBING} probing")  # the first sweep: nothing to show yet
         elif self._say_probing is None and self.is_mounted:
             self._say_probing = self.set_timer(PROBING_SHOWN_AFTER_S, lambda: self._title(f"{PROBING} probing"))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Textual measures every widget again in the layout pass that follows the first
+        # frame (a refresh forgets the measure): measuring this panel renders its whole
+        # table, in the way of the operator's first key press. The table last shown keeps
+        # its height for a width; a new table (new rows) is measured again.
+        table = self._table
+        if table is None:
+            return super().get_content_height(container, viewport, width)
+        if self._measured is None or self._measured[0] != width or self._measured[1] is not table:
+            self._measured = (width, table, super().get_content_height(container, viewport, width))
+        return self._measured[2]
 
     def _title(self, state: str) -> None:
         title = f"Live status · {state}"
