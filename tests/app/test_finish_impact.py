@@ -6,22 +6,14 @@ from irtui.app.screens.finish import FinishScreen
 from irtui.incidents import IncidentLog
 from tests.support.fakes import settle
 
-from .conftest import LOG
-
-
-async def walk_to_finish(pilot) -> None:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("1")
-    await settle(pilot)
-    await pilot.press("2", "d", "y", "w", "2")  # silent → restart (confirmed) → skip its wait → no longer failing
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, FinishScreen)
+from .conftest import LOG, walk_to_finish
 
 
 async def test_impact_fields_reach_the_entry(build) -> None:  # type: ignore[no-untyped-def]
     app = build(start_tree="connection_loss")
     async with app.run_test(size=(100, 40)) as pilot:
         await walk_to_finish(pilot)
+        assert isinstance(pilot.app.screen, FinishScreen)
         pilot.app.screen.query_one("#impact-symbols").focus()
         await pilot.press(*"tsla, aapl")
         pilot.app.screen.query_one("#impact-pnl").focus()
@@ -36,6 +28,7 @@ async def test_skipping_every_impact_field_records_none(build) -> None:  # type:
     app = build(start_tree="connection_loss")
     async with app.run_test(size=(100, 40)) as pilot:
         await walk_to_finish(pilot)
+        assert isinstance(pilot.app.screen, FinishScreen)
         await pilot.press("ctrl+s")
         await settle(pilot)
     (entry,) = IncidentLog(LOG).read().entries

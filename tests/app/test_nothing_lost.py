@@ -18,7 +18,7 @@ from irtui.incidents import IncidentLog
 from irtui.session.store import SessionStore
 from tests.support.fakes import frozen_clock, settle
 
-from .conftest import LOG
+from .conftest import LOG, walk_to_finish
 
 
 def notices(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -57,15 +57,6 @@ def unwritable_log() -> None:
     LOG.mkdir(parents=True, exist_ok=True)  # a folder where the log should be: every append fails
 
 
-async def walk_to_finish(pilot) -> None:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("1")
-    await settle(pilot)
-    await pilot.press("2", "d", "y", "w", "2")  # silent → restart (confirmed) → skip its wait → no longer failing
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, FinishScreen)
-
-
 def banner_text(screen) -> str:  # type: ignore[no-untyped-def]
     (banner,) = screen.query(JournalBanner)
     return str(banner.render()) if banner.display else ""
@@ -93,6 +84,7 @@ async def test_a_memory_only_journal_is_said_on_every_screen(build) -> None:  # 
         await pilot.pause()
         assert pilot.app.screen is walk or pilot.app.screen.session is walk.session
         await walk_to_finish(pilot)
+        assert isinstance(pilot.app.screen, FinishScreen)
         assert "IN MEMORY ONLY" in banner_text(pilot.app.screen)
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -107,6 +99,7 @@ async def test_an_unwritable_log_offers_another_file_and_the_entry_lands_there(b
     app = build(start_tree="connection_loss")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await walk_to_finish(pilot)
+        assert isinstance(pilot.app.screen, FinishScreen)
         session = pilot.app.screen.session
         unwritable_log()
         await pilot.press("ctrl+s")
@@ -130,6 +123,7 @@ async def test_when_the_other_file_fails_too_the_entry_is_kept_for_the_terminal(
     app = build(start_tree="connection_loss")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await walk_to_finish(pilot)
+        assert isinstance(pilot.app.screen, FinishScreen)
         session = pilot.app.screen.session
         unwritable_log()
         await pilot.press("ctrl+s")

@@ -24,21 +24,13 @@ from tests.incidents.samples import make_entry
 from tests.support.fakes import FROZEN, from_palette, screen_text, settle
 from tests.trees.shipped import shipped
 
-from .conftest import LOG
-
-
-async def _to_finish(pilot) -> None:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("1")
-    await settle(pilot)
-    await pilot.press("2", "d", "y", "w", "2")  # silent → restart (confirmed) → skip its wait → no longer failing
-    await pilot.pause()
+from .conftest import LOG, walk_to_finish
 
 
 async def test_finish_starts_in_root_cause_with_notes_in_view_at_80x24(build):
     app = build(start_tree="connection_loss")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _to_finish(pilot)
+        await walk_to_finish(pilot)
         screen = app.screen
         assert isinstance(screen, FinishScreen)
         root_cause, notes = screen.query_one("#root-cause", Input), screen.query_one("#closing-note", Input)

@@ -17,7 +17,7 @@ from irtui.app.widgets.clocks import WalkClock
 from irtui.session.store import SessionStore
 from tests.support.fakes import frozen_clock, settle
 
-from .conftest import LOG
+from .conftest import LOG, walk_to_finish
 from .test_modes import DEMO_BANNER
 from .test_walk_freshness import LoginCheck
 
@@ -87,11 +87,7 @@ def test_runbook_viewer(build, snap_compare):
 
 def test_finish_with_the_entry_preview(build, snap_compare):
     async def run_before(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
-        await pilot.press("2", "d", "y", "w", "2")  # silent → restart (confirmed) → skip its wait → no longer failing
-        await pilot.pause()
+        await walk_to_finish(pilot)
         await pilot.press(*"hung handshake")
 
     assert snap_compare(build(start_tree="connection_loss"), terminal_size=SIZE, run_before=run_before)

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 
 from tests.support.fakes import settle
 
-from .conftest import LOG
+from .conftest import LOG, walk_to_finish
 from .test_snapshots import SNAPSHOT_TEXTUAL
 
 SIZE = (80, 24)
@@ -28,14 +28,6 @@ def read_only_state() -> None:
     (LOG.parent / ".state").write_text("not a folder")  # mkdir fails, as on a read-only disk
 
 
-async def to_finish(pilot: Pilot) -> None:
-    await settle(pilot)
-    await pilot.press("1")
-    await settle(pilot)
-    await pilot.press("2", "d", "y", "w", "2")  # silent → restart (confirmed) → skip its wait → no longer failing
-    await pilot.pause()
-
-
 def test_walk_with_the_journal_in_memory_only(build, snap_compare):
     read_only_state()
 
@@ -49,7 +41,7 @@ def test_walk_with_the_journal_in_memory_only(build, snap_compare):
 
 def test_finish_with_the_journal_in_memory_only(build, snap_compare):
     read_only_state()
-    assert snap_compare(build(start_tree="connection_loss"), terminal_size=SIZE, run_before=to_finish)
+    assert snap_compare(build(start_tree="connection_loss"), terminal_size=SIZE, run_before=walk_to_finish)
 
 
 def test_an_unwritable_log_offers_another_file(build, snap_compare, monkeypatch):
@@ -57,7 +49,7 @@ def test_an_unwritable_log_offers_another_file(build, snap_compare, monkeypatch)
     Path("home").mkdir()
 
     async def run_before(pilot: Pilot) -> None:
-        await to_finish(pilot)
+        await walk_to_finish(pilot)
         LOG.unlink()
         LOG.mkdir()  # the log path is now a folder: the append fails
         await pilot.press("ctrl+s")
