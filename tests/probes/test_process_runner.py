@@ -119,3 +119,28 @@ def test_closing_mid_sweep_stops_the_child_without_waiting_for_the_sweep() -> No
     assert len(outcome) == 1 and "console is closing" in str(outcome[0])
     with pytest.raises(ProbeProcessError, match="console is closing"):
         runner.run(["reset_window"])
+
+
+def test_a_close_while_the_child_is_replaced_stops_the_new_child_too() -> None:
+    """close() marks the runner closed, then kills the child it sees; a sweep replacing a dead
+    child at that moment must not go on to wait on a new child close() never saw."""
+    with running_gateway("healthy", mode="silent") as sim:
+        runner = ProbeProcess(quick_config(sim.port, gateway={"api_timeout_s": 40.0}, probes={"sweep_timeout_s": 50.0}))
+        runner.run(["reset_window"])
+        old = runner._child
+        assert old is not None
+        old.kill()
+        old.wait(timeout=10)
+        started: list[object] = []
+        start = runner._start
+
+        def start_then_close_arrives() -> None:
+            start()
+            started.append(runner._child)
+            runner._closed = True  # close() ran here, after reading the old, dead child
+
+        runner._start = start_then_close_arrives  # type: ignore[method-assign]
+        with pytest.raises(ProbeProcessError, match="console is closing"):
+            runner.run(["api"])  # would wait out the 40 s handshake on the new child
+        (new,) = started
+        assert new is not None and new is not old and new.poll() is not None, "the new child is stopped as well"

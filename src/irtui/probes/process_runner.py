@@ -151,6 +151,9 @@ class ProbeProcess:
             if self._child is None or self._child.poll() is not None:
                 self._stop()
                 self._start()
+                if self._closed:  # close() came while the child was replaced: it may not have seen the new one
+                    self._stop()
+                    raise ProbeProcessError("the probe process was stopped (the console is closing)")
                 if self._fallback is not None:
                     return self._fallback.run(wanted)
             return self._ask(wanted)
