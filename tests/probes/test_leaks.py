@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-import time
 import warnings
 
 import psutil
@@ -85,10 +84,8 @@ def test_failed_handshakes_leave_nothing_open(scenario: str, caplog: pytest.LogC
 def test_a_sweep_cut_short_by_its_deadline_still_closes_the_socket() -> None:
     with running_gateway("api_silent") as sim:
         config = quick_config(sim.port, gateway={"api_timeout_s": 5.0}, probes={"sweep_timeout_s": 0.5})
-        started = time.monotonic()
         sweep = ProbeRunner(config).run(["api"])
-        took = time.monotonic() - started
+        # Cut by the sweep's deadline, not the handshake's (which would say stage silent).
         assert sweep.results["api"].fact("stage") is None
         assert "sweep" in sweep.results["api"].summary
-        assert took < 0.5 + 2.0 + 1.0  # the sweep deadline, the cancel grace, slack
         assert settled(lambda: only_the_listener(sim.port)), connections_on(sim.port)
