@@ -139,19 +139,7 @@ def test_unreadable_files_are_problems_not_crashes(tmp_path):
     assert "YAML syntax error" in _problems(tmp_path, "bad", "title: [unclosed\n")[0]
 
 
-# Nodes no drill can reach yet, and why. The list only shrinks: a new node comes with its drill.
-UNDRILLED: dict[tuple[str, str], str] = {
-    ("data_feed_failure", "fix_permissions"): (
-        "its answer needs cause no_permission, which only 162's text gives, and TWS sends 162 for "
-        "historical requests; the market_data probe asks live snapshots only"
-    ),
-}
-
-
 def test_every_node_of_every_tree_is_reached_by_a_drill():
     report = coverage(TREES.trees.values(), DRILLS.drills.values())
-    uncovered = {(tree.tree_id, node) for tree in report for node in tree.uncovered_nodes}
-    missing = sorted(uncovered - set(UNDRILLED))
-    assert not missing, "no drill's expected path passes through: " + ", ".join(f"{t}.{n}" for t, n in missing)
-    drilled_now = sorted(set(UNDRILLED) - uncovered)
-    assert not drilled_now, f"now drilled, remove from UNDRILLED: {drilled_now}"
+    uncovered = sorted((tree.tree_id, node) for tree in report for node in tree.uncovered_nodes)
+    assert not uncovered, "no drill's expected path passes through: " + ", ".join(f"{t}.{n}" for t, n in uncovered)

@@ -27,14 +27,18 @@ def test_the_expected_path_plays_and_passes(drill_id, log_path):
         result = play_expected(drill, tree, world, DrillStore.for_log(log_path), log)
     assert result.mismatches == [], "\n".join(map(str, result.mismatches))
     assert result.score.passed and result.score.wrong_turns == [] and result.score.points == 100
-    # Probes the drill's world leaves unconfigured (no IBC log, no fill ledger staged yet) leave their questions to the operator.
+    # Probes the drill's world leaves unconfigured (no IBC log, no fill ledger staged yet, no symbol watched) leave their questions to the operator.
     done: list[str] = []
     for step in result.entry.path:
         node = tree.node(step.node)
         if not isinstance(node, QuestionNode):
             done.append(step.node)
             continue
-        unstaged = node.probe in (None, "ibc_log") or (node.probe == "fills" and drill.world_after(done).host.system_fills is None)
+        unstaged = (
+            node.probe in (None, "ibc_log")
+            or (node.probe == "fills" and drill.world_after(done).host.system_fills is None)
+            or (node.probe == "market_data" and drill.config_after(done).get("market_data", {}).get("symbols") == [])
+        )
         assert unstaged or step.source is AnswerSource.PROBE, (step.node, step.source)
     entries = log.read().entries
     assert len(entries) == 1
