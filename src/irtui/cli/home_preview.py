@@ -36,7 +36,7 @@ MAX_BYTES = 64 * 1024
 _IRTUI = Path(__file__).resolve().parents[1]
 # irtui's files that decide what a remembered configuration says: a change to one (an
 # upgrade, an edit) makes every one of them stale.
-_CODE = ("config.py", "config_location.py", "cli/home_preview.py")
+_CODE = ("config.py", "config_sections.py", "config_location.py", "cli/home_preview.py")
 
 
 @dataclass(frozen=True)
