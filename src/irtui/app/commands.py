@@ -27,7 +27,28 @@ def _declared_actions(screen_class: type) -> set[str]:
     }
 
 
-class ScreenCommands(Provider):
+class ListedCommands(Provider):
+    """A provider whose commands are a list of (name, help, callback); the palette finds
+    them by name, and by help text at `HELP_WEIGHT` of a name's score."""
+
+    HELP_WEIGHT = 0.0
+
+    def _commands(self) -> Iterator[Command]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = max(matcher.match(name), matcher.match(help_text) * self.HELP_WEIGHT)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class ScreenCommands(ListedCommands):
     def _commands(self) -> Iterator[Command]:
         screen = self.screen
         group = type(screen).__name__.removesuffix("Screen")
@@ -46,17 +67,6 @@ class ScreenCommands(Provider):
             seen.add(binding.action)
             key_display = self.app.get_key_display(binding)
             yield f"{group}: {binding.description}", f"key {key_display}", partial(active.node.run_action, binding.action)
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
 # The app decides whether there is a briefing to show (IncidentConsole.check_action);

@@ -4,12 +4,11 @@ tree, its runbook, an open kill-switch incident and the log's kill-switch entrie
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-
+from irtui.app.commands import Command, ListedCommands
 from irtui.boundary.display import plain
 
 if TYPE_CHECKING:
@@ -19,7 +18,9 @@ if TYPE_CHECKING:
 LOG_ENTRIES = 20  # the newest entries offered; `irtui log list` has them all
 
 
-class IncidentCommands(Provider):
+class IncidentCommands(ListedCommands):
+    HELP_WEIGHT = 0.5  # a tree found by its id, a runbook by its file name, ranked below a title
+
     async def startup(self) -> None:
         # The log is read once per opening of the palette, off the UI thread.
         self._entries: list[IncidentEntry] = await asyncio.to_thread(self._newest_entries)
@@ -38,7 +39,7 @@ class IncidentCommands(Provider):
         except (OSError, ValueError):
             return []
 
-    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+    def _commands(self) -> Iterator[Command]:
         from irtui.trees.runbooks import default_runbooks_dir
 
         console = self.console
@@ -64,14 +65,3 @@ class IncidentCommands(Provider):
                 f"{entry.mode.value} by {plain(entry.operator or '?', one_line=True)}",
                 partial(console.open_log_entry, entry),
             )
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = max(matcher.match(name), matcher.match(help_text) * 0.5)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
