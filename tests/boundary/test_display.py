@@ -49,3 +49,29 @@ def test_any_text_comes_out_without_controls(text: str) -> None:
     for shown in (plain(text), plain(text, one_line=True)):
         assert not TERMINAL_CONTROL.search(shown)
     assert "\n" not in plain(text, one_line=True)
+
+
+# Characters a terminal draws as nothing: text that holds them reads like other text
+# ("DU123\u200b4" looks like "DU1234"), and tag characters or variation selectors can
+# carry a hidden message. Every Unicode format character (category Cf) and the few
+# invisible letters and selectors a font shows as blank.
+INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200c\u200d\u2060\u2061\u2064\u206a\u206f"
+    "\u3164\ufe00\ufe0f\ufeff\uffa0\ufff9\ufffb\U0001d173\U000e0001\U000e0041\U000e007f\U000e0100\U000e01ef"
+)
+
+
+def test_invisible_characters_are_removed() -> None:
+    for char in INVISIBLE:
+        assert plain(f"DU12{char}34") == "DU1234", f"U+{ord(char):04X}"
+        assert markup(f"[b]{char}") == "\\[b]", f"U+{ord(char):04X}"
+
+
+@given(st.text(alphabet=st.characters(categories=["Cf"])))
+def test_no_format_character_survives(text: str) -> None:
+    assert plain(f"a{text}b") == "ab"
+
+
+def test_visible_text_is_kept() -> None:
+    text = "AAPL 100 @ 180.50 · Zürich 東京 € — ok ✓ 🙂"
+    assert plain(text) == text

@@ -129,3 +129,17 @@ def test_lone_surrogates_are_kept_and_cannot_break_the_file(texts):  # type: ign
     entry = make_entry(5, notes=[Note(at=T0, text=t + "\ud800") for t in texts], root_cause="\udfff")
     assert "\\ud800" in render_entry(entry)
     assert _roundtrip(entry) == entry
+
+
+def test_invisible_and_reordering_characters_are_shown_as_escapes_in_the_readable_part():
+    # `cat INCIDENT_LOG.md` or a Markdown viewer must show what the entry holds: a
+    # right-to-left override would reorder the line, a zero-width space would make
+    # "DU123\u200b4" read as "DU1234", tag characters would hide a message.
+    hidden = "DU12\u200b34 \u202eevil\u202c tag\U000e0041 bom\ufeff"
+    entry = make_entry(6, operator=hidden, root_cause=hidden, notes=[Note(at=T0, text=hidden)], tree_title=hidden)
+    text = render_entry(entry)
+    readable = "\n".join(line for line in text.split("\n") if not line.startswith(MARKER))
+    for char in "\u200b\u202e\u202c\U000e0041\ufeff":
+        assert char not in readable, f"U+{ord(char):04X}"
+    assert "DU12\\u200b34" in readable and "\\u202eevil\\u202c" in readable and "tag\\U000e0041" in readable
+    assert _roundtrip(entry) == entry

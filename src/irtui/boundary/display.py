@@ -10,7 +10,8 @@ a hyperlink (OSC 8), or be read as Rich markup (`[/]` crashes a renderer;
 
 - `plain(text)` removes escape sequences and control characters (C0 but newline and
   tab, DEL, C1, the bidirectional overrides that reorder what a reader sees, and lone
-  surrogates, which no terminal encoding can carry).
+  surrogates, which no terminal encoding can carry), and the characters a terminal
+  draws as nothing (zero-width spaces and joiners, tag characters, variation selectors).
 - `markup(text)` is `plain` escaped for Rich/Textual markup: the only way outside
   text may enter a markup string.
 - `rich_text(text, style)` is a Rich `Text` holding the plain text, never parsed as
@@ -42,7 +43,18 @@ _SEQUENCES = re.compile(
     re.VERBOSE,
 )
 # Lone surrogates (from a peer's or a YAML file's "\ud800") cannot even be encoded for output.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# What a terminal draws as nothing, so that text cannot pass for other text ("DU123\u200b4"
+# for "DU1234") nor carry a hidden message: every Unicode format character (category Cf:
+# soft hyphen, zero-width space and joiners, word joiner, BOM, bidi marks and overrides, tag
+# characters), the Hangul fillers that fonts leave blank, the grapheme joiner and variation
+# selectors. A character class body, also used by the incident log's Markdown.
+INVISIBLE = (
+    "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef"
+)
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{INVISIBLE}]")
 _NEWLINES = re.compile(r"\r\n?|[\n\x0b\x0c\x85\u2028\u2029]")
 
 
@@ -87,4 +99,4 @@ def rich_text(text: object, style: str | Style = "", *, one_line: bool = False, 
     return Text(plain(text, one_line=one_line, limit=limit), style=style)
 
 
-__all__ = ["from_bytes", "json_text", "markup", "plain", "rich_text"]
+__all__ = ["INVISIBLE", "from_bytes", "json_text", "markup", "plain", "rich_text"]

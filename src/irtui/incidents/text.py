@@ -11,10 +11,13 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from irtui.boundary.display import INVISIBLE
+
 # Unicode categories Cc (controls), Cs (surrogates), Zl and Zp (line and paragraph
-# separators), tab and newline excepted: what a terminal or an editor would not show.
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
-_HIDDEN_OR_NEWLINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+# separators), tab and newline excepted, and what a terminal draws as nothing or uses to
+# reorder a line (bidi overrides, zero-width characters: the display boundary's INVISIBLE).
+_HIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029{INVISIBLE}]")
+_HIDDEN_OR_NEWLINE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029{INVISIBLE}]")
 # `_` inside a word never starts emphasis, so `America/New_York` stays readable.
 _MARKDOWN_INLINE = re.compile(r"([\\`*\[\]<>|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _BACKTICK_RUN = re.compile(r"`+")
@@ -22,7 +25,7 @@ _BACKTICK_RUN = re.compile(r"`+")
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(text: str, *, keep_newlines: bool = True) -> str:
