@@ -23,6 +23,7 @@ from irtui.probes.api import Handshake, SessionWatch, close, handshake
 from irtui.probes.api_gate import ApiGate
 from irtui.probes.codes import FARM_KINDS, farm_states
 from irtui.probes.common import Stopwatch, make_result, unknown
+from irtui.probes.exposure import reported_filled
 from irtui.probes.fills import FillRow, assess_fills, read_ledger
 from irtui.probes.host import HostFacts
 from irtui.probes.market_data import SymbolSnapshot, assess_market_data
@@ -336,7 +337,7 @@ class ApiSession:
         self.gate.keep_open_orders(target, OpenOrdersReading(_all_ids(trades), accounts, read_at))
         open_rows = [
             OpenOrderRow(_trade_key(t), t.contract.symbol, t.order.clientId, t.order.action, float(t.order.totalQuantity), t.orderStatus.status,
-                         t.order.account, t.contract.conId)
+                         t.order.account, t.contract.conId, reported_filled(t.orderStatus.filled, t.orderStatus.remaining, t.order.totalQuantity))
             for t in working
         ]
         exec_rows = [

@@ -15,7 +15,9 @@ open orders than `orders.max_open` is a runaway of its own, filled or not.
 
 Against the broker's positions, an open order either reduces a position (a sell of a
 long, a buy of a short, no more than it holds) or adds exposure: after a kill switch
-only the first kind should be working. Without the positions that is unknown.
+only the first kind should be working. exposure.py judges that by what is left of each
+order to fill. Without the positions, or when an order's filled quantity decides it
+and no order status reported it, that is unknown.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from irtui.config import Config
 from irtui.probes.common import Stopwatch, format_age, make_result
+from irtui.probes.exposure import OpenOrderRow, RiskAdding, judge_exposure
 from irtui.probes.result import ProbeResult, Status
 
 READING_MAX_AGE_S = 120.0  # an older reading says little about whether orders are still being placed
@@ -61,54 +64,7 @@ def duplicate_orders(first_fills: list[ExecutionRow]) -> int:
     return repeats
 
 
-@dataclass(frozen=True)
-class OpenOrderRow:
-    order_key: str
-    symbol: str
-    client_id: int
-    action: str
-    quantity: float
-    status: str
-    account: str = ""
-    con_id: int = 0  # tells an option or future from the stock of the same symbol
-
-    @property
-    def instrument(self) -> str:
-        return self.instrument_key(self.con_id, self.symbol)
-
-    @staticmethod
-    def instrument_key(con_id: int, symbol: str) -> str:
-        """What an order and a position are matched by: the contract id, else the symbol."""
-        return f"con {con_id}" if con_id else symbol
-
-
 MAX_LISTED = 10  # risk-adding orders named in the evidence; the count is always whole
-
-
-def adding_exposure(open_orders: list[OpenOrderRow], held: Mapping[tuple[str, str], float]) -> list[tuple[OpenOrderRow, float]]:
-    """Open orders that would add exposure, each with the position it meets.
-
-    `held` maps (account, OpenOrderRow.instrument_key) to the broker's position. A buy adds when the
-    position is flat or long, a sell (or short sale) when it is flat or short; an order
-    against the position adds once the orders before it (by order key) have used up
-    what it holds, since it would then open the other side. An order with no account
-    meets the instrument's position summed over accounts.
-    """
-    summed: dict[str, float] = defaultdict(float)
-    for (_account, instrument), quantity in held.items():
-        summed[instrument] += quantity
-    room: dict[tuple[str, str], float] = {}
-    adding = []
-    for order in sorted(open_orders, key=lambda o: o.order_key):
-        key = (order.account, order.instrument)
-        position = held.get(key, 0.0) if order.account else summed.get(order.instrument, 0.0)
-        direction = 1.0 if order.action.upper() == "BUY" else -1.0
-        left = room.setdefault(key, abs(position))
-        if position * direction < 0 and order.quantity <= left + 1e-9:
-            room[key] = left - order.quantity
-        else:
-            adding.append((order, position))
-    return adding
 
 
 @dataclass(frozen=True)
@@ -216,14 +172,10 @@ def assess_orders(
         # and nothing to compare them with, nobody can tell.
         "still_placing": True if (arrived > 0 or recent) else (False if (new_orders is not None or not open_orders) else None),
     }
-    # With no open order nothing adds exposure, positions or not.
-    adding = adding_exposure(open_orders, held) if held is not None else []
-    facts["risk_increasing_orders"] = len(adding) if (held is not None or not open_orders) else None
     unknown: dict[str, str] = {}
     if facts["still_placing"] is None:
         unknown["still_placing"] = f"no earlier open-order reading to compare with, and no fill in the last {settings.recent_s:g}s"
-    if facts["risk_increasing_orders"] is None:
-        unknown["risk_increasing_orders"] = "the broker's positions were not read, so whether an order adds exposure cannot be told"
+    adding, unsure = _risk_adding(open_orders, held, facts, unknown)
     compared = new_orders.describe() if new_orders else "no earlier open-order reading to compare with: executions alone tell"
     open_by_symbol: dict[str, int] = defaultdict(int)
     for order in open_orders:
@@ -236,8 +188,10 @@ def assess_orders(
         "new_open_orders": new_orders.count if new_orders else None,
         "open_orders_compared": compared,
         "executions_read": len(executions),
-        "adding_exposure": [_adding_words(order, position) for order, position in adding[:MAX_LISTED]],
+        "adding_exposure": [verdict.words() for verdict in adding[:MAX_LISTED]],
     }
+    if unsure:
+        detail["adding_exposure_unless_filled"] = [verdict.words() for verdict in unsure[:MAX_LISTED]]
     problems = []
     if facts["over_rate_limit"]:
         worst = max(rates, key=lambda s: rates[s])
@@ -249,7 +203,9 @@ def assess_orders(
     placing = _placing_words(new_orders, recent, settings.recent_s)
     if adding:
         more = f" and {len(adding) - 1} more" if len(adding) > 1 else ""
-        placing += f"; {len(adding)} would add exposure ({_adding_words(*adding[0])}{more})"
+        placing += f"; {len(adding)} would add exposure ({adding[0].words()}{more})"
+    if unsure:
+        placing += f"; {len(unsure)} may add exposure, by a filled quantity no order status reported"
     if problems:
         summary = "Over the limit: " + "; ".join(problems) + f"; {len(open_orders)} open{placing}"
         return make_result("orders", Status.FAIL, summary, facts, detail, watch, unknown=unknown)
@@ -268,8 +224,29 @@ def _placing_words(new_orders: NewOrders | None, recent: bool, recent_s: float) 
     return f", still placing ({fill})" if recent else ""
 
 
-def _adding_words(order: OpenOrderRow, position: float) -> str:
-    return f"{order.action} {order.quantity:g} {order.symbol} against a position of {position:g}"
+def _risk_adding(
+    open_orders: list[OpenOrderRow], held: Mapping[tuple[str, str], float] | None, facts: dict, unknown: dict[str, str],
+) -> tuple[list[RiskAdding], list[RiskAdding]]:
+    """Sets `risk_increasing_orders` (or why it is unknown); the orders that add exposure for
+    sure, and those that do unless more of them filled than any order status said."""
+    if not open_orders:  # nothing works, so nothing adds exposure, positions or not
+        facts["risk_increasing_orders"] = 0
+        return [], []
+    if held is None:
+        facts["risk_increasing_orders"] = None
+        unknown["risk_increasing_orders"] = "the broker's positions were not read, so whether an order adds exposure cannot be told"
+        return [], []
+    judged = judge_exposure(open_orders, held)
+    facts["risk_increasing_orders"] = len(judged.adding)
+    if judged.unsure and not judged.adding:
+        facts["risk_increasing_orders"] = None
+        first = judged.unsure[0].order
+        more = f" and {len(judged.unsure) - 1} more" if len(judged.unsure) > 1 else ""
+        unknown["risk_increasing_orders"] = (
+            f"no order status said how much of {first.action} {first.quantity:g} {first.symbol}{more} has filled,"
+            " and with little filled it would trade beyond the position: TWS → Orders shows the Filled column"
+        )
+    return judged.adding, judged.unsure
 
 
 def _count_by_client(open_orders: list[OpenOrderRow]) -> dict[str, int]:

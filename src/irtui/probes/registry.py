@@ -136,7 +136,7 @@ PROBES: dict[str, ProbeSpec] = {
                 "over_rate_limit": Fact("bool", "The per-symbol rate limit is exceeded"),
                 "over_daily_limit": Fact("bool", "The daily order limit is exceeded"),
                 "still_placing": Fact("bool", "Open orders new since the previous API session's reading, or an execution within orders.recent_s (unknown without an earlier reading)"),
-                "risk_increasing_orders": Fact("int", "Open orders that would add exposure against the broker's positions: buys when flat or long, sells when flat or short, or beyond what is held (unknown without the positions)"),
+                "risk_increasing_orders": Fact("int", "Open orders whose part left to fill would add exposure against the broker's positions now: buys when flat or long, sells when flat or short, or, with the other orders against the position, beyond what is held (unknown without the positions, or when an unreported fill decides)"),
             },
             touches_api=True,
             scope="gateway",

@@ -42,6 +42,8 @@ Scenario YAML (every key optional; unknown keys are rejected with the key's name
                                                          # currency USD, con_id derived
     open_orders:
       - {order_id: 11, symbol: AAPL, action: BUY, quantity: 10, order_type: LMT, limit_price: 150}
+      - {order_id: 12, symbol: MSFT, action: SELL, quantity: 150, filled: 60}  # partly filled
+                             # status_reported: false sends no order status (fill unknown)
     completed_orders:
       - {perm_id: 7001, symbol: AAPL, action: SELL, quantity: 5, status: Filled, ago_s: 300}
     executions:

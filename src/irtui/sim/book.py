@@ -28,6 +28,7 @@ class OrderRow:
     status: str
     filled: float
     order_ref: str
+    status_reported: bool = True  # an order status follows the open order
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def open_orders(scenario: Scenario) -> list[OrderRow]:
             status=spec.status,
             filled=spec.filled,
             order_ref=spec.order_ref,
+            status_reported=spec.status_reported,
         )
         for spec in scenario.open_orders
     ]

@@ -67,10 +67,11 @@ def open_orders(client: ClientConnection, fields: tuple[str, ...]) -> None:
     rows = [row for row in book.open_orders(client.scenario) if row.order_id not in live.cancelled_scenario_orders]
     for row in rows + list(live.orders.values()):
         client.reply(order_replies.open_order(client.server_version, row))
-        remaining = max(0.0, row.quantity - row.filled)
-        client.reply(
-            replies.order_status(client.server_version, row.order_id, row.status, row.filled, remaining, row.perm_id, row.client_id)
-        )
+        if row.status_reported:
+            remaining = max(0.0, row.quantity - row.filled)
+            client.reply(
+                replies.order_status(client.server_version, row.order_id, row.status, row.filled, remaining, row.perm_id, row.client_id)
+            )
     if not _withheld(client, "open_orders"):
         client.reply(replies.open_order_end())
 

@@ -110,8 +110,9 @@ class OpenOrderSpec(Instrument):
     aux_price: float | None = None
     tif: str = "DAY"
     status: str = "Submitted"
-    filled: float = 0.0
+    filled: Annotated[float, Field(ge=0)] = 0.0  # already filled: the position should hold it
     order_ref: str = ""
+    status_reported: bool = True  # False: no order status (3) follows the open order, so its fill is not known
 
 
 class CompletedOrderSpec(Instrument):
