@@ -107,3 +107,20 @@ def test_piped_tables_at_80_columns_wrap_rather_than_cut(runner, tmp_path):
         assert shown.exit_code == 0, shown.output
         assert "…" not in shown.stdout, (args, shown.stdout)
     assert "resumable" in runner.invoke(main, ["resume", "--log", str(log.path)]).stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["log", "list", "--log", "/nonexistent/\x1b]0;owned\x07\u202e/LOG.md"],
+        ["log", "stats", "--log", "/nonexistent/\x9b2J[bold]x/LOG.md"],
+        ["sim", "--scenario", "/nonexistent/\x1b]52;c;eA==\x07.yaml"],
+    ],
+)
+def test_an_error_message_carries_no_control_from_a_path_or_an_argument(runner, args):
+    # Paths come from --log, $IRTUI_LOG or the configuration: outside text, even on stderr.
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("irtui: ")
+    for char in "\x1b\x07\x9b\u202e":
+        assert char not in result.stderr, repr(result.stderr)

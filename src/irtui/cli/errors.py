@@ -20,7 +20,10 @@ class BadInput(click.ClickException):
 
 
 def fail(message: str, exit_code: int = 1) -> NoReturn:
-    click.echo(PREFIX + message, err=True)
+    from irtui.boundary.display import plain
+
+    # Messages quote paths, arguments and file content: outside text, on stderr too.
+    click.echo(PREFIX + plain(message), err=True)
     sys.exit(exit_code)
 
 
