@@ -71,3 +71,15 @@ def test_ordinary_yaml_and_json_load() -> None:
     assert safe_yaml("reason: drawdown\nat: 2026-01-27T15:00:00Z")["reason"] == "drawdown"
     assert safe_yaml('{"a": [1, 2, {"b": null}]}') == {"a": [1, 2, {"b": None}]}
     assert safe_yaml("") is None
+
+
+def test_a_long_document_is_refused_as_soon_as_it_passes_the_node_limit() -> None:
+    # A megabyte of `key: value` lines is 400,000 nodes: composing them all took seconds
+    # (longer than a probe's deadline) before the limit was checked. The limit stops the
+    # composer itself: the syntax error past it is never even reached.
+    text = "".join(f"k{i}: v\n" for i in range(50_000)) + "broken: [never closed\n"
+    with pytest.raises(YamlTooComplex, match="more than 10,000 values"):
+        safe_yaml(text)
+    with pytest.raises(YamlTooComplex):
+        safe_yaml("- x\n" * 50_000 + "- [\n", max_nodes=100)
+    assert safe_yaml("".join(f"k{i}: v\n" for i in range(100))) == {f"k{i}": "v" for i in range(100)}

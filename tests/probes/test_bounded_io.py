@@ -5,6 +5,7 @@ the process alive."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import psutil
 import pytest
+from click.testing import CliRunner
 
+from irtui.cli.main import main
 from irtui.config import Config
 from irtui.probes.command import OutputTooLarge, run_bounded
 from irtui.probes.files import probe_heartbeat, probe_kill_switch
@@ -151,3 +154,17 @@ def test_deeply_nested_json_from_the_trading_system_is_a_clear_source_error() ->
     with pytest.raises(Exception, match="nested too deeply") as caught:
         parse_ledger(deep, csv_format=False)
     assert not isinstance(caught.value, RecursionError)
+
+
+def test_a_flag_of_a_megabyte_of_key_value_lines_is_active_within_the_probe_deadline(tmp_path: Path) -> None:
+    # Composing all 400,000 YAML nodes of such a flag took longer than the probe's
+    # deadline, so the kill switch read `unknown` while its flag was there. The same
+    # file as the heartbeat must not time out either.
+    flag = tmp_path / "KILL_SWITCH"
+    flag.write_text("".join(f"k{i}: v\n" for i in range(150_000)), encoding="utf-8")
+    config = tmp_path / "irtui.toml"
+    config.write_text(f'[kill_switch]\npath = "{flag}"\n[heartbeat]\npath = "{flag}"\n[probes]\ntimeout_s = 5\n')
+    result = CliRunner(env={"IRTUI_LOG": None, "IRTUI_CONFIG": None}).invoke(main, ["probe", "kill_switch", "heartbeat", "--json", "--config", str(config)])
+    probes = {probe["name"]: probe for probe in json.loads(result.output)["probes"]}
+    assert probes["kill_switch"]["status"] == "fail" and probes["kill_switch"]["evidence"]["active"] is True, probes["kill_switch"]
+    assert probes["heartbeat"]["status"] == "ok" and probes["heartbeat"]["evidence"]["present"] is True, probes["heartbeat"]

@@ -23,6 +23,7 @@ import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -157,9 +158,30 @@ def safe_yaml(text: str, *, max_nodes: int = 10_000, max_depth: int = 64) -> Any
     import yaml
 
     try:
-        return _load_bounded(yaml.SafeLoader(text), max_nodes, max_depth)
+        return _load_bounded(_counting_loader(yaml.SafeLoader)(text, max_nodes), max_nodes, max_depth)
     except yaml.YAMLError as error:
         raise BadYaml(str(error)) from None
+
+
+@cache
+def _counting_loader(base: type) -> type:
+    """`base` that stops composing past its `max_nodes`-th node (an alias counts as one):
+    composing a megabyte of `key: value` lines takes seconds, longer than a probe's
+    deadline, so the limit must stop the composer, not wait for the whole graph."""
+
+    class CountingLoader(base):  # type: ignore[misc, valid-type]
+        def __init__(self, text: str, max_nodes: int) -> None:
+            super().__init__(text)
+            self._max_nodes = max_nodes
+            self._composed = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            self._composed += 1
+            if self._composed > self._max_nodes:
+                raise YamlTooComplex(f"more than {self._max_nodes:,} values once its aliases are expanded")
+            return super().compose_node(parent, index)
+
+    return CountingLoader
 
 
 def _load_bounded(loader: Any, max_nodes: int, max_depth: int) -> Any:
