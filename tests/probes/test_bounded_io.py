@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from irtui.cli.main import main
 from irtui.config import Config
+from irtui.config_sections import PositionsConfig
 from irtui.probes.command import OutputTooLarge, run_bounded
 from irtui.probes.files import probe_heartbeat, probe_kill_switch
 from irtui.probes.host import RealHost
@@ -168,3 +169,18 @@ def test_a_flag_of_a_megabyte_of_key_value_lines_is_active_within_the_probe_dead
     probes = {probe["name"]: probe for probe in json.loads(result.output)["probes"]}
     assert probes["kill_switch"]["status"] == "fail" and probes["kill_switch"]["evidence"]["active"] is True, probes["kill_switch"]
     assert probes["heartbeat"]["status"] == "ok" and probes["heartbeat"]["evidence"]["present"] is True, probes["heartbeat"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_a_positions_file_past_the_read_cap_is_refused_not_cut(tmp_path: Path, suffix: str) -> None:
+    # Cut at the cap, the rows past it vanished: the system 'held nothing' of AAPL and a
+    # cut '100' read '1'. Evidence from part of a ledger is a lie; the probe says unknown.
+    rows = [(f"PAD{i:07d}", 0) for i in range(90_000)] + [("AAPL", 100)]
+    source = tmp_path / f"positions{suffix}"
+    if suffix == ".csv":
+        source.write_text("symbol,quantity\n" + "".join(f"{s},{q}\n" for s, q in rows))
+    else:
+        source.write_text(json.dumps(dict(rows)))
+    assert source.stat().st_size > 1 << 20
+    with pytest.raises(SourceError, match="larger than 1 MiB"):
+        read_system_positions(PositionsConfig(source=source), RealHost())

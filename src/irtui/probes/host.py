@@ -54,8 +54,10 @@ class HostFacts(Protocol):
     def stat(self, path: Path) -> FileInfo | None:
         """Size and modification time, or None when the file does not exist."""
 
-    def read_text(self, path: Path) -> str:
-        """The file's text (at most MAX_READ_BYTES); raises OSError when unreadable."""
+    def read_text(self, path: Path, *, whole: bool = False) -> str:
+        """The file's text (at most MAX_READ_BYTES); raises OSError when unreadable.
+        `whole`: a larger file is refused (TooLarge), not cut, for data whose every
+        row counts (positions, fills): a cut ledger would be read as the whole truth."""
 
     def tail(self, path: Path, lines: int) -> list[str]:
         """The last `lines` lines of a text file; raises OSError when unreadable."""
@@ -108,9 +110,9 @@ class RealHost:
             return None
         return FileInfo(size=result.st_size, modified_at=datetime.fromtimestamp(result.st_mtime, UTC))
 
-    def read_text(self, path: Path) -> str:
+    def read_text(self, path: Path, *, whole: bool = False) -> str:
         # Regular files only (a FIFO would block, /dev/zero never ends), cut at the cap.
-        return read_regular(path, MAX_READ_BYTES, cut=True).decode("utf-8", errors="replace")
+        return read_regular(path, MAX_READ_BYTES, cut=not whole).decode("utf-8", errors="replace")
 
     def tail(self, path: Path, lines: int) -> list[str]:
         data = read_tail(path, MAX_TAIL_BYTES)
@@ -197,7 +199,7 @@ class FakeHost:
         found = self.files.get(Path(path))
         return None if found is None else FileInfo(len(found.text.encode()), found.modified_at)
 
-    def read_text(self, path: Path) -> str:
+    def read_text(self, path: Path, *, whole: bool = False) -> str:
         found = self.files.get(Path(path))
         if found is None:
             raise FileNotFoundError(f"No such file: {path}")

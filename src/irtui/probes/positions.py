@@ -178,7 +178,7 @@ def read_system_text(settings: PositionsConfig | FillsConfig, host: HostFacts) -
     assert settings.source is not None
     path = settings.source
     try:
-        text = host.read_text(path)
+        text = host.read_text(path, whole=True)
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
     return text, str(path), path.suffix.lower() == ".csv"
