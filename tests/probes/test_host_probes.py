@@ -258,3 +258,27 @@ def test_all_ports_closed_fails() -> None:
     result = asyncio.run(probe_ports(quick_config(free_port())))
     assert result.status == Status.FAIL
     assert (result.fact("any_open"), list(result.fact("open_ports"))) == (False, [])
+
+
+def test_a_heartbeat_dated_in_the_future_is_not_fresh_but_unknown(host: FakeHost) -> None:
+    # A heartbeat touched a year ahead (another clock, a bad `touch`) read "fresh, 0s old"
+    # and answered "the trading system is connected" for as long as that future lasted.
+    host.write_file(BEAT, json.dumps({"ibkr_connected": True}), age_s=-365 * 86400)
+    result = probe_heartbeat(config(heartbeat={"path": BEAT}), host)
+    assert result.fact("present") is True
+    assert result.fact("stale") is None and result.fact("age_s") is None
+    assert "in the future" in result.why_unknown("stale")
+    assert result.status != Status.OK and "in the future" in result.summary
+    # A second of skew (a file system's coarse clock) is still fresh.
+    host.write_file(BEAT, json.dumps({"ibkr_connected": True}), age_s=-1)
+    assert probe_heartbeat(config(heartbeat={"path": BEAT}), host).fact("stale") is False
+
+
+def test_a_kill_switch_set_in_the_future_keeps_its_flag_age_or_none(host: FakeHost) -> None:
+    host.write_file(KILL, "reason: drawdown\nat: 2099-01-01T00:00:00Z\n", age_s=120)
+    result = probe_kill_switch(config(kill_switch={"path": KILL}), host)
+    assert result.fact("active") is True and result.fact("age_s") == pytest.approx(120)
+    host.write_file(KILL, "reason: drawdown\n", age_s=-3600)
+    result = probe_kill_switch(config(kill_switch={"path": KILL}), host)
+    assert result.fact("active") is True and result.fact("age_s") is None
+    assert "in the future" in result.why_unknown("age_s")

@@ -27,6 +27,13 @@ _TRIGGER_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 MAX_REASON = 500  # characters of a flag's reason kept: a sentence, not a file
 _TIME_KEYS = ("at", "since", "time", "timestamp", "ts", "triggered_at", "set_at")
+# A file dated this far in the future is within one clock's skew of now (a coarse file
+# system clock); beyond it the file's time says nothing about its age.
+CLOCK_SKEW_S = 2.0
+
+
+def _future_reason(what: str, ahead_s: float) -> str:
+    return f"the {what} is dated {format_age(ahead_s)} in the future: this machine's clock or the trading system's is wrong"
 
 
 def _parse_content(text: str) -> dict[str, Any] | str:
@@ -114,14 +121,21 @@ def probe_kill_switch(config: Config, host: HostFacts) -> ProbeResult:
         age = (host.now() - (set_at or stat.modified_at)).total_seconds()
     except OverflowError:
         set_at, age = None, (host.now() - stat.modified_at).total_seconds()
+    if set_at is not None and age < -CLOCK_SKEW_S:  # the flag's own time is in the future: its file's
+        set_at, age = None, (host.now() - stat.modified_at).total_seconds()
+    unknown = {}
+    if age < -CLOCK_SKEW_S:
+        unknown["age_s"] = _future_reason("flag", -age)
+    age_s = None if unknown else max(age, 0.0)
     intentional = _as_bool(fields.get("intentional"))
     if intentional is None and trigger != "unknown":
         intentional = trigger == "manual"
-    facts = {"active": True, "trigger": trigger, "reason": reason, "age_s": age, "intentional": intentional}
+    facts = {"active": True, "trigger": trigger, "reason": reason, "age_s": age_s, "intentional": intentional}
     detail = {"path": str(path), "set_by": str(fields.get("by") or fields.get("who") or "")[:MAX_REASON], "set_at": (set_at or stat.modified_at).isoformat()}
     said = f": {reason}" if reason else ""
-    summary = f"Kill switch ACTIVE for {format_age(age)} (trigger: {trigger.replace('_', ' ')}){said}"
-    return make_result("kill_switch", Status.FAIL, summary, facts, detail, watch)
+    since = f"for {format_age(age)}" if age_s is not None else f"(dated {format_age(-age)} in the future)"
+    summary = f"Kill switch ACTIVE {since} (trigger: {trigger.replace('_', ' ')}){said}"
+    return make_result("kill_switch", Status.FAIL, summary, facts, detail, watch, unknown=unknown)
 
 
 def probe_heartbeat(config: Config, host: HostFacts) -> ProbeResult:
@@ -137,9 +151,15 @@ def probe_heartbeat(config: Config, host: HostFacts) -> ProbeResult:
     age = (host.now() - stat.modified_at).total_seconds()
     content = _parse_content(host.read_text(path))
     connected = _as_bool(content.get(settings.connected_key.lower())) if isinstance(content, dict) else None
+    detail = {"path": str(path), "max_age_s": settings.max_age_s}
+    if age < -CLOCK_SKEW_S:  # never "fresh": its age is unknown, and so is whether it is stale
+        why = _future_reason("heartbeat", -age)
+        facts = {"present": True, "age_s": None, "stale": None, "broker_connected": connected}
+        summary = f"Heartbeat dated {format_age(-age)} in the future: this machine's clock or the trading system's is wrong; its age is unknown"
+        return make_result("heartbeat", Status.WARN, summary, facts, detail, watch, unknown={"age_s": why, "stale": why})
+    age = max(age, 0.0)
     stale = age > settings.max_age_s
     facts = {"present": True, "age_s": age, "stale": stale, "broker_connected": connected}
-    detail = {"path": str(path), "max_age_s": settings.max_age_s}
     if stale:
         status = Status.FAIL
         summary = f"Heartbeat {format_age(age)} old (limit {format_age(settings.max_age_s)}): the system is stalled or down"
