@@ -61,7 +61,8 @@ def test_the_issue_asks_for_these_drills():
     assert {"farm_broken", "not_subscribed"} <= feeds
     assert any("end_competing_session" in d.expected.path for d in by_tree["data_feed_failure"]), "competing session 10197"
     kinds = {d.expected.path[2] for d in by_tree["position_mismatch"]}
-    assert {"check_order_status", "check_execution_history", "use_broker_price", "pause_affected_symbols", "mismatch_gone"} <= kinds
+    assert {"check_order_status", "check_execution_history", "use_broker_price", "pause_affected_symbols", "fills_behind_match"} <= kinds
+    assert any(d.expected.path[2:4] == ["fills_behind_match", "book_missed_fills"] for d in by_tree["position_mismatch"]), "offsetting missed fills"
     seen_first = {d.expected.path[1] for d in by_tree["unexpected_position"]}
     assert seen_first == {"run_verify_positions", "system_differs"}, "both branches of the unexpected-position tree"
 

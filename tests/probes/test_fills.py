@@ -97,3 +97,30 @@ def test_with_trading_client_ids_a_manual_trade_is_not_a_missed_fill(host) -> No
     assert "1 execution(s) of other clients (not in gateway.trading_client_ids) not counted" in result.summary
     mismatch = load_trees().trees["position_mismatch"].nodes["fill_found"]  # no fill of the system's explains it
     assert [a.next for a in mismatch.answers if a.when and rule_matches(a.when, result)] == ["unexplained_position"]
+
+
+@pytest.mark.timeout(60)
+def test_offsetting_missed_fills_behind_matching_positions_are_booked(host) -> None:  # type: ignore[no-untyped-def]
+    """A BUY 10 and a SELL 10 the system never heard of: its positions match the broker's, its ledger does not."""
+    now = datetime.now(UTC)
+    base = load_scenario("healthy").model_dump()
+    base["positions"] = [{"symbol": "AAPL", "quantity": 100, "avg_cost": 180.5}]
+    base["executions"] = [
+        {"symbol": "AAPL", "side": "BOT", "shares": 100, "price": 180.5, "ago_s": 3600, "exec_id": "0001.01"},
+        {"symbol": "AAPL", "side": "BOT", "shares": 10, "price": 180.0, "ago_s": 120, "exec_id": "0002.01"},
+        {"symbol": "AAPL", "side": "SLD", "shares": 10, "price": 182.5, "ago_s": 60, "exec_id": "0003.01"},
+    ]
+    ledger = [{"time": (now - timedelta(seconds=3600)).isoformat(), "symbol": "AAPL", "side": "BOT", "quantity": 100, "price": 180.5, "exec_id": "0001.01"}]
+    host.write_file(LEDGER, json.dumps(ledger))
+    host.write_file("/srv/trader/positions.json", json.dumps({"AAPL": 100}))
+    with running_gateway(Scenario.model_validate(base)) as gateway:
+        config = quick_config(gateway.port, fills={"source": LEDGER}, positions={"source": "/srv/trader/positions.json"})
+        results = ProbeRunner(config, host).run(["positions", "fills"]).results
+    positions, fills = results["positions"], results["fills"]
+    assert positions.fact("all_match") is True and positions.fact("discrepancy") == "none", positions.summary
+    assert (fills.fact("missed"), fills.fact("reconciled")) == (2, False), fills.summary
+    assert [(f["side"], f["quantity"]) for f in fills.evidence["missed_fills"]] == [("BOT", 10.0), ("SLD", 10.0)]
+    tree = load_trees().trees["position_mismatch"]
+    kind = [a.next for a in tree.nodes["discrepancy_kind"].answers if a.when and rule_matches(a.when, positions)]
+    assert kind == ["fills_behind_match"]  # not the end: the positions match, the books may not
+    assert [a.next for a in tree.nodes["fills_behind_match"].answers if a.when and rule_matches(a.when, fills)] == ["book_missed_fills"]
