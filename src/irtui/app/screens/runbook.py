@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, MarkdownViewer, Static
+from textual.widgets import Footer, Markdown, MarkdownViewer, Static
 
 from irtui.app.widgets.banner import JournalBanner, ModeBanner
 from irtui.boundary.display import plain, rich_text
@@ -25,6 +25,25 @@ def read_runbook(path: Path) -> str:
     if len(data) == MAX_RUNBOOK_BYTES:
         text += f"\n\n*(cut at {MAX_RUNBOOK_BYTES >> 10} KiB, more than a runbook holds: open the file itself for the rest)*\n"
     return text
+
+
+class RunbookView(MarkdownViewer):
+    """A MarkdownViewer that follows no link. Textual's opens a URL in the browser and loads
+    any path a link names with an unbounded read (/dev/zero, a FIFO stall the console): a
+    runbook is outside text, so its links are data. A link to a heading of the same page
+    still scrolls there; any other is shown, for the reader to open."""
+
+    def __init__(self, markdown: str, **kwargs: object) -> None:
+        super().__init__(markdown, open_links=False, **kwargs)  # type: ignore[arg-type]
+
+    async def _on_markdown_link_clicked(self, message: Markdown.LinkClicked) -> None:
+        message.prevent_default()  # not MarkdownViewer's handler, which loads the target
+        message.stop()
+        path, anchor = self.document.sanitize_location(message.href)
+        if anchor and path == Path("."):
+            self.document.goto_anchor(anchor)
+            return
+        self.notify(f"Link not followed (irtui opens no link): {plain(message.href, one_line=True, limit=200)}", title="Runbook", timeout=10)
 
 
 class RunbookScreen(Screen[None]):
@@ -52,7 +71,7 @@ class RunbookScreen(Screen[None]):
         yield JournalBanner()
         kind = "Log entry" if self.text is not None else "Runbook"
         yield Static(rich_text(f"{kind} {self.runbook_id} · {self.path.name}"), id="top-bar")
-        yield MarkdownViewer(text, show_table_of_contents=False, id="runbook")
+        yield RunbookView(text, show_table_of_contents=False, id="runbook")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
