@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 
@@ -75,3 +76,25 @@ def test_running_prints_each_message_and_shouts_about_orders(monkeypatch: pytest
     assert "client 42  ORDER reqGlobalCancel (58) - a trading system's" in result.output
     assert "client 917  REFUSED ORDER MESSAGE reqGlobalCancel (58)" in result.output
     assert "1 order messages refused (from irtui's probe ids)" in result.output
+
+
+@pytest.mark.parametrize("name", ["[/]", "[bold red]RED[/] \x1b]0;owned\x07 [link=https://evil.example]x[/link]"])
+def test_a_scenario_name_is_printed_as_text(tmp_path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    # The name comes from the scenario file: `[/]` crashed the banner with a MarkupError,
+    # and an escape in it reached the terminal.
+    scenario = tmp_path / "odd.yaml"
+    scenario.write_text(f"name: {json.dumps(name)}\nmode: healthy\n")
+    switched: list[str] = []
+
+    def switch_then_ctrl_c(gateway: SimulatedGateway, console) -> None:  # type: ignore[no-untyped-def]
+        sim_cmd._switch(gateway, str(scenario), console)
+        switched.append("yes")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sim_cmd, "_wait_for_ctrl_c", switch_then_ctrl_c)
+    result = CliRunner().invoke(main, ["sim", "--port", "0", "--scenario", str(scenario)])
+    assert result.exit_code == 0 and switched, result.output
+    shown = name.replace("\x1b]0;owned\x07", "")
+    assert f"scenario {shown}, mode healthy" in result.output
+    assert f"scenario is now {shown} (mode healthy)" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output

@@ -69,7 +69,7 @@ def _switch(gateway: SimulatedGateway, command: str, console: Console) -> None:
         console.print(f"[yellow]{markup(exc)}[/yellow]")
         return
     gateway.set_scenario(scenario)
-    console.print(f"[cyan]scenario is now {scenario.name} (mode {scenario.mode})[/cyan]")
+    console.print(f"[cyan]scenario is now {markup(scenario.name, one_line=True)} (mode {scenario.mode})[/cyan]")
 
 
 def _wait_for_ctrl_c(gateway: SimulatedGateway, console: Console) -> None:
@@ -127,7 +127,7 @@ def sim(host: str, port: int, scenario_name: str, mode: str | None, list_only: b
         listening = "not listening (connections refused)" if scenario.mode == "refuse" else "listening"
         console.print(
             f"Simulated Gateway {listening} on {host}:{gateway.port} - "
-            f"scenario {scenario.name}, mode {scenario.mode}. Ctrl-C to stop."
+            f"scenario {markup(scenario.name, one_line=True)}, mode {scenario.mode}. Ctrl-C to stop."
         )
         try:
             _wait_for_ctrl_c(gateway, console)
