@@ -198,11 +198,56 @@ def find_log_id(chunks: Iterable[bytes]) -> str | None:
     """The log's id: that of its first identity line, None when it has none. Stops reading
     at the first one (a log's is in its header, or, for a log from before ids, wherever
     irtui first added it)."""
-    for _, raw in _chunked_machine_lines(chunks):
-        found = _LOG_ID.fullmatch(raw.rstrip(b"\r"))
+    found = locate_log_id(chunks)
+    return found[0] if found else None
+
+
+_ID_LINE = _MARKER + b"log id="
+
+
+def locate_log_id(chunks: Iterable[bytes], start: int = 0) -> tuple[str, int] | None:
+    """find_log_id, with the byte offset its line starts at (`chunks` begin at offset `start`,
+    at a line's start). Only whole lines are looked at; a line longer than MAX_LINE_BYTES
+    is passed over unheld, as every reader does."""
+    base, carry, skipping = start, b"", False  # base: the file offset of buffer[0]
+    for chunk in chunks:
+        if skipping:
+            newline = chunk.find(b"\n")
+            if newline < 0:
+                base += len(chunk)
+                continue
+            base, chunk, skipping = base + newline + 1, chunk[newline + 1 :], False
+        buffer = carry + chunk if carry else chunk
+        last = buffer.rfind(b"\n")
+        found = _first_id_line(buffer, last + 1)
         if found is not None:
-            return found.group(1).decode("ascii")
+            return found[0], base + found[1]
+        carry, base = buffer[last + 1 :], base + last + 1
+        if len(carry) > MAX_LINE_BYTES:
+            base, carry, skipping = base + len(carry), b"", True
+    found = _first_id_line(carry, len(carry)) if carry and not skipping else None
+    return (found[0], base + found[1]) if found is not None else None
+
+
+def _first_id_line(content: bytes, end: int) -> tuple[str, int] | None:
+    """The first identity line among the lines of content[:end] (which starts at a line's
+    start), with its offset in `content`."""
+    pos = 0 if content.startswith(_ID_LINE) else _next_id_line(content, 0, end)
+    while 0 <= pos < end:
+        line_end = content.find(b"\n", pos, end)
+        line = content[pos + len(_MARKER) : line_end if line_end >= 0 else end]
+        matched = _LOG_ID.fullmatch(line.rstrip(b"\r"))
+        if matched is not None:
+            return matched.group(1).decode("ascii"), pos
+        if line_end < 0:
+            return None
+        pos = _next_id_line(content, line_end, end)
     return None
+
+
+def _next_id_line(content: bytes, start: int, end: int) -> int:
+    found = content.find(b"\n" + _ID_LINE, start, end)
+    return found + 1 if found >= 0 else -1
 
 
 Record: TypeAlias = "IncidentEntry | FollowUpUpdate | Summary | Damage"

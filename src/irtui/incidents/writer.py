@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING
 
 from irtui.boundary.durable import fsync_dir, write_all
 from irtui.boundary.reading import open_regular
-from irtui.incidents.parser import LogReadResult, Record, Wanted, find_log_id, is_entry, parse_log, scan_log
+from irtui.incidents.id_memory import MEMORY_NAME, identity_line, recall, remember
+from irtui.incidents.location import state_dir_for
+from irtui.incidents.parser import LogReadResult, Record, Wanted, is_entry, locate_log_id, parse_log, scan_log
 
 if TYPE_CHECKING:  # the models load on first write: reading an empty log needs none of them
     from irtui.incidents.entry import IncidentEntry
@@ -42,15 +44,15 @@ class LogError(OSError):
     """The log could not be written; the message says what to do."""
 
 
-def identity_line(log_id: str) -> bytes:
-    return b"<!-- irtui:log id=%s -->\n" % log_id.encode("ascii")
-
-
-def _birth() -> bytes:
-    """What a new log starts with: the header, and the log's identity."""
+def _header() -> bytes:
     from irtui.incidents.markdown import LOG_HEADER
 
-    return LOG_HEADER.encode("utf-8") + identity_line(uuid.uuid4().hex)
+    return LOG_HEADER.encode("utf-8")
+
+
+def _birth(log_id: str | None = None) -> bytes:
+    """What a new log starts with: the header, and the log's identity."""
+    return _header() + identity_line(log_id or uuid.uuid4().hex)
 
 
 def _fd_chunks(fd: int, size: int) -> Generator[bytes, None, None]:
@@ -104,32 +106,64 @@ class IncidentLog:
     def identity(self) -> str | None:
         """The log's id; None when the log is absent or from before ids. LogError when it
         cannot be read."""
-        chunks = self._chunks()
         try:
-            return find_log_id(chunks)
+            fd = open_regular(self.path, what="incident log")
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise LogError(f"cannot read the incident log {self.path}: {error.strerror}") from error
+        try:
+            _lock(fd, self.path, self.lock_timeout_s, shared=True)
+            return self._find_identity(fd, os.fstat(fd).st_size)
+        except LogError:
+            raise
+        except OSError as error:
+            raise LogError(f"cannot read the incident log {self.path}: {error.strerror}") from error
         finally:
-            chunks.close()  # lets go of the file and its lock at once
+            os.close(fd)  # lets go of the file and its lock at once
+
+    @property
+    def _id_memory(self) -> Path:
+        return state_dir_for(self.path) / MEMORY_NAME
+
+    def _find_identity(self, fd: int, size: int) -> str | None:
+        """The id of the log open at `fd` (under a lock): where the memory says its line is,
+        else by reading up to its first identity line (id_memory.py)."""
+        remembered = recall(self._id_memory, fd, size)
+        if remembered is not None:
+            return remembered
+        located = locate_log_id(_fd_chunks(fd, size))
+        if located is None:
+            return None
+        remember(self._id_memory, fd, *located)
+        return located[0]
 
     def ensure_identity(self) -> str:
         """The log's id, first written if it has none: a missing log is created with its
         header, a log from before ids gets an identity line appended. LogError when the
         log cannot be written (and has no id to read)."""
         found = ""
+        at = 0
 
         def build(fd: int, size: int) -> bytes:
-            nonlocal found
+            nonlocal found, at
             if size == 0:
-                data = _birth()
-                found = find_log_id([data]) or ""
-                return data
-            found = find_log_id(_fd_chunks(fd, size)) or ""
+                found, at = uuid.uuid4().hex, len(_header())
+                return _birth(found)
+            found = self._find_identity(fd, size) or ""
             if found:
                 return b""
             found = uuid.uuid4().hex
-            return (b"" if os.pread(fd, 1, size - 1) == b"\n" else b"\n") + identity_line(found)
+            gap = b"" if os.pread(fd, 1, size - 1) == b"\n" else b"\n"
+            at = size + len(gap)
+            return gap + identity_line(found)
+
+        def written(fd: int) -> None:
+            if at:
+                remember(self._id_memory, fd, found, at)
 
         try:
-            self._write_locked(build)
+            self._write_locked(build, written)
         except LogError:
             readable = self.identity()  # a read-only log may still have one
             if readable is None:
@@ -147,9 +181,10 @@ class IncidentLog:
 
         self._write_locked(build)
 
-    def _write_locked(self, build: Callable[[int, int], bytes]) -> None:
+    def _write_locked(self, build: Callable[[int, int], bytes], written: Callable[[int], None] | None = None) -> None:
         """Under the exclusive lock, append what `build(fd, size)` returns (it may read the log
-        through `fd`); the file, and its folder on creation, are made durable."""
+        through `fd`); the file, and its folder on creation, are made durable; then, still
+        under the lock, `written(fd)`."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -165,6 +200,8 @@ class IncidentLog:
                 write_all(fd, data)
             if size == 0:
                 fsync_dir(self.path.parent)
+            if written is not None:
+                written(fd)
         except LogError:
             raise
         except OSError as error:
