@@ -200,3 +200,19 @@ def test_every_demo_run_has_its_own_state_folder():
 
     first, second = default_demo_log(), default_demo_log()
     assert first.parent != second.parent and first.parent.is_dir()
+
+
+def test_an_entry_the_log_could_not_take_is_said_without_controls(capsys, tmp_path):
+    # The log's path (--log, $IRTUI_LOG) and the journal's are outside text on stderr too.
+    from types import SimpleNamespace
+
+    from irtui.cli.log_cmds import _say_unwritten
+
+    log = IncidentLog(tmp_path / "\x1b]0;owned\x07" / "LOG.md")
+    entry = make_entry(1, root_cause="cause \x1b[31m")
+    session = SimpleNamespace(finishing=entry.id, path=tmp_path / "\x9b2J.jsonl", pending_entry=entry)
+    _say_unwritten(log, PermissionError(13, "Permission denied"), [session])
+    said = capsys.readouterr()
+    for char in "\x1b\x07\x9b":
+        assert char not in said.err and char not in said.out, repr(said)
+    assert f"entry {entry.id} is not in" in said.err and "Its text follows" in said.err

@@ -80,3 +80,12 @@ def test_bad_configuration_is_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["watch", "--config", str(config), "--count", "1"])
     assert result.exit_code == 2
     assert "watch.hold_sweeps" in result.output
+
+
+def test_the_banner_shows_a_configured_host_without_its_controls(tmp_path: Path) -> None:
+    config = tmp_path / "irtui.toml"
+    config.write_text('[gateway]\nhost = "\\u001b]0;owned\\u0007gw"\nports = [1]\ntrading_port = 1\n[market_data]\nsymbols = []\n')
+    result = CliRunner().invoke(main, ["watch", "--config", str(config), "--count", "1", "--no-bell", "--interval", "0.1"])
+    assert result.exit_code == 0, result.output
+    assert "irtui watch: gw:1 every" in result.stderr
+    assert "\x1b" not in result.output and "\x07" not in result.output

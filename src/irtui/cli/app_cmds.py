@@ -248,6 +248,7 @@ def default_demo_log() -> Path:
 @friendly
 def demo(scenario: str, log_path: Path | None, operator: str | None) -> None:
     """Try irtui with no IB account: a simulated, failing Gateway and the console pointed at it."""
+    from irtui.boundary.display import plain
     from irtui.drills.demo import demo_config, demo_host
     from irtui.probes.runner import ProbeRunner
     from irtui.sim import running_gateway
@@ -264,5 +265,4 @@ def demo(scenario: str, log_path: Path | None, operator: str | None) -> None:
         runner = ProbeRunner(config, host=demo_host(gateway.port, world))
         # DRILL sessions and entries, so nothing the demo writes passes for a live incident; the screens say DEMO.
         _console(config, log_path, operator, runner=runner, mode="DRILL", demo=True, banner=banner)
-    click.echo(f"Demo log: {log_path}")
-    click.echo(f"Read it with: irtui log list --log {log_path}")
+    click.echo(plain(f"Demo log: {log_path}\nRead it with: irtui log list --log {log_path}"))

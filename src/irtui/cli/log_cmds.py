@@ -307,8 +307,10 @@ def _say_unwritten(log_file: IncidentLog, error: OSError, pending: list[Any]) ->
     warn(f"could not complete an interrupted log write: {error}")
     for session in pending:
         click.echo(
-            f"irtui: entry {session.finishing} is not in {log_file.path} yet: it stays in {session.path}, and `irtui resume` "
-            "writes it once the log can be written. Its text follows:",
+            plain(
+                f"irtui: entry {session.finishing} is not in {log_file.path} yet: it stays in {session.path}, and `irtui resume` "
+                "writes it once the log can be written. Its text follows:"
+            ),
             err=True,
         )
         click.echo(plain(render_entry(session.pending_entry)))

@@ -83,7 +83,7 @@ def validate(paths: tuple[Path, ...], print_schema: bool, schema_out: Path | Non
         return
     if schema_out is not None:
         schema_out.write_text(schema_text(), encoding="utf-8")
-        click.echo(f"wrote {schema_out}", err=True)
+        click.echo(plain(f"wrote {schema_out}"), err=True)
         return
     from irtui.trees.loader import load_trees  # always the full check: `validate` never reads the tree cache
 
@@ -191,4 +191,4 @@ def render(tree_ids: tuple[str, ...], out_dir: Path | None, fmt: str, trees_dir:
     for tree_id in chosen:
         target = out_dir / f"{tree_id}{FORMAT_SUFFIX[fmt]}"
         target.write_text(render_tree(result.trees[tree_id], fmt, runbooks_dir=runbooks_dir), encoding="utf-8")
-        click.echo(f"wrote {shown_path(str(target.resolve()))}", err=True)
+        click.echo(plain(f"wrote {shown_path(str(target.resolve()))}"), err=True)

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 import click
 
+from irtui.boundary.display import plain
 from irtui.cli.common import BadInput, friendly, warn
 from irtui.config import load_config
 
@@ -114,7 +115,7 @@ def watch(
     )
     gw = config.gateway
     click.echo(
-        f"irtui watch: {gw.host}:{gw.trading_port} every {watcher.interval_s:g} s; "
+        f"irtui watch: {plain(gw.host, one_line=True)}:{gw.trading_port} every {watcher.interval_s:g} s; "
         f"a change alerts after {watcher.policy.hold_sweeps} sweep(s) in a row. Ctrl-C stops.",
         err=True,
     )
