@@ -219,16 +219,29 @@ class IncidentLog:
         with `summaries`, what `log list` and `log stats` show of them (scan_log)."""
         return scan_log(self._chunks(), wanted, summaries)
 
-    def contains(self, entry_id: str) -> bool:
-        """Whether an intact entry with this id is in the log (validates only that entry)."""
-        return any(is_entry(record) for record in self.scan(entry_id.__eq__))
+    def contains(self, entry_id: str, since: int | None = None) -> bool:
+        """Whether an intact entry with this id is in the log (validates only that entry).
+
+        `since`: an offset the entry cannot be before (the log's size before it could be
+        written: the log only grows), so only what was appended from there is read. An
+        offset that is not a line's start in this file (past its end, or mid-line: not the
+        file it was taken from) is not trusted: the whole log is read."""
+        return any(is_entry(record) for record in scan_log(self._chunks(since), entry_id.__eq__))
+
+    def size(self) -> int | None:
+        """The log's size in bytes; None when it is absent or cannot be looked at."""
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return None
 
     def exists(self) -> bool:
         return self.path.exists()
 
-    def _chunks(self) -> Generator[bytes, None, None]:
+    def _chunks(self, since: int | None = None) -> Generator[bytes, None, None]:
         """The file in chunks of READ_CHUNK_BYTES, read under a shared lock (never half an
-        append) that is held until the last chunk has been taken or the reader stops."""
+        append) that is held until the last chunk has been taken or the reader stops; from
+        `since` when that is a line's start in it (see contains), else from the start."""
         try:
             fd = open_regular(self.path, what="incident log")  # a FIFO or /dev/zero is refused, not read forever
         except FileNotFoundError:
@@ -237,6 +250,8 @@ class IncidentLog:
             raise LogError(f"cannot read the incident log {self.path}: {error.strerror}") from error
         try:
             _lock(fd, self.path, self.lock_timeout_s, shared=True)
+            if since and 0 < since <= os.fstat(fd).st_size and os.pread(fd, 1, since - 1) == b"\n":
+                os.lseek(fd, since, os.SEEK_SET)
             with os.fdopen(os.dup(fd), "rb", buffering=0) as stream:
                 while chunk := stream.read(READ_CHUNK_BYTES):
                     yield chunk

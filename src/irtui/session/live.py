@@ -33,6 +33,23 @@ class LogMismatch(SessionError):
     """The journal belongs to another log than the one given; the message names both."""
 
 
+def entry_since(start: Mapping[str, Any]) -> tuple[str, int] | None:
+    """(the log's path, its size) when the incident started, from its start record: its entry
+    cannot be in that log before that offset. None for journals from before it was kept."""
+    path, size = start.get("log_path"), start.get("log_size")
+    if isinstance(path, str) and path and isinstance(size, int) and not isinstance(size, bool) and size >= 0:
+        return path, size
+    return None
+
+
+def since_for(since: tuple[str, int] | None, log: IncidentLog) -> int | None:
+    """The offset to look for the entry from in `log`: only in the log the incident started
+    with (another file the operator named is read whole)."""
+    if since is None or Path(since[0]) != log.path.absolute():
+        return None
+    return since[1]
+
+
 class Session:
     """One incident in progress. Create it with SessionStore.start or .resume."""
 
@@ -54,8 +71,10 @@ class Session:
         warnings: Sequence[str] = (),
         timeline: Sequence[TimelineEvent] = (),
         lookback: timedelta = DEFAULT_LOOKBACK,
+        log_since: tuple[str, int] | None = None,
     ) -> None:
-        """`lookback`: how long before the start the system log's warnings still enter the timeline."""
+        """`lookback`: how long before the start the system log's warnings still enter the timeline;
+        `log_since`: the log and its size when the incident started (entry_since)."""
         self.id = session_id
         self.tree = tree
         self.walk = walk
@@ -69,6 +88,7 @@ class Session:
         self._clock = clock
         self._journal = journal
         self._retire = retire
+        self._log_since = log_since
         # Codes and log warnings seen while the incident is open; rebuilt from the journaled probes on resume.
         self.timeline = TimelineRecorder(self.started_at, timeline, before=lookback)
 
@@ -226,7 +246,7 @@ class Session:
         another file the operator names (a log of its own)."""
         self._write({"t": "finishing", "at": entry.ended_at.isoformat(), "log": str(log.path.resolve()), "entry": entry.to_json_dict()})
         try:
-            if not log.contains(entry.id):  # an earlier attempt may have got through before failing
+            if not log.contains(entry.id, since_for(self._log_since, log)):  # an earlier attempt may have got through before failing
                 log.append(entry)
         except LogError:
             self._journal.append({"t": "finish_failed", "at": self._now(), "entry_id": entry.id})

@@ -42,7 +42,7 @@ from irtui.incidents.location import state_dir_for
 from irtui.incidents.timeline import DEFAULT_LOOKBACK
 from irtui.incidents.writer import IncidentLog
 from irtui.session.journal import JOURNAL_SUFFIX, Journal, JournalBusy, MemoryJournal, is_locked, read_journal
-from irtui.session.live import LogMismatch, Session, SessionError
+from irtui.session.live import LogMismatch, Session, SessionError, entry_since, since_for
 from irtui.session.replay import journal_state, parse_time, replay, start_lookback, tree_hash
 from irtui.trees.model import Tree
 
@@ -132,6 +132,8 @@ class SessionStore:
             "log": self.log.path.name if self.log else None,  # the log this journal belongs to
             "log_id": self._identity_for_start(),
             "log_path": str(self.log.path.absolute()) if self.log else None,  # to name it in messages; never written to
+            # The log's size before this incident's entry can be in it: finishing looks for the entry only past it.
+            "log_size": self.log.size() if self.log else None,
         }
         warnings: list[str] = []
         journal: Journal | MemoryJournal
@@ -155,6 +157,7 @@ class SessionStore:
             exchange_tz=exchange_tz,
             warnings=warnings,
             lookback=lookback,
+            log_since=entry_since(start),
         )
 
     def _journals(self) -> list[Path]:
@@ -308,6 +311,7 @@ class SessionStore:
             lookback=start_lookback(state.start),
             resumed=rebuilt.resumed + 1,
             warnings=read.problems + rebuilt.warnings,
+            log_since=entry_since(state.start),
         )
 
     def complete_pending(self, log: IncidentLog | None = None, *, clock: Clock = utc_now) -> list[IncidentEntry]:
@@ -353,7 +357,7 @@ class SessionStore:
                             "it is left for that log (open it with --log to complete it)"
                         )
                         continue
-                    if not log.contains(entry.id):
+                    if not log.contains(entry.id, since_for(entry_since(state.start), log)):
                         log.append(entry)
                         written.append(entry)
                     journal.append({"t": "finished", "at": clock().isoformat(), "entry_id": entry.id})
