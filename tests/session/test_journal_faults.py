@@ -208,3 +208,18 @@ def test_an_unwritable_log_leaves_interrupted_entries_in_their_journals_and_prin
     assert "irtui: entry INC-20261121-1430-0000abcd is not in" in outcome.output and str(journal) in outcome.output
     assert "<!-- irtui:entry id=INC-20261121-1430-0000abcd" in outcome.output  # its whole text, printed
     assert journal.exists()  # and kept, to be written when the log can be
+
+
+def test_a_fifo_under_a_journal_name_is_set_aside_without_blocking(tmp_path: Path) -> None:
+    # `is_locked` opened it without O_NONBLOCK: `irtui resume` and Home hung for ever on a
+    # FIFO in the sessions folder, hiding every open incident behind it.
+    log_path = tmp_path / "INCIDENT_LOG.md"
+    store = SessionStore.for_log(log_path)
+    session = store.start(sample_tree(), "jo", clock=clock)
+    fifo = store.sessions_dir / "INC-20261121-1429-00000fff.jsonl"
+    os.mkfifo(fifo)
+    listed = SessionStore.for_log(log_path)
+    assert [s.id for s in listed.open_sessions()] == [session.id]
+    assert any("FIFO" in problem and "moved aside" in problem for problem in listed.problems), listed.problems
+    assert not fifo.exists()
+    session.close()

@@ -22,6 +22,7 @@ import fcntl
 import json
 import os
 import re
+import stat
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,12 +103,15 @@ def read_journal(path: Path) -> JournalRead:
 
 
 def is_locked(path: Path) -> bool:
-    """Whether a running irtui holds this journal."""
+    """Whether a running irtui holds this journal (never: what is not a regular file)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError:
         return False
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return False
     except OSError:
