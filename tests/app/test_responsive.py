@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 from irtui.app.screens.note import NoteScreen
@@ -15,64 +13,12 @@ from irtui.probes.api_gate import ApiGate
 from irtui.probes.host import FakeHost
 from irtui.probes.runner import ProbeRunner
 from tests.support.fakes import settle
+from tests.support.hostile_gateway import HeldHandshake
 
 # Never reached: the test itself ends the hang (HeldHandshake.release). The deadline only
 # has to outlast the keys below on a loaded machine, so it costs nothing to be generous.
-API_TIMEOUT_S = 60.0
+API_TIMEOUT_S = HeldHandshake.hold_cap_s
 RESULT_WAIT_S = 30.0  # after the release: the probe sees the close and its result lands
-
-
-class HeldHandshake:
-    """A loopback Gateway that accepts the API connection, reads the greeting and answers
-    nothing until the test calls `release()`; then it closes the connection. Every
-    connection (the ports probe's plain connect too) gets its own thread."""
-
-    def __init__(self) -> None:
-        self.released = threading.Event()
-        self._stop = threading.Event()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.05)
-        self.port = self._listener.getsockname()[1]
-        self._threads: list[threading.Thread] = []
-        self._accepting = threading.Thread(target=self._accept, name="held-handshake", daemon=True)
-        self._accepting.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            thread = threading.Thread(target=self._hold, args=(conn,), daemon=True)
-            self._threads.append(thread)
-            thread.start()
-
-    def _hold(self, conn: socket.socket) -> None:
-        with conn:
-            conn.settimeout(RESULT_WAIT_S)
-            try:
-                if conn.recv(4096):  # "API\0" and the version range; b"" = a plain connect
-                    self.released.wait(timeout=API_TIMEOUT_S)
-            except OSError:
-                pass
-
-    def release(self) -> None:
-        self.released.set()
-
-    def close(self) -> None:
-        self.release()
-        self._stop.set()
-        self._listener.close()
-        for thread in [self._accepting, *self._threads]:
-            thread.join(timeout=5)
-
-    def __enter__(self) -> HeldHandshake:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def held_gateway_runner(port: int) -> ProbeRunner:

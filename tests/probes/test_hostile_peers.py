@@ -29,7 +29,7 @@ import psutil
 import pytest
 
 from irtui.config import Config
-from irtui.probes.result import Status
+from irtui.probes.result import ProbeResult, Status
 from irtui.probes.runner import ProbeRunner
 from tests.support.gateway import frame
 from tests.support.hostile_gateway import HostilePeer
@@ -37,7 +37,7 @@ from tests.support.hostile_gateway import HostilePeer
 pytestmark = pytest.mark.timeout(60)
 
 API_TIMEOUT_S = 1.0
-BOUND_S = API_TIMEOUT_S + 2.0  # deadline + close + a loaded machine
+BOUND_S = API_TIMEOUT_S + 4.0  # the sweep's deadline: the probe's own, its close, and a loaded machine
 FLOOD_CAP = 256 << 20  # the flood stops here at the latest (bounded loop)
 MEMORY_BOUND = 8 << 20  # RSS growth allowed: at most 64 KiB of first message, one socket read, the probe's own objects
 STAGE_SUMMARY = {"silent": "API not answering", "not_ready": "API not ready", "closed": "Not the TWS API"}
@@ -96,16 +96,16 @@ class PeakRss:
         return self.peak - self.start
 
 
-def probe_api(port: int, api_timeout_s: float = API_TIMEOUT_S):
+def probe_api(port: int, api_timeout_s: float = API_TIMEOUT_S, sweep_s: float = BOUND_S) -> ProbeResult:
+    """The api probe's result. Not timed: the sweep's deadline (`sweep_s`) cuts a probe still
+    running to `unknown`, with no stage, so a stage proves the probe ended before it."""
     config = Config.model_validate(
         {
             "gateway": {"ports": [port], "tws_ports": [], "trading_port": port, "api_timeout_s": api_timeout_s, "min_api_interval_s": 0},
-            "probes": {"sweep_timeout_s": api_timeout_s + 10.0},
+            "probes": {"sweep_timeout_s": sweep_s},
         }
     )
-    started = time.monotonic()
-    result = ProbeRunner(config).run(["api"]).results["api"]
-    return result, time.monotonic() - started
+    return ProbeRunner(config).run(["api"]).results["api"]
 
 
 @pytest.mark.parametrize(
@@ -125,15 +125,14 @@ def test_hostile_peer_gets_a_clear_stage_within_the_deadline(behaviour: str, sta
     peer = HandshakePeer(behaviour)
     memory = PeakRss()
     try:
-        result, took = probe_api(peer.port)
+        result = probe_api(peer.port)
     finally:
         growth = memory.stop()
         peer.close()
-    assert result.fact("stage") == stage, result.summary
+    assert result.fact("stage") == stage, result.summary  # a stage: the sweep's deadline did not cut it
     assert result.status == Status.FAIL
     assert result.summary.startswith(STAGE_SUMMARY[stage]), result.summary
     assert f"127.0.0.1:{peer.port}" in result.summary
-    assert took < BOUND_S, f"{behaviour}: {took:.2f}s"
     assert growth < MEMORY_BOUND, f"{behaviour}: RSS grew {growth >> 20} MiB"
     assert not [r for r in caplog.records if r.name == "asyncio"], [r.getMessage() for r in caplog.records]
 
@@ -144,7 +143,7 @@ def test_something_that_is_not_the_tws_api_is_named_at_once(behaviour: str, word
     peer = HandshakePeer(behaviour)
     memory = PeakRss()
     try:
-        result, took = probe_api(peer.port, api_timeout_s=patient_s)
+        result = probe_api(peer.port, api_timeout_s=patient_s, sweep_s=patient_s / 2)  # cut to unknown had it waited
     finally:
         growth = memory.stop()
         peer.close()
@@ -153,14 +152,13 @@ def test_something_that_is_not_the_tws_api_is_named_at_once(behaviour: str, word
         f"but it does not speak the TWS API {words}"
     )
     assert result.fact("stage") == "closed" and result.fact("server_version") is None
-    assert took < patient_s / 2, f"{behaviour}: {took:.2f}s"
     assert growth < MEMORY_BOUND, f"{behaviour}: RSS grew {growth >> 20} MiB"
 
 
 def test_a_reply_that_is_no_version_number_says_so() -> None:
     peer = HandshakePeer("not_a_version")
     try:
-        result, _ = probe_api(peer.port)
+        result = probe_api(peer.port)
     finally:
         peer.close()
     assert result.summary == (

@@ -14,6 +14,9 @@ and resets the connection (TCP RST: SO_LINGER 0, then close) at each stage:
   reset_after_start_api  after the version answer, on reading startApi
   reset_after_handshake  once the handshake is done and the client has asked for something
   reset_mid_frame        the same, after the first half of a message
+
+HeldHandshake reads the client's greeting and answers nothing until the test releases it,
+then hangs up: a Gateway whose handshake hangs, for exactly as long as the test needs.
 """
 
 from __future__ import annotations
@@ -83,7 +86,9 @@ class HostilePeer:
             self._conns.append(conn)
             try:
                 conn.settimeout(self.greeting_timeout_s)
-                conn.recv(4096)  # "API\0" and the client's version range
+                if not conn.recv(4096):  # "API\0" and the client's version range
+                    conn.close()  # a plain connect (the ports probe): no client to misbehave to
+                    continue
                 self._greet(conn)
                 self._misbehave(conn)
             except OSError:
@@ -163,3 +168,26 @@ class HostileGateway(HostilePeer):
                 self._send(conn, notice(2104 + index % 3, text))
             while going():
                 self._stop.wait(0.05)
+
+
+class HeldHandshake(HostilePeer):
+    """Reads the client's greeting and answers nothing until `release()`, then closes the
+    connection, which the probe sees as a Gateway that hung up. `hold_cap_s` only bounds
+    the thread should a test never release it."""
+
+    hold_cap_s = 60.0
+
+    def __init__(self) -> None:
+        self.released = threading.Event()
+        super().__init__("held_handshake")
+
+    def _misbehave(self, conn: socket.socket) -> None:
+        self.released.wait(self.hold_cap_s)
+        conn.close()
+
+    def release(self) -> None:
+        self.released.set()
+
+    def close(self) -> None:
+        self.release()
+        super().close()
