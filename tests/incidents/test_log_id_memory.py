@@ -140,6 +140,19 @@ def test_an_unwritable_memory_costs_a_scan_not_an_error(old_log: IncidentLog) ->
     assert IncidentLog(old_log.path).identity() == added
 
 
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("planted", ["fifo", "directory"])
+def test_a_memory_that_is_no_regular_file_costs_a_scan_never_a_hang(tmp_path: Path, planted: str) -> None:
+    # Opened the ordinary way, a FIFO planted as the memory waited for a writer for ever:
+    # every session start (which asks the log's id) hung with it.
+    log = IncidentLog(tmp_path / "INCIDENT_LOG.md")
+    made = log.ensure_identity()
+    memory = state_dir_for(log.path) / MEMORY_NAME
+    memory.unlink()
+    os.mkfifo(memory) if planted == "fifo" else memory.mkdir()
+    assert IncidentLog(log.path).ensure_identity() == made
+
+
 def _reference(data: bytes) -> tuple[str, int] | None:
     """The first identity line by the plainest reading: split into lines."""
     offset = 0

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from irtui.boundary.reading import read_regular
+
 MEMORY_NAME = "log-id.json"
 MAX_MEMORY_BYTES = 4096  # a memory is about 250 bytes; anything larger is not one
 SLACK = 8  # bytes read past the line: room for carriage returns before its newline
@@ -45,9 +47,8 @@ class IdPlace:
 
 
 def _load(memory: Path) -> IdPlace | None:
-    try:
-        with memory.open("rb") as stream:
-            data = json.loads(stream.read(MAX_MEMORY_BYTES + 1))
+    try:  # a regular file only: a FIFO planted here would block an ordinary open for ever
+        data = json.loads(read_regular(memory, MAX_MEMORY_BYTES, what="log id memory"))
     except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or data.get("v") != 1:
