@@ -158,3 +158,14 @@ def test_home_from_a_preview_is_drawn_before_pydantic_yaml_or_the_tree_models_ar
     reports = [json.loads(run.stdout.strip().splitlines()[-1]) for run in runs]
     assert reports[0]["from_preview"] is False and "pydantic" in reports[0]["imported"], "the first start validates first"
     assert reports[1] == {"from_preview": True, "imported": []}
+
+
+@pytest.mark.timeout(60)
+def test_a_fifo_in_place_of_the_preview_is_ignored_without_blocking(launched):
+    # An ordinary open of a FIFO waits for a writer for ever: `irtui` never opened.
+    Path("irtui.toml").write_text(CONFIG)
+    assert CliRunner().invoke(main, []).exit_code == 0
+    path = _file(cache_dir(), preview_key(Path("irtui.toml")))
+    path.unlink()
+    os.mkfifo(path, 0o600)
+    assert read_preview(preview_key(Path("irtui.toml"))) is None

@@ -100,7 +100,9 @@ def read_preview(key: dict[str, Any] | None) -> HomePreview | None:
         path = _file(folder, key)
         if not _private(os.stat(folder)):
             return None
-        with path.open("rb") as stream:
+        from irtui.boundary.reading import open_regular  # a FIFO here would block an ordinary open
+
+        with os.fdopen(open_regular(path, what="Home preview"), "rb") as stream:
             if not _private(os.fstat(stream.fileno())):
                 return None
             raw = stream.read(MAX_BYTES + 1)
