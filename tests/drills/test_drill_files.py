@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
+from irtui.boundary.display import rich_text
 from irtui.drills import coverage, load_drill
 from irtui.trees.model import OutcomeNode
 from tests.support.shipped_drills import DRILL_IDS, DRILLS, TREES
@@ -24,6 +27,19 @@ def test_each_drill_names_a_tree_path_and_outcome(drill_id):
     assert drill.expected.path[0] == tree.start and drill.expected.path[-1] == drill.expected.outcome
     assert isinstance(tree.node(drill.expected.outcome), OutcomeNode)
     assert drill.briefing.strip()
+
+
+BRIEFING_COLUMNS = 72  # the briefing dialog at 80×24 holds 76 (80, less its border and padding)
+
+
+@pytest.mark.parametrize("drill_id", DRILL_IDS)
+def test_each_briefing_reads_at_80_columns_as_written(drill_id):
+    """Lines too long for the dialog are wrapped again by it, leaving a word or two alone on a line."""
+    briefing = DRILLS.get(drill_id).briefing.strip()
+    assert max(len(line) for line in briefing.splitlines()) <= BRIEFING_COLUMNS, briefing
+    shown = Console(width=76, record=True, file=io.StringIO())
+    shown.print(rich_text(briefing))
+    assert [line.rstrip() for line in shown.export_text().splitlines()] == briefing.splitlines()
 
 
 def test_every_tree_has_drills_and_no_outcome_is_left_unreached():
