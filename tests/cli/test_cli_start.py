@@ -145,6 +145,7 @@ def test_render_one_tree_as_markdown_needs_no_rich() -> None:
     ],
 )
 def test_print_line_prints_what_rich_prints(message: str, columns: str | None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """As Rich prints it unwrapped: one line, so a path in it is copied whole, at any width."""
     from irtui.boundary.display import rich_text
     from irtui.cli.common import print_line, stdout_console
 
@@ -152,7 +153,10 @@ def test_print_line_prints_what_rich_prints(message: str, columns: str | None, m
         monkeypatch.delenv("COLUMNS", raising=False)
     else:
         monkeypatch.setenv("COLUMNS", columns)
-    stdout_console().print(rich_text(message))
+    stdout_console().print(rich_text(message), soft_wrap=True)
     by_rich = capsys.readouterr().out
     print_line(message)
-    assert capsys.readouterr().out == by_rich
+    printed = capsys.readouterr().out
+    assert printed == by_rich
+    if columns != "0":  # Rich prints nothing at a width of 0
+        assert printed.count("\n") == 1, printed  # never broken, however long the path

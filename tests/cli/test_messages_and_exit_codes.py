@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +13,8 @@ from click.testing import CliRunner
 from irtui.cli.main import main
 from irtui.incidents import IncidentLog
 from tests.incidents.samples import make_entry
+
+REPO_DRILLS = Path(__file__).resolve().parents[2] / "drills"
 
 
 @pytest.fixture
@@ -124,3 +127,22 @@ def test_an_error_message_carries_no_control_from_a_path_or_an_argument(runner, 
     assert result.stderr.startswith("irtui: ")
     for char in "\x1b\x07\x9b\u202e":
         assert char not in result.stderr, repr(result.stderr)
+
+
+def test_a_long_path_in_a_message_is_printed_whole_at_80_columns(runner, tmp_path):
+    """A path broken by a newline cannot be copied: messages that name one are never wrapped by irtui."""
+    folder = tmp_path / ("a-rather-long-folder-name-for-the-trading-team" + "/incident-response-configuration" * 2)
+    folder.mkdir(parents=True)
+    drill = folder / "drill_with_a_long_name.yaml"
+    drill.write_text("title: T\ntree: kill_swich\nbriefing: b\nexpected:\n  outcome: nowhere\n")
+    log = folder / "INCIDENT_LOG.md"
+    assert len(str(drill)) > 80
+    problems = runner.invoke(main, ["drill", "validate", str(drill)])
+    assert problems.exit_code == 1 and f"{drill}:2:" in problems.stdout, problems.output
+    assert f"{drill}" in problems.stderr  # `irtui: 1 problem(s) in the drills at <path>`
+    drill.write_text((REPO_DRILLS / "kill_switch_drawdown.yaml").read_text())
+    fine = runner.invoke(main, ["drill", "validate", str(drill)])
+    assert fine.exit_code == 0 and f"1 drills OK ({drill})" in fine.stdout, fine.output
+    for args in (["log", "list"], ["log", "stats"]):
+        empty = runner.invoke(main, [*args, "--log", str(log)])
+        assert empty.exit_code == 0 and str(log) in empty.stdout, (args, empty.output)

@@ -15,7 +15,7 @@ from irtui.cli.errors import BadInput
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["BadInput", "friendly", "print_line", "require_terminal", "rich_width", "stdout_console", "warn"]
+__all__ = ["BadInput", "friendly", "print_line", "print_message", "require_terminal", "rich_width", "stdout_console", "warn"]
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,18 +61,26 @@ def stdout_console() -> Console:
 
 
 def print_line(message: str) -> None:
-    """One plain line on stdout, exactly as `stdout_console().print(rich_text(message))`
-    prints it. A short ASCII line that Rich would not wrap is written without importing
-    Rich (~50 ms of a start such as `irtui log list` on an empty log); anything else
-    (wide or non-ASCII text, a line to wrap, an unusual terminal) goes through Rich."""
-    from irtui.boundary.display import plain, rich_text
+    """One plain line on stdout, exactly as `print_message(message)` prints it: never broken
+    by irtui, so a path in it stays whole to copy (the terminal folds it for the eye). An
+    ASCII line is written without importing Rich (~50 ms of a start such as `irtui log
+    list` on an empty log); anything else (wide or non-ASCII text) goes through Rich."""
+    from irtui.boundary.display import plain
 
     text = plain(message)
-    width = rich_width()
-    if width is not None and text.isascii() and text.isprintable() and 0 < len(text) <= width:
+    if rich_width() is not None and text and text.isascii() and text.isprintable():  # else Rich decides, as it would
         click.echo(text)
         return
-    stdout_console().print(rich_text(message))
+    print_message(message)
+
+
+def print_message(message: str, style: str = "") -> None:
+    """A message of outside text (paths, ids) on stdout as one line Rich does not wrap:
+    Rich would break a long path where it meets the edge, and a path broken by a newline
+    cannot be copied whole. The terminal still folds the line for the eye."""
+    from irtui.boundary.display import rich_text
+
+    stdout_console().print(rich_text(message, style), soft_wrap=True)
 
 
 def rich_width() -> int | None:

@@ -12,7 +12,7 @@ import click
 
 from irtui.boundary.display import rich_text
 from irtui.cli import common
-from irtui.cli.common import BadInput, friendly, stdout_console, warn
+from irtui.cli.common import BadInput, friendly, print_message, stdout_console, warn
 from irtui.cli.drill_views import banner, briefing, briefing_body, briefing_title, check_table, drills_table, report_view, score_card
 
 _drills_option = click.option(
@@ -156,7 +156,8 @@ def _operator_console(world: Any, chosen: Any, trees: Any, operator: str | None,
             store.discard(left.id, "drill left before the end")
         console.print("The drill was not finished, so nothing was logged.")
         return
-    console.print(score_card(drill_run.score, f"{drill_run.entry.id} in {log.path}"))
+    console.print(score_card(drill_run.score, drill_run.entry.id))
+    print_message(f"Logged as {drill_run.entry.id} in {log.path}")  # outside the card: a path to copy whole
 
 
 def _run_live(
@@ -194,7 +195,7 @@ def _run_live(
             score = score_system(world.gateway, schedule)
     finally:
         if placed is not None and placed.clear() and kill_switch is not None:
-            console.print(rich_text(f"The drill's kill switch {kill_switch} is removed again."))
+            print_message(f"The drill's kill switch {kill_switch} is removed again.")
         for folder in folders:
             folder.cleanup()
     console.print(drill_live.system_card(score))
@@ -231,13 +232,12 @@ def validate(paths: tuple[Path, ...]) -> None:
     from irtui.drills.loader import default_drills_dir, load_drills
 
     drills = load_drills(list(paths) or None)
-    console = stdout_console()
     for problem in drills.problems:
-        console.print(rich_text(str(problem)))
+        print_message(str(problem))  # file:line:col whole, as `irtui validate` prints it
     where = ", ".join(map(str, paths)) or str(default_drills_dir())
     if drills.problems:
         raise click.ClickException(f"{len(drills.problems)} problem(s) in the drills at {where}")
-    console.print(rich_text(f"{len(drills.drills)} drills OK ({where})"))
+    print_message(f"{len(drills.drills)} drills OK ({where})")
 
 
 @drill.command("check")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from irtui.boundary.display import plain, rich_text
-from irtui.cli.common import BadInput, friendly, print_line, rich_width, stdout_console, warn
+from irtui.cli.common import BadInput, friendly, print_line, print_message, rich_width, stdout_console, warn
 from irtui.cli.plain_table import entries_text
 from irtui.incidents.listing import newest_entries
 from irtui.incidents.location import resolve_log_path
@@ -194,7 +194,7 @@ def stats(log_path: Path | None, as_json: bool) -> None:
         _dump({"log": str(log_file.path), **summary.to_dict(), "damaged": len(damaged)})
         return
     if not summary.total:
-        stdout_console().print(rich_text(f"No entries in {log_file.path} yet."))
+        print_message(f"No entries in {log_file.path} yet.")
         return
     stdout_console().print(stats_view(summary))
 
@@ -261,7 +261,7 @@ def _abandon(store: Any, log_file: IncidentLog, wanted: str, why: str, who: str)
         raise BadInput(str(error)) from None
     except SessionError as error:
         raise click.ClickException(str(error)) from None
-    stdout_console().print(rich_text(f"Abandoned {session.id}: logged as ABANDONED by {who or '(no name)'} in {log_file.path} ({entry.id})."))
+    print_message(f"Abandoned {session.id}: logged as ABANDONED by {who or '(no name)'} in {log_file.path} ({entry.id}).")
 
 
 @click.command("resume")
@@ -343,7 +343,7 @@ def _report(log_file: IncidentLog, completed: list[Any], sessions: list[Any], as
         return
     console = stdout_console()
     for entry in completed:
-        console.print(rich_text(f"Wrote {entry.id} to {log_file.path}: irtui had stopped while writing it."))
+        print_message(f"Wrote {entry.id} to {log_file.path}: irtui had stopped while writing it.")
     if not sessions:
         console.print(rich_text("No open incidents."))
         return
