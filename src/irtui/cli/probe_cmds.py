@@ -15,16 +15,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from irtui.boundary.display import json_text, plain
-from irtui.config import ConfigError, load_config
-from irtui.probes.host import FakeHost, FakeHostError, HostFacts
 from irtui.probes.registry import PROBES
-from irtui.probes.runner import ProbeRunner, Sweep
 
 if TYPE_CHECKING:
+    from irtui.config import Config
+    from irtui.probes.runner import ProbeRunner, Sweep
     from irtui.trees.model import Tree
 
 # Rich, the tree loader and the walk are imported where used: `irtui probe --json`,
-# the command scripts and monitors run, needs none of them.
+# the command scripts and monitors run, needs none of them. The configuration and the
+# probes are imported once the API collector's child process has been started, so that
+# its start and ib_async's import run beside them, on the other core.
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_BAD_INPUT = 2
@@ -47,19 +48,48 @@ def _probe_options(command: F) -> F:
     @click.option("--host-facts", type=click.Path(path_type=Path), help="For drills and tests: read processes, files and commands from this JSON file instead of this machine.")
     @functools.wraps(command)
     def wrapper(config_path: Path | None, host: str | None, ports: tuple[int, ...], client_id: int | None, timeout: float | None, host_facts: Path | None, **kwargs: Any) -> Any:
+        from irtui.probes.api_child import take, wants_api
+
+        collector = take(wants_api(click.get_current_context().info_name or "", kwargs.get("names")))
         try:
-            config = load_config(config_path).with_overrides(host=host, ports=ports or None, client_id=client_id, timeout=timeout)
-            facts: HostFacts | None = FakeHost.from_json_file(host_facts) if host_facts else None
-        except (ConfigError, FakeHostError) as exc:
-            raise _bad_input(str(exc)) from None
-        try:
-            return command(runner=ProbeRunner(config, facts), **kwargs)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except Exception as exc:
-            raise click.ClickException(plain(f"unexpected error: {type(exc).__name__}: {exc}")) from None
+            return _with_runner(command, collector, config_path, host, ports, client_id, timeout, host_facts, **kwargs)
+        finally:
+            if collector is not None:
+                collector.close()
 
     return wrapper  # type: ignore[return-value]
+
+
+def _with_runner(command: Callable[..., Any], collector: Any, config_path: Path | None, host: str | None, ports: tuple[int, ...],
+                 client_id: int | None, timeout: float | None, host_facts: Path | None, **kwargs: Any) -> Any:
+    from irtui.config import ConfigError, load_config
+    from irtui.probes.host import FakeHost, FakeHostError, HostFacts
+    from irtui.probes.runner import ProbeRunner
+
+    try:
+        config = load_config(config_path).with_overrides(host=host, ports=ports or None, client_id=client_id, timeout=timeout)
+        facts: HostFacts | None = FakeHost.from_json_file(host_facts) if host_facts else None
+    except (ConfigError, FakeHostError) as exc:
+        raise _bad_input(str(exc)) from None
+    if collector is not None and "names" in kwargs:
+        _send_plan(collector, config, kwargs["names"])
+    try:
+        return command(runner=ProbeRunner(config, facts, collector=collector), **kwargs)
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except Exception as exc:
+        raise click.ClickException(plain(f"unexpected error: {type(exc).__name__}: {exc}")) from None
+
+
+def _send_plan(collector: Any, config: Config, names: tuple[str, ...]) -> None:
+    """`irtui probe` knows its API probes once the configuration is loaded: the collection
+    starts then, while the probes and asyncio are imported and the host probes run."""
+    from irtui.probes.readings import api_plan
+    from irtui.probes.registry import not_configured
+
+    wanted = {name for name in names or PROBES if PROBES[name].touches_api and not not_configured(config, name)}
+    if wanted:
+        collector.send(api_plan(config, wanted))
 
 
 def _run(runner: ProbeRunner, names: list[str] | None) -> Sweep:

@@ -15,7 +15,7 @@ outcome is one of the registry's stages:
                     something that is no version number
   client_id_in_use  error 326, reported as soon as it arrives, not after the deadline
   dropped           nextValidId and accounts arrived, then the peer closed or reset the
-                    connection (the session, api_session.py, also watches for this after
+                    connection (the session's collection, api_collect.py, also watches for this after
                     the handshake, until its requests are done and `gateway.observe_s` passed)
   ready             nextValidId and accounts arrived
 """
@@ -27,12 +27,12 @@ import errno
 import logging
 import struct
 import time
-from dataclasses import dataclass, field
 
 from ib_async import IB
 
 from irtui.boundary.display import from_bytes
 from irtui.probes.market_data import Notice
+from irtui.probes.readings import CLOSE_WAIT_S, Handshake
 
 # ib_async logs every failed connect at ERROR; without a handler Python would print
 # them on stderr through its last-resort handler, under the operator's output.
@@ -40,7 +40,6 @@ logging.getLogger("ib_async").addHandler(logging.NullHandler())
 
 CLIENT_ID_IN_USE = 326
 MIN_SERVER_VERSION = 157
-CLOSE_WAIT_S = 1.0
 # A version answer is a few dozen bytes. A first message claiming more is not the TWS
 # API (an HTTP reply, junk, a flood), and ib_async would buffer all of it until the
 # deadline; so at most this much is ever held before the version answer.
@@ -56,17 +55,6 @@ FLOOD_NOTICES = 2000
 # peer claiming a 2 GiB message would be buffered up to 2 GiB. No answer to the
 # probes' requests comes near this size.
 MAX_MESSAGE = 4 * 1024 * 1024
-
-
-@dataclass
-class Handshake:
-    stage: str
-    detail: str
-    tcp_connected: bool = False
-    server_version: int | None = None
-    connection_time: str | None = None
-    accounts: list[str] = field(default_factory=list)
-    not_tws: bool = False  # the peer answered, but not in the TWS API's framing
 
 
 class SessionWatch:

@@ -22,13 +22,15 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from irtui.config import Config, FillsConfig
 from irtui.probes.common import Stopwatch, make_result
-from irtui.probes.host import HostFacts
 from irtui.probes.positions import SourceError, read_system_text
 from irtui.probes.result import ProbeResult, Status
+
+if TYPE_CHECKING:  # annotations only: the API collector's child process loads these rows without pydantic or psutil
+    from irtui.config import Config, FillsConfig
+    from irtui.probes.host import HostFacts
 
 MAX_LISTED = 20  # missed fills listed in the evidence; the count is always whole
 _SIDES = {"BOT": "BOT", "BUY": "BOT", "B": "BOT", "SLD": "SLD", "SELL": "SLD", "S": "SLD"}

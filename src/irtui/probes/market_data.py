@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from irtui.config import Config
 from irtui.probes.codes import COMPETING, FARM_CODES, NOT_SUBSCRIBED, data_cause, farm_states
 from irtui.probes.common import Stopwatch, format_age, make_result
 from irtui.probes.result import ProbeResult, Status
+
+if TYPE_CHECKING:  # annotations only: the API collector's child process loads these rows without pydantic or psutil
+    from irtui.config import Config
 
 SESSION_CODES = set(FARM_CODES) | {COMPETING}
 DATA_TYPES = {1: "live", 2: "frozen", 3: "delayed", 4: "delayed_frozen"}

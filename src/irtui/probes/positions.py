@@ -21,12 +21,14 @@ import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from irtui.config import Config, FillsConfig, PositionsConfig
 from irtui.probes.common import Stopwatch, make_result, unknown
-from irtui.probes.host import HostFacts
 from irtui.probes.result import ProbeResult, Status
+
+if TYPE_CHECKING:  # annotations only: the API collector's child process loads these rows without pydantic or psutil
+    from irtui.config import Config, FillsConfig, PositionsConfig
+    from irtui.probes.host import HostFacts
 
 QUANTITY_KEYS = ("quantity", "qty", "position", "shares", "size")
 PRICE_KEYS = ("avg_price", "avg_cost", "average_price", "avgcost", "avgprice", "price")

@@ -29,11 +29,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from irtui.config import Config
 from irtui.probes.result import ProbeResult
 from irtui.probes.sweep import CANCEL_GRACE_S, Sweep
 
 if TYPE_CHECKING:  # the runner (psutil, every probe) is imported in the child, and here only if needed
+    from irtui.config import Config
     from irtui.probes.runner import ProbeRunner
 
 WORKER_MODULE = "irtui.probes.process_worker"

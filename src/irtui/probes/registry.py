@@ -8,7 +8,10 @@ implementation must put exactly these facts at the top level of its evidence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from irtui.config import Config
 
 FactType = Literal["bool", "int", "float", "str", "list[int]", "list[str]"]
 # Whose state a fact describes. irtui's own API session is not the trading system's:
@@ -247,3 +250,21 @@ PROBES: dict[str, ProbeSpec] = {
 
 def probe_names() -> list[str]:
     return list(PROBES)
+
+
+def not_configured(config: Config, name: str) -> str | None:
+    """Why a probe cannot run with this configuration, or None when it can."""
+    if name == "positions" and not config.positions.configured:
+        return "set positions.source (a JSON or CSV file) or positions.command"
+    if name == "market_data" and not config.market_data.symbols:
+        return "market_data.symbols is empty"
+    if name == "gateway_process" and not config.process.enabled:
+        return "process.enabled is false"
+    if name == "fills" and not config.fills.configured:
+        return "set fills.source (the system's fill ledger, JSON or CSV) or fills.command"
+    if name == "ibc_log" and config.ibc.path is None:
+        return "set ibc.path (IBC's log file)"
+    for section in ("kill_switch", "heartbeat", "system_log"):
+        if name == section and getattr(config, section).path is None:
+            return f"set {section}.path"
+    return None

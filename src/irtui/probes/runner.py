@@ -26,12 +26,12 @@ from irtui.probes.ibc_log import probe_ibc_log
 from irtui.probes.logscan import probe_system_log
 from irtui.probes.network import probe_ports
 from irtui.probes.process import probe_gateway_process
-from irtui.probes.registry import PROBES
+from irtui.probes.registry import PROBES, not_configured
 from irtui.probes.result import ProbeResult
 from irtui.probes.sweep import CANCEL_GRACE_S, Sweep
 
 if TYPE_CHECKING:
-    from irtui.probes.api_session import ApiSession
+    from irtui.probes.api_session import ApiSession, Collector
 
 HostProbe = Callable[[Config, HostFacts], ProbeResult]
 HOST_PROBES: dict[str, HostProbe] = {
@@ -73,37 +73,24 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _api_session_type() -> type[ApiSession]:
-    """ApiSession, imported on first use rather than at the top: ib_async takes ~0.2 s to
-    import, once. The console starts without it; its first sweep, in a worker thread, pays."""
+def _api_session_type(in_process: bool = True) -> type[ApiSession]:
+    """ApiSession, imported on first use rather than at the top, with ib_async when the
+    collection runs in this process: ib_async takes ~0.2 s to import, once. The console
+    starts without it; its first sweep, in a worker thread, pays."""
     from irtui.probes.api_session import ApiSession
+
+    if in_process:
+        import irtui.probes.api_collect  # noqa: F401
 
     return ApiSession
 
 
-def not_configured(config: Config, name: str) -> str | None:
-    """Why a probe cannot run with this configuration, or None when it can."""
-    if name == "positions" and not config.positions.configured:
-        return "set positions.source (a JSON or CSV file) or positions.command"
-    if name == "market_data" and not config.market_data.symbols:
-        return "market_data.symbols is empty"
-    if name == "gateway_process" and not config.process.enabled:
-        return "process.enabled is false"
-    if name == "fills" and not config.fills.configured:
-        return "set fills.source (the system's fill ledger, JSON or CSV) or fills.command"
-    if name == "ibc_log" and config.ibc.path is None:
-        return "set ibc.path (IBC's log file)"
-    for section in ("kill_switch", "heartbeat", "system_log"):
-        if name == section and getattr(config, section).path is None:
-            return f"set {section}.path"
-    return None
-
-
 class ProbeRunner:
-    def __init__(self, config: Config, host: HostFacts | None = None, gate: ApiGate = API_GATE) -> None:
+    def __init__(self, config: Config, host: HostFacts | None = None, gate: ApiGate = API_GATE, collector: Collector | None = None) -> None:
         self.config = config
         self.host: HostFacts = host or RealHost()
         self.gate = gate
+        self.collector = collector  # where the API session's collection runs; None: in this process
 
     def next_api_probe_in(self) -> float:
         """Seconds until the API gate lets a sweep open a new API session (0: now).
@@ -122,7 +109,7 @@ class ProbeRunner:
         skipped = {name: why for name in selected if (why := not_configured(self.config, name))}
         runnable = [name for name in selected if name not in skipped]
         wanted = {name for name in runnable if name in API_PROBES}
-        session_type = _api_session_type() if wanted else None  # before the clock starts
+        session_type = _api_session_type(self.collector is None) if wanted else None  # before the clock starts
         watch = Stopwatch()
         executor = DaemonThreads()
         tasks: dict[asyncio.Task[dict[str, ProbeResult]], list[str]] = {}
@@ -131,7 +118,7 @@ class ProbeRunner:
                 if name not in API_PROBES:
                     tasks[asyncio.ensure_future(self._host_probe(name, executor))] = [name]
             if session_type is not None:
-                session = session_type(self.config, self.host, executor, self.gate)
+                session = session_type(self.config, self.host, executor, self.gate, *([self.collector] if self.collector else []))
                 tasks[asyncio.ensure_future(self._api_probes(wanted, session))] = sorted(wanted)
             results = await self._collect(tasks)
         finally:
@@ -193,6 +180,7 @@ class ProbeRunner:
     async def _api_probes(self, wanted: set[str], session: ApiSession) -> dict[str, ProbeResult]:
         gw = self.config.gateway
         budget = gw.api_timeout_s + gw.request_wait_s + self.config.orders.sample_s + self.config.positions.command_timeout_s + 1.0
+        budget += self.collector.allowance_s if self.collector else 0.0
 
         def bounded() -> Awaitable[dict[str, ProbeResult]]:
             return asyncio.wait_for(session.run(wanted), budget)
