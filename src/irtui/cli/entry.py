@@ -16,11 +16,13 @@ import sys
 
 def run() -> None:
     gc.disable()
-    # `irtui probe` and `diagnose`: the API session's collector starts now, in a child
-    # process, so that its start and ib_async's import overlap all the imports below.
-    from irtui.probes.api_child import start_early
+    early = None
+    if "probe" in sys.argv or "diagnose" in sys.argv:
+        # The API session's collector starts now, in a child process, so that its start
+        # and ib_async's import overlap all the imports below (irtui.probes.api_child).
+        from irtui.probes.api_child import start_early
 
-    early = start_early(sys.argv[1:])
+        early = start_early(sys.argv[1:])
     try:
         _run()
     except SystemExit as done:
