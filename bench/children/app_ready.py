@@ -1,6 +1,8 @@
 """Start the console as `irtui home` does, headless, and report when Home is interactive.
 
     python app_ready.py cli CONFIG LOG       # the real command line: config, trees, ProbeRunner
+    python app_ready.py run CONFIG LOG       # irtui run connection_loss
+    python app_ready.py demo LOG             # irtui demo (its own simulator)
     python app_ready.py factory LOG         # make_app with a probe runner that answers at once
 
 `App.run` is wrapped to run headless with an autopilot: once the app is ready and the
@@ -27,13 +29,17 @@ def _run_until_ready(self, *args, **kwargs):
 
 App.run = _run_until_ready
 
-if sys.argv[1] == "cli":
+if sys.argv[1] in ("cli", "run", "demo"):
     from irtui.cli import common
     from irtui.cli.main import main
 
     common.require_terminal = lambda: None  # headless on purpose: the autopilot is the terminal
 
-    main(["home", "--config", sys.argv[2], "--log", sys.argv[3], "--operator", "bench"])
+    if sys.argv[1] == "demo":
+        main(["demo", "--log", sys.argv[2], "--operator", "bench"])
+    else:
+        verb = ["home"] if sys.argv[1] == "cli" else ["run", "connection_loss"]
+        main([*verb, "--config", sys.argv[2], "--log", sys.argv[3], "--operator", "bench"])
 else:
     from pathlib import Path
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from dataclasses import replace
 
 from irtui.app.factory import HomeFacts, make_loading_app
 from irtui.app.screens.home import HomeScreen
@@ -20,8 +21,9 @@ from tests.support.fakes import screen_text, settle
 LOAD_DEADLINE_S = 30.0  # generous: a loaded two-core machine
 
 
-def loading_app(build, **options):
-    """The app `irtui` starts from a preview, with a load that waits for `gate`."""
+def loading_app(build, *, start_tree=None, facts=None, **options):
+    """The app `irtui` (`irtui run TREE` with `start_tree`) starts from a preview, with a
+    load that waits for `gate`."""
     services = build(**options).services
     gate = threading.Event()
     calls: list[int] = []
@@ -31,7 +33,7 @@ def loading_app(build, **options):
         assert gate.wait(LOAD_DEADLINE_S), "the test never let the load finish"
         return services
 
-    return make_loading_app(HomeFacts.of(services), load), gate, calls, services
+    return make_loading_app(facts or HomeFacts.of(services), load, start_tree=start_tree), gate, calls, services
 
 
 async def until_loaded(pilot) -> None:
@@ -110,3 +112,66 @@ async def test_a_failed_load_ends_the_app_with_the_error_kept_for_the_command_li
                 await asyncio.sleep(0.01)
         await pilot.pause()
     assert isinstance(app.load_error, ValueError) and app.return_code == 2
+
+
+async def test_run_says_which_tree_it_opens_and_keys_pressed_while_loading_are_not_lost(build):
+    app, gate, _, services = loading_app(build, start_tree="connection_loss")
+    title = services.trees.get("connection_loss").title
+    async with app.run_test(size=(100, 32)) as pilot:
+        # At once, before the first frame has settled: what a stressed operator types.
+        await pilot.press("down", "up", "p", "question_mark", "escape", "u", "b")
+        await pilot.pause()
+        assert not app.loaded and isinstance(app.screen, HomeScreen)
+        text = screen_text(app)
+        assert f"Opening {title}: reading the configuration" in text
+        assert "Live status · … loading" in text and "✔" not in text, "nothing is said to be fine before it was probed"
+        table = app.screen.query_one(QuickReference)
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "connection_loss"
+        assert services.runner.calls == []
+        gate.set()
+        await until_loaded(pilot)
+        assert isinstance(app.screen, WalkScreen) and app.screen.session.tree.id == "connection_loss"
+        assert len(SessionStore.for_log(LOG).open_sessions()) == 1
+
+
+async def test_enter_on_another_tree_while_run_loads_opens_that_one(build, fixture_trees):
+    other = sorted(fixture_trees.trees.values(), key=lambda t: t.severity.value)[0]
+    app, gate, _, _ = loading_app(build, start_tree="connection_loss")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        app.screen.query_one(QuickReference).move_to(other.id)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert f"Opening {other.title}" in screen_text(app)
+        gate.set()
+        await until_loaded(pilot)
+        assert isinstance(app.screen, WalkScreen) and app.screen.session.tree.id == other.id
+
+
+async def test_the_title_and_banner_drawn_before_the_simulator_had_a_port_are_made_true_once_loaded(build):
+    services = build(mode="DRILL", demo=True, drill_banner="DEMO · simulated Gateway on 127.0.0.1:4002").services
+    facts = replace(HomeFacts.of(services), gateway="simulated (starting…)", drill_banner="DEMO · simulated Gateway starting…")
+    app, gate, _, _ = loading_app(build, facts=facts, mode="DRILL", demo=True, drill_banner=services.drill_banner)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("down", "enter")  # a tree asked for before the simulator is up
+        await pilot.pause()
+        text = screen_text(app)
+        assert "DEMO · gateway simulated (starting…)" in text and "simulated Gateway starting…" in text
+        assert ": starting the simulated Gateway, reading the trees…" in text
+        gate.set()
+        await until_loaded(pilot)
+        assert isinstance(app.screen, WalkScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "DEMO · gateway 127.0.0.1:4002" in text and "simulated Gateway on 127.0.0.1:4002" in text
+        assert "starting" not in text
+
+
+async def test_quitting_while_loading_ends_the_console_and_the_load_still_finishes(build):
+    app, gate, calls, _ = loading_app(build, start_tree="connection_loss")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        gate.set()
+    assert calls == [1] and app.load_error is None and app.return_code in (None, 0)

@@ -40,7 +40,7 @@ def launched(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict]:
     seen: list[dict] = []
 
     def run(self: IncidentConsole, *args, **kwargs) -> None:
-        launch: dict = {"services": self.services, "facts": self.facts}
+        launch: dict = {"services": self.services, "facts": self.facts, "queued_start": self.queued_start}
         if self.services is None:
             try:
                 launch["loaded"] = self._load()
@@ -139,23 +139,27 @@ from irtui.cli import common
 from irtui.cli.main import main
 
 common.require_terminal = lambda: None
-HEAVY = ("pydantic", "yaml", "irtui.config", "irtui.trees.model", "irtui.trees.loader", "irtui.session.store", "irtui.probes.runner")
+HEAVY = ("pydantic", "yaml", "irtui.config", "irtui.trees.model", "irtui.trees.loader", "irtui.session.store", "irtui.probes.runner",
+         "irtui.sim.server", "irtui.sim.scenario", "irtui.drills.demo")
 
 def run(self, *args, **kwargs):
     print(json.dumps({"from_preview": self.services is None, "imported": [m for m in HEAVY if m in sys.modules]}))
 
 IncidentConsole.run = run
-main(["home", "--log", "x/LOG.md"], standalone_mode=False)
+main(sys.argv[1:], standalone_mode=False)
 """
 
 
-def test_home_from_a_preview_is_drawn_before_pydantic_yaml_or_the_tree_models_are_imported(tmp_path):
+@pytest.mark.parametrize("argv", [["home", "--log", "x/LOG.md"], ["run", "connection_loss", "--log", "x/LOG.md"], ["demo", "--log", "d/LOG.md"]])
+def test_home_from_a_preview_is_drawn_before_pydantic_yaml_or_the_tree_models_are_imported(tmp_path, argv):
     import subprocess
     import sys
 
     (tmp_path / "irtui.toml").write_text(CONFIG)
-    runs = [subprocess.run([sys.executable, "-c", START], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True) for _ in range(2)]
-    reports = [json.loads(run.stdout.strip().splitlines()[-1]) for run in runs]
+    command = [sys.executable, "-c", START, *argv]
+    env = {**os.environ, "IRTUI_CACHE": str(tmp_path / "cache")}
+    runs = [subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=True) for _ in range(2)]
+    reports = [json.loads(next(line for line in run.stdout.splitlines() if line.startswith("{"))) for run in runs]
     assert reports[0]["from_preview"] is False and "pydantic" in reports[0]["imported"], "the first start validates first"
     assert reports[1] == {"from_preview": True, "imported": []}
 
@@ -169,3 +173,45 @@ def test_a_fifo_in_place_of_the_preview_is_ignored_without_blocking(launched):
     path.unlink()
     os.mkfifo(path, 0o600)
     assert read_preview(preview_key(Path("irtui.toml"))) is None
+
+
+def test_run_is_drawn_from_the_preview_with_its_tree_opening_once_loaded(launched):
+    Path("irtui.toml").write_text(CONFIG)
+    assert CliRunner().invoke(main, ["run", "connection_loss", "--log", "x/LOG.md"]).exit_code == 0
+    assert launched[0]["services"] is not None, "the first start validates first"
+    assert CliRunner().invoke(main, ["run", "connection_loss", "--log", "x/LOG.md"]).exit_code == 0
+    launch = launched[1]
+    assert launch["services"] is None and launch["queued_start"] == "connection_loss"
+    assert launch["loaded"].trees.get("connection_loss") is not None
+
+    result = CliRunner().invoke(main, ["run", "conection_loss"])  # unknown to the preview: refused the slow way
+    assert result.exit_code == 2 and "no tree named 'conection_loss'" in result.output
+    assert len(launched) == 2
+
+
+def test_demo_is_drawn_before_its_simulator_starts_and_says_so(launched, tmp_path):
+    import socket
+
+    log = tmp_path / "demo" / "DEMO_LOG.md"
+    assert CliRunner().invoke(main, ["demo", "--log", str(log)]).exit_code == 0
+    assert launched[0]["services"] is not None, "the first start validates first"
+    result = CliRunner().invoke(main, ["demo", "--log", str(log), "--operator", "kim"])
+    assert result.exit_code == 0, result.output
+    launch = launched[1]
+    facts, loaded = launch["facts"], launch["loaded"]
+    assert launch["services"] is None and (facts.label, facts.operator) == ("DEMO", "kim")
+    assert "starting" in facts.gateway and "starting" in facts.drill_banner, "no port before the simulator has one"
+    assert loaded.demo and loaded.mode == "DRILL" and loaded.log.path == log
+    port = loaded.config.gateway.trading_port
+    assert f"127.0.0.1:{port}" in loaded.drill_banner and loaded.gateway == f"127.0.0.1:{port}"
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, "the simulator stops with the console"
+
+
+def test_a_demo_scenario_file_of_ones_own_is_validated_before_the_console(launched, tmp_path):
+    assert CliRunner().invoke(main, ["demo", "--log", str(tmp_path / "d" / "L.md")]).exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("mode: [unclosed\n")
+    result = CliRunner().invoke(main, ["demo", "--scenario", str(bad), "--log", str(tmp_path / "d" / "L.md")])
+    assert result.exit_code == 2 and "not valid YAML" in result.output and "Traceback" not in result.output
+    assert len(launched) == 1, "never drawn"

@@ -60,8 +60,9 @@ class IncidentConsole(OpenIncidents, App[None]):
         self.facts = facts or HomeFacts.of(services)  # type: ignore[arg-type]
         self._load = load
         self.load_error: BaseException | None = None  # what stopped `load`, for the command line to report
-        self._start_tree = start_tree
-        self._queued_start: str | None = None  # Enter on Home before the trees were loaded
+        # Enter on Home before the trees were loaded, or `irtui run TREE` drawn before them.
+        self.queued_start: str | None = start_tree if services is None else None
+        self._start_tree = start_tree if services is not None else None
         self._replies: dict[Worker[None], tuple[MessagePump, tuple[str, ...] | None]] = {}
         self.evidence: dict[str, ProbeResult] = {}
         self._live: dict[str, "Session"] = {}  # sessions this app holds open, by id
@@ -131,8 +132,8 @@ class IncidentConsole(OpenIncidents, App[None]):
     def _open_first(self) -> None:
         if self._start_tree:
             self.start_tree(self._start_tree)
-        elif self._queued_start:
-            tree_id, self._queued_start = self._queued_start, None
+        elif self.queued_start:
+            tree_id, self.queued_start = self.queued_start, None
             others = [s for s in self.open_sessions() if s.tree_id != tree_id]
             self.start_tree(tree_id)  # offers that tree's own open incidents first
             if others:

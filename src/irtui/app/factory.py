@@ -155,13 +155,15 @@ def make_app(
     return IncidentConsole(services, start_tree=start_tree)
 
 
-def make_loading_app(facts: HomeFacts, load: Callable[[], Services]) -> "IncidentConsole":
+def make_loading_app(facts: HomeFacts, load: Callable[[], Services], *, start_tree: str | None = None) -> "IncidentConsole":
     """The console drawn from `facts` at once; `load` (run in a worker thread after the
-    first frame) reads the configuration, the trees, the log and the open incidents. An
-    exception from `load` ends the app: it is in `app.load_error` for the caller to report."""
+    first frame) reads the configuration, the trees, the log and the open incidents (and,
+    for the demo, starts its simulator). An exception from `load` ends the app: it is in
+    `app.load_error` for the caller to report. `start_tree` opens once loaded, as Enter
+    pressed on Home meanwhile does (a later Enter wins); Home says which tree it opens."""
     from irtui.app.app import IncidentConsole
 
-    return IncidentConsole(None, facts=facts, load=load)
+    return IncidentConsole(None, facts=facts, load=load, start_tree=start_tree)
 
 
 def make_services(

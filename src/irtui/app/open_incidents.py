@@ -22,6 +22,7 @@ class OpenIncidents:
     evidence: dict[str, ProbeResult]
     _live: dict[str, Session]  # sessions this app holds open, by id
     for_terminal: dict[str, tuple[str, str]]
+    queued_start: str | None  # the tree to open once loaded
 
     def resume_open(self, waiting: OpenSession) -> None:
         self._resume(waiting)
@@ -70,7 +71,9 @@ class OpenIncidents:
         if not self.loaded:
             # Asked for before the trees are validated: started (or its open incident
             # offered) as soon as they are, instead of the resume offer.
-            self._queued_start = tree_id
+            self.queued_start = tree_id
+            for screen in self.screen_stack:
+                getattr(screen, "show_loading", lambda: None)()
             self.notify("Loading the trees and open incidents: it opens in a moment.", title="Starting")
             return
         tree = self.services.trees.get(tree_id)

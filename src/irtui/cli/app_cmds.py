@@ -15,7 +15,7 @@ from irtui.cli import common
 from irtui.cli.common import BadInput, friendly, warn
 
 if TYPE_CHECKING:  # `irtui` draws Home before it imports pydantic (see home below)
-    from irtui.app.factory import Services
+    from irtui.app.factory import HomeFacts, Services
     from irtui.cli.home_preview import HomePreview
     from irtui.config import Config
 
@@ -126,24 +126,69 @@ def _report_exit(app: Any) -> None:
 @friendly
 def home(config_path: Path | None, log_path: Path | None, operator: str | None) -> None:
     """Open the incident console (what plain `irtui` does)."""
+    _console_of_config(config_path, log_path, operator)
+
+
+def _console_of_config(config_path: Path | None, log_path: Path | None, operator: str | None, start_tree: str | None = None) -> None:
+    """Home (and `start_tree` on it): drawn at once from what the last start remembered
+    (irtui.cli.home_preview), else the slow way, remembering for the next start."""
     from irtui.cli.home_preview import preview_key, read_preview
     from irtui.config_location import find_config
 
     config_file = find_config(config_path)
     key = preview_key(config_file)  # before anything is read
     preview = read_preview(key)
-    if preview is None:
-        config = load_config(config_path)
-        _console(config, _log_path(config, log_path), operator, remember_key=key)
-    else:
-        _console_from_preview(preview, config_file, log_path, operator)
+    if preview is None or (start_tree is not None and start_tree not in {t.id for t in preview.trees}):
+        config = load_config(config_path)  # an unknown tree is refused by the slow way, with the trees there are
+        _console(config, _log_path(config, log_path), operator, start_tree=start_tree, remember_key=key)
+        return
+    facts = _facts(preview, operator, "LIVE", preview.gateway)
+
+    def load(held: _Held, unseen: list[str]) -> "Services":
+        return _load_home(config_file, log_path, operator, held, unseen)
+
+    _console_deferred(facts, load, start_tree=start_tree)
 
 
-def _console_from_preview(preview: "HomePreview", config_file: Path | None, log_path: Path | None, operator: str | None) -> None:
-    """Home drawn at once from what the last start remembered (irtui.cli.home_preview);
-    the configuration, trees, log and open incidents load right after the first frame.
-    A configuration that no longer validates stops the console with the same message
-    the slow way gives."""
+def _facts(preview: "HomePreview", operator: str | None, label: str, gateway: str, banner: str | None = None) -> "HomeFacts":
+    from irtui.app.factory import HomeFacts
+
+    try:
+        who = operator or preview.log_operator or getpass.getuser()
+    except (KeyError, OSError):  # as default_operator: no user database entry
+        who = "operator"
+    return HomeFacts(label, gateway, who, preview.timezone, preview.local_timezone, preview.refresh_s, preview.trees, banner)
+
+
+class _Held:
+    """What a load in the console's worker started (the probe process, the demo's
+    simulator): closed once the console has ended, or at once if it ended first."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._closers: list[Callable[[], object]] = []
+        self._closed = False
+
+    def keep(self, close: Callable[[], object]) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closers.append(close)
+                return
+        close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed, closers, self._closers = True, self._closers, []
+        for close in reversed(closers):
+            close()
+
+
+def _console_deferred(facts: "HomeFacts", load: Callable[[_Held, list[str]], "Services"], *, start_tree: str | None = None) -> None:
+    """Home drawn at once from `facts`; `load` runs right after the first frame, in the
+    console's worker. A configuration that no longer validates (or a demo scenario that
+    does not) stops the console with the same message the slow way gives."""
     import gc
 
     from irtui.cli.main import collect_garbage_again
@@ -152,29 +197,21 @@ def _console_from_preview(preview: "HomePreview", config_file: Path | None, log_
     # As while the command line loaded (irtui.cli.entry): no cyclic GC over Textual's
     # imports and the first frame's long-lived objects; it is back once the frame is out.
     gc.disable()
-    from irtui.app.factory import HomeFacts, make_loading_app
+    from irtui.app.factory import make_loading_app
 
-    try:
-        who = operator or preview.log_operator or getpass.getuser()
-    except (KeyError, OSError):  # as default_operator: no user database entry
-        who = "operator"
-    facts = HomeFacts("LIVE", preview.gateway, who, preview.timezone, preview.local_timezone, preview.refresh_s, preview.trees)
-    loaded: list[Services] = []
+    held = _Held()
     unseen: list[str] = []
 
-    def load() -> "Services":
+    def load_after_first_frame() -> "Services":
         collect_garbage_again()  # the first frame is on the screen
-        services = _load_home(config_file, log_path, operator, unseen)
-        loaded.append(services)
-        return services
+        return load(held, unseen)
 
-    app = make_loading_app(facts, load)
+    app = make_loading_app(facts, load_after_first_frame, start_tree=start_tree)
     try:
         app.run()
     finally:
         collect_garbage_again()  # if the app ended before its first frame
-        for services in loaded:
-            services.runner.close()
+        held.close()
     for problem in unseen:  # a tree left out since the preview: said once the terminal is back
         warn(f"{problem} (this tree is left out)")
     if app.load_error is not None:
@@ -182,7 +219,7 @@ def _console_from_preview(preview: "HomePreview", config_file: Path | None, log_
     _report_exit(app)
 
 
-def _load_home(config_file: Path | None, log_path: Path | None, operator: str | None, unseen: list[str]) -> "Services":
+def _load_home(config_file: Path | None, log_path: Path | None, operator: str | None, held: _Held, unseen: list[str]) -> "Services":
     """Everything Home needs from disk, in the console's loading worker."""
     from irtui.app.factory import make_services
     from irtui.cli.home_preview import preview_key, remember_preview
@@ -193,16 +230,13 @@ def _load_home(config_file: Path | None, log_path: Path | None, operator: str | 
     key = preview_key(config_file)  # before anything is read
     config = load_config(config_file)
     runner = ProbeProcess(config)
-    try:
-        trees = _trees(quiet=True)
-        unseen.extend(str(p) for p in trees.problems)  # the preview was of valid trees only
-        path = _log_path(config, log_path)
-        services = make_services(
-            config=config, trees=trees, runner=runner, store=SessionStore.for_log(path), log=IncidentLog(path), operator=operator
-        )
-    except BaseException:
-        runner.close()
-        raise
+    held.keep(runner.close)
+    trees = _trees(quiet=True)
+    unseen.extend(str(p) for p in trees.problems)  # the preview was of valid trees only
+    path = _log_path(config, log_path)
+    services = make_services(
+        config=config, trees=trees, runner=runner, store=SessionStore.for_log(path), log=IncidentLog(path), operator=operator
+    )
     remember_preview(key, config, trees)
     return services
 
@@ -225,8 +259,7 @@ class _RunCommand(click.Command):
 @friendly
 def run(tree_id: str, config_path: Path | None, log_path: Path | None, operator: str | None) -> None:
     """Start walking one incident tree at once, such as connection_loss."""
-    config = load_config(config_path)
-    _console(config, _log_path(config, log_path), operator, start_tree=tree_id)
+    _console_of_config(config_path, log_path, operator, start_tree=tree_id)
 
 
 def default_demo_log() -> Path:
@@ -249,20 +282,89 @@ def default_demo_log() -> Path:
 def demo(scenario: str, log_path: Path | None, operator: str | None) -> None:
     """Try irtui with no IB account: a simulated, failing Gateway and the console pointed at it."""
     from irtui.boundary.display import plain
-    from irtui.drills.demo import demo_config, demo_host
-    from irtui.probes.runner import ProbeRunner
-    from irtui.sim import running_gateway
+    from irtui.cli.home_preview import preview_key, read_preview
+
+    log_path = log_path or default_demo_log()
+    key = preview_key(None, kind="demo")
+    preview = read_preview(key) if _shipped_scenario(scenario) else None  # a file of one's own is validated first
+    if preview is None:
+        _demo_slow(scenario, log_path, operator, key)
+    else:
+        # The simulator starts after the first frame, before the first sweep: its port is not known yet.
+        banner = f"DEMO · nothing here is real · simulated Gateway ({scenario}) starting…"
+        facts = _facts(preview, operator, "DEMO", "simulated (starting…)", banner)
+
+        def load(held: _Held, unseen: list[str]) -> "Services":
+            return _load_demo(scenario, log_path, operator, key, held, unseen)
+
+        _console_deferred(facts, load)
+    click.echo(plain(f"Demo log: {log_path}\nRead it with: irtui log list --log {log_path}"))
+
+
+def _shipped_scenario(name: str) -> bool:
+    """A scenario shipped with irtui (checked without parsing it: it is validated with irtui)."""
+    import irtui
+
+    return "/" not in name and not name.endswith((".yaml", ".yml")) and (Path(irtui.__file__).parent / "data" / "scenarios" / f"{name}.yaml").is_file()
+
+
+def _demo_world(scenario: str) -> Any:
     from irtui.sim.scenario import ScenarioError, load_scenario
 
     try:
-        world = load_scenario(scenario)
+        return load_scenario(scenario)
     except ScenarioError as error:
         raise BadInput(str(error)) from None
-    log_path = log_path or default_demo_log()
+
+
+def _demo_banner(port: int, world: Any) -> str:
+    return f"DEMO · nothing here is real · simulated Gateway on 127.0.0.1:{port} ({world.name})"
+
+
+def _demo_services(world: Any, port: int, log_path: Path, operator: str | None, trees: Any) -> "Services":
+    from irtui.app.factory import make_services
+    from irtui.drills.demo import demo_config, demo_host
+    from irtui.incidents import IncidentLog
+    from irtui.probes.runner import ProbeRunner
+    from irtui.session.store import SessionStore
+
+    config = demo_config(port, log_path, world)
+    # DRILL sessions and entries, so nothing the demo writes passes for a live incident; the screens say DEMO.
+    return make_services(
+        config=config, trees=trees, runner=ProbeRunner(config, host=demo_host(port, world)), store=SessionStore.for_log(log_path),
+        log=IncidentLog(log_path), mode="DRILL", demo=True, operator=operator, drill_banner=_demo_banner(port, world),
+    )
+
+
+def _load_demo(scenario: str, log_path: Path, operator: str | None, key: Any, held: _Held, unseen: list[str]) -> "Services":
+    """The demo's scenario, simulator and configuration, in the console's loading worker."""
+    from contextlib import ExitStack
+
+    from irtui.cli.home_preview import remember_preview
+    from irtui.sim import running_gateway
+
+    world = _demo_world(scenario)
+    stack = ExitStack()
+    gateway = stack.enter_context(running_gateway(world, host="127.0.0.1", port=0))
+    held.keep(stack.close)
+    trees = _trees(quiet=True)
+    unseen.extend(str(p) for p in trees.problems)
+    services = _demo_services(world, gateway.port, log_path, operator, trees)
+    remember_preview(key, services.config, trees)
+    return services
+
+
+def _demo_slow(scenario: str, log_path: Path, operator: str | None, key: Any) -> None:
+    """The demo started the slow way: its simulator up and everything validated first."""
+    from irtui.drills.demo import demo_config, demo_host
+    from irtui.probes.runner import ProbeRunner
+    from irtui.sim import running_gateway
+
+    world = _demo_world(scenario)
     with running_gateway(world, host="127.0.0.1", port=0) as gateway:
         config = demo_config(gateway.port, log_path, world)
-        banner = f"DEMO · nothing here is real · simulated Gateway on 127.0.0.1:{gateway.port} ({world.name})"
         runner = ProbeRunner(config, host=demo_host(gateway.port, world))
         # DRILL sessions and entries, so nothing the demo writes passes for a live incident; the screens say DEMO.
-        _console(config, log_path, operator, runner=runner, mode="DRILL", demo=True, banner=banner)
-    click.echo(plain(f"Demo log: {log_path}\nRead it with: irtui log list --log {log_path}"))
+        _console(
+            config, log_path, operator, runner=runner, mode="DRILL", demo=True, banner=_demo_banner(gateway.port, world), remember_key=key
+        )

@@ -37,6 +37,8 @@ _IRTUI = Path(__file__).resolve().parents[1]
 # irtui's files that decide what a remembered configuration says: a change to one (an
 # upgrade, an edit) makes every one of them stale.
 _CODE = ("config.py", "config_sections.py", "config_location.py", "cli/home_preview.py")
+# `irtui demo` builds its configuration in code: these decide what it says.
+_KIND_CODE = {"home": (), "demo": ("drills/demo.py", "drills/staging.py")}
 
 
 @dataclass(frozen=True)
@@ -54,17 +56,21 @@ def _stat(path: Path) -> list[Any]:
     return [str(path), info.st_size, info.st_mtime_ns]
 
 
-def preview_key(config_file: Path | None) -> dict[str, Any] | None:
+def preview_key(config_file: Path | None, kind: str = "home") -> dict[str, Any] | None:
     """What a remembered configuration must match (take it before reading the file);
-    None when a file cannot be looked at."""
+    None when a file cannot be looked at. `kind`: "home" (`irtui`, `irtui run`) or
+    "demo" (its configuration is irtui's own, `config_file` None)."""
     try:
-        return {
+        key = {
             "format": FORMAT,
             "config": _stat(config_file.resolve()) if config_file is not None else None,
-            "code": [_stat(_IRTUI / name) for name in _CODE],
+            "code": [_stat(_IRTUI / name) for name in _CODE + _KIND_CODE[kind]],
         }
     except (OSError, RuntimeError):
         return None
+    if kind != "home":  # home's key (and so its file) as before
+        key["kind"] = kind
+    return key
 
 
 def _file(folder: Path, key: dict[str, Any]) -> Path:
@@ -72,6 +78,7 @@ def _file(folder: Path, key: dict[str, Any]) -> Path:
     import hashlib
 
     config = key["config"][0] if key["config"] else ""
+    config = f"{key['kind']}:{config}" if "kind" in key else config
     return folder / f"home-{hashlib.sha256(config.encode(errors='surrogateescape')).hexdigest()[:24]}.json"
 
 

@@ -51,6 +51,10 @@ def reset_warning(now: datetime, regions: Sequence[str], results: Mapping[str, P
     return None
 
 
+def _title(facts: HomeFacts) -> Text:
+    return Text.assemble(("irtui ", "bold"), rich_text(f"{facts.label} · gateway {facts.gateway} · {facts.operator}", one_line=True))
+
+
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("p", "probe", "Probe now", id="probe-now"),
@@ -81,7 +85,7 @@ class HomeScreen(Screen[None]):
         yield ModeBanner(f.label, f.drill_banner)
         yield JournalBanner()
         with Horizontal(id="top-bar"):
-            yield Static(Text.assemble(("irtui ", "bold"), rich_text(f"{f.label} · gateway {f.gateway} · {f.operator}", one_line=True)), id="top-title")
+            yield Static(_title(f), id="top-title")
             yield WallClock(f.clock, f.timezone, local=f.local_timezone, id="wall-clock")
         yield Static(id="reset-warning")
         yield SuspectIncident(id="suspect")
@@ -96,19 +100,45 @@ class HomeScreen(Screen[None]):
         if self.console.loaded:
             self.services_loaded()
         else:
-            self.query_one(SuspectIncident).update("Reading the configuration, the trees and any open incidents…")
-            self.query_one(StatusPanel).show({}, self.facts.clock(), probing=True)
+            self.show_loading()
+            self.query_one(StatusPanel).show({}, self.facts.clock(), probing=True, loading=True)
+
+    def show_loading(self) -> None:
+        """Until the services are in: what is being read, and the tree that opens then."""
+        if self.console.loaded:
+            return
+        queued = self.console.queued_start
+        title = next((t.title for t in self.facts.trees if t.id == queued), queued)
+        if queued:  # the row it opens: Enter meanwhile asks for the same tree
+            self.query_one(QuickReference).move_to(queued)
+        doing = "Reading the configuration, the trees and any open incidents…"
+        if self.facts.label == "DEMO":
+            doing = "Starting the simulated Gateway, reading the trees…"
+        self.query_one(SuspectIncident).update(rich_text(f"Opening {title}: {doing[0].lower()}{doing[1:]}" if title else doing))
 
     def services_loaded(self) -> None:
         """The configuration, trees, log and session store are in: probe, and look for open incidents."""
         if self._started:
             return
         self._started = True
+        self._retitle(HomeFacts.of(self.services))
+        if not self.console.evidence:
+            self.query_one(SuspectIncident).update("Probing the Gateway, its process and the positions…")
         self.query_one(QuickReference).show_trees(self.services.trees.trees.values())
         self._show(self.console.evidence)
         self.action_probe()
         self.set_interval(self.services.config.app.refresh_s, self.action_probe)
         self._check_open_sessions()
+
+    def _retitle(self, loaded: HomeFacts) -> None:
+        """What the first frame could not know yet (the demo's simulator port), once it is known."""
+        if (loaded.label, loaded.gateway, loaded.operator, loaded.drill_banner) == (
+            self.facts.label, self.facts.gateway, self.facts.operator, self.facts.drill_banner
+        ):
+            return
+        self.query_one("#top-title", Static).update(_title(loaded))
+        self.query_one(ModeBanner).update(ModeBanner.text_for(loaded.label, loaded.drill_banner))
+        self.facts = loaded
 
     def on_screen_resume(self) -> None:
         if not self._started:

@@ -11,6 +11,8 @@ from irtui.boundary.display import plain, rich_text
 from irtui.trees.severity import SEVERITIES, Severity, format_duration
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from irtui.app.factory import Services
     from irtui.trees.model import Tree
 
@@ -24,8 +26,12 @@ class ModeBanner(Static):
     """Shown on every screen unless the run is LIVE; `label` is LIVE, DRILL or DEMO."""
 
     def __init__(self, label: str, text: str | None = None) -> None:
-        super().__init__(rich_text(text or DEFAULT_BANNERS.get(label, label), one_line=True), classes="mode-banner")
+        super().__init__(self.text_for(label, text), classes="mode-banner")
         self.display = label != "LIVE"
+
+    @staticmethod
+    def text_for(label: str, text: str | None = None) -> "Text":
+        return rich_text(text or DEFAULT_BANNERS.get(label, label), one_line=True)
 
     @classmethod
     def of(cls, services: "Services") -> "ModeBanner":

@@ -74,7 +74,9 @@ class StatusPanel(Static):
         *,
         probing: bool,
         skipped: Mapping[str, str] | None = None,
+        loading: bool = False,
     ) -> None:
+        """`loading`: the configuration is still being read, so no probe has started yet."""
         rows: list[tuple[object, ...]] = []
         # Text cells only: a str cell is parsed as Rich markup (and imports Rich's emoji table).
         for name, words in ROWS:
@@ -83,7 +85,7 @@ class StatusPanel(Static):
             if result is None and skipped and name in skipped:
                 rows.append((Text("–", style="dim"), label, rich_text(f"not configured: {skipped[name]}", "dim", one_line=True), Text()))
             elif result is None:
-                waiting = "probing…" if probing else "not probed"
+                waiting = "loading…" if loading else "probing…" if probing else "not probed"
                 rows.append((Text("?", style="dim"), label, Text(waiting, style="dim"), Text()))
             else:
                 rows.append((mark(result.status), label, rich_text(summary(result), one_line=True), Text(age(result, now), style="dim")))
@@ -111,7 +113,7 @@ class StatusPanel(Static):
                 self._say_probing = None
             self._title(f"every {self.every_s:g}s")
         elif not results:
-            self._title(f"{PROBING} probing")  # the first sweep: nothing to show yet
+            self._title(f"{PROBING} {'loading' if loading else 'probing'}")  # the first sweep: nothing to show yet
         elif self._say_probing is None and self.is_mounted:
             self._say_probing = self.set_timer(PROBING_SHOWN_AFTER_S, lambda: self._title(f"{PROBING} probing"))
 
