@@ -259,3 +259,20 @@ async def test_a_tall_terminal_shows_the_whole_path_instead_of_collapsing_it(bui
         small.screen.query_one(PathView).show(_steps(9))
         await pilot.pause()
         assert "… 3 earlier steps" in screen_text(small)
+
+
+async def test_the_evidence_mark_moves_with_the_ranking_and_leaves_no_row_marked_twice(build):
+    from tests.support.fakes import API_SILENT, FixedRunner, probe
+
+    runner = FixedRunner(dict(API_SILENT))
+    app = build(runner=runner)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "Connection lost to IBKR" in next(line for line in screen_text(app).splitlines() if "← evidence" in line)
+        runner.results = {**API_SILENT, "kill_switch": probe("kill_switch", "fail", "ACTIVE: risk limit", active=True, trigger="risk",
+                                                          reason="risk limit", intentional=False)}
+        await pilot.press("p")
+        await settle(pilot)
+        marked = [line for line in screen_text(app).splitlines() if "← evidence" in line]
+        assert len(marked) == 1 and "Kill switch activated" in marked[0], marked
+        assert not any("Connection lost to IBKR  ← evidence" in line for line in screen_text(app).splitlines())

@@ -69,6 +69,26 @@ class Pointer:
         return Measurement(1, 1)
 
 
+class Title:
+    """The incident cell of one row: its title, with `← evidence` or `← maybe` when the
+    table's ranking names it. Drawn from the ranking when the cell is drawn, never stored
+    with update_cell (which voids every cached cell and measures the table again): a new
+    ranking redraws the rows whose mark changed (QuickReference.mark_suspects)."""
+
+    def __init__(self, table: "QuickReference", tree: "Row") -> None:
+        self._table = table
+        self._tree = tree
+
+    def text(self) -> Text:
+        return self._table.title_of(self._tree)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.text()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.text())
+
+
 class QuickReference(DataTable[Text | str]):
     BINDINGS = [Binding("enter", "select_cursor", "Start tree", id="start-tree")]
 
@@ -111,7 +131,7 @@ class QuickReference(DataTable[Text | str]):
 
     def _add_rows(self) -> None:
         for tree in self._trees:
-            self.add_row(Pointer(self, tree.id), self._title(tree), severity_badge(tree), rich_text(tree.first_action, one_line=True), key=tree.id)
+            self.add_row(Pointer(self, tree.id), Title(self, tree), severity_badge(tree), rich_text(tree.first_action, one_line=True), key=tree.id)
 
     def show_trees(self, trees: "Iterable[Row]") -> None:
         """The validated trees, once loaded: the rows drawn from the remembered summaries
@@ -127,7 +147,7 @@ class QuickReference(DataTable[Text | str]):
         if selected is not None and any(t.id == selected for t in fresh):
             self.move_to(selected)
 
-    def _title(self, tree: "Row") -> Text:
+    def title_of(self, tree: "Row") -> Text:
         title = rich_text(tree.title, one_line=True)
         rank = self._ranked.get(tree.id)
         if rank == 0:
@@ -145,9 +165,30 @@ class QuickReference(DataTable[Text | str]):
         ranked = {s.tree_id: index for index, s in enumerate(suspects[:3])}
         if ranked == self._ranked:
             return
+        changed = {t.id for t in self._trees if ranked.get(t.id) != self._ranked.get(t.id)}
         self._ranked = ranked
-        for tree in self._trees:
-            self.update_cell(tree.id, "incident", self._title(tree), update_width=True)
+        widest = max((Title(self, t).text().cell_len for t in self._trees), default=0)
+        if widest > self.columns["incident"].content_width:
+            # The column must grow (a long title marked): measured and laid out again.
+            tree_id = next(iter(changed))
+            self.update_cell(tree_id, "incident", self.get_cell(tree_id, "incident"), update_width=True)
+        else:
+            self._redraw_rows(changed)
+
+    def _redraw_rows(self, tree_ids: set[str]) -> None:
+        """Draw these rows again and keep every other row's drawn cells: DataTable only
+        forgets all of them at once. Its caches are keyed by row first (cells and rows) or
+        by line (lines, cheap to put together again from the rows)."""
+        caches = [getattr(self, name, None) for name in ("_row_render_cache", "_cell_render_cache", "_line_cache")]
+        if any(cache is None or not hasattr(cache, "keys") for cache in caches):
+            self._clear_caches()  # another Textual: forget them all, as update_cell would
+        else:
+            rows, cells, lines = caches
+            for cache in (rows, cells):
+                for key in [k for k in cache.keys() if k[0] in tree_ids]:  # noqa: SIM118 (an LRUCache is not iterable)
+                    cache.discard(key)
+            lines.clear()
+        self.refresh()
 
     def move_to(self, tree_id: str) -> None:
         self.move_cursor(row=self.get_row_index(tree_id))
