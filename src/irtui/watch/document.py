@@ -74,7 +74,12 @@ _HEADLINES = {"incident": "INCIDENT", "escalation": "ESCALATION", "changed": "CH
 
 
 def alert_line(document: Mapping[str, Any]) -> str:
-    """One line for a terminal, from the document (outside text already made plain)."""
+    """One line for a terminal, from the document: made plain as a whole, since the reason,
+    the note and the configuration's path in the command to run are all outside text."""
+    return plain(_line(document), one_line=True)
+
+
+def _line(document: Mapping[str, Any]) -> str:
     at = str(document["at"])[11:19]
     head = f"{at} {_HEADLINES.get(document['kind'], document['kind'])}"
     if document["kind"] == "resolved":
@@ -83,7 +88,7 @@ def alert_line(document: Mapping[str, Any]) -> str:
     if document.get("note"):
         line += f" ({document['note']})"
     if document.get("first_action"):
-        line += f" · first: {plain(document['first_action'], one_line=True)}"
+        line += f" · first: {document['first_action']}"
     if document.get("run"):
         line += f" · {document['run']}"
     return line
