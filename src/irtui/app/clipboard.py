@@ -13,6 +13,8 @@ import subprocess
 
 from textual.app import App
 
+from irtui.boundary.display import plain
+
 TMUX_TIMEOUT_S = 2.0
 
 
@@ -28,7 +30,11 @@ def _into_tmux_buffer(text: str) -> bool:
 
 
 def copy_command(app: App[object], text: str) -> str:
-    """Copy `text` every way available; returns what to tell the operator."""
+    """Copy `text` every way available; returns what to tell the operator.
+
+    What is copied is the command as shown (`plain`): pasted into a shell, an escape of a
+    tree's or a configuration's text would be obeyed (ESC [201~ ends bracketed paste)."""
+    text = plain(text).strip()  # and no line break at its end, which would run it on paste
     app.copy_to_clipboard(text)  # OSC 52: the terminal may or may not honour it
     if _into_tmux_buffer(text):
         return "In tmux's paste buffer (prefix + ] pastes it) and sent to the terminal's clipboard (OSC 52)."
