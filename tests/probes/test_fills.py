@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from irtui.probes.fills import FillRow, missed_fills, parse_ledger
+from irtui.config import Config
+from irtui.probes.common import Stopwatch
+from irtui.probes.fills import FillRow, assess_fills, missed_fills, parse_ledger
+from irtui.probes.result import Status
 from irtui.probes.runner import ProbeRunner
 from irtui.sim import Scenario, load_scenario, running_gateway
 from irtui.trees.loader import load_trees
@@ -124,3 +127,20 @@ def test_offsetting_missed_fills_behind_matching_positions_are_booked(host) -> N
     kind = [a.next for a in tree.nodes["discrepancy_kind"].answers if a.when and rule_matches(a.when, positions)]
     assert kind == ["fills_behind_match"]  # not the end: the positions match, the books may not
     assert [a.next for a in tree.nodes["fills_behind_match"].answers if a.when and rule_matches(a.when, fills)] == ["book_missed_fills"]
+
+
+def test_a_ledger_fill_dated_in_the_future_leaves_the_reconciliation_unknown() -> None:
+    # The reconciliation starts at the ledger's newest fill: one dated 2099 (a bad clock, a
+    # typo) pushed that start past every broker execution, and 'the system knows every
+    # broker fill' was reported as observed while a fill was missed.
+    now = T0 + timedelta(seconds=600)
+    ledger = [fill(0), FillRow(datetime(2099, 1, 1, tzinfo=UTC), "AAPL", "BOT", 1, 1.0)]
+    broker = [fill(0), fill(300, "TSLA", "SLD", 5, 250)]
+    result = assess_fills(Config(), broker, ledger, LEDGER, now, Stopwatch())
+    assert result.status != Status.OK
+    for fact in ("missed", "reconciled"):
+        assert result.fact(fact) is None and "in the future" in result.why_unknown(fact), fact
+    assert "in the future" in result.summary
+    # A ledger a second ahead (clocks a little apart) is still reconciled.
+    ahead = [fill(0), fill(601)]
+    assert assess_fills(Config(), broker, ahead, LEDGER, now, Stopwatch()).fact("reconciled") is not None

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from irtui.probes.common import Stopwatch, make_result
+from irtui.probes.common import Stopwatch, format_age, make_result
+from irtui.probes.files import CLOCK_SKEW_S
 from irtui.probes.positions import SourceError, read_system_text
 from irtui.probes.result import ProbeResult, Status
 
@@ -134,8 +135,16 @@ def assess_fills(config: Config, broker: Iterable[FillRow], ledger: list[FillRow
     others: list[FillRow] = []
     for fill in broker:
         (others if own and fill.client_id is not None and fill.client_id not in own else mine).append(fill)
-    missed = missed_fills(mine, ledger, timedelta(seconds=config.fills.time_tolerance_s))
     newest = max((f.time for f in ledger), default=None)
+    ahead = (newest - now).total_seconds() if newest else 0.0
+    if ahead > config.fills.time_tolerance_s + CLOCK_SKEW_S:
+        # The reconciliation starts at the ledger's newest fill: one in the future would put
+        # that start past every broker execution and report 'nothing missed' unobserved.
+        why = f"the ledger's newest fill is dated {format_age(ahead)} in the future: its clock or this machine's is wrong"
+        unknown = dict.fromkeys(("missed", "missed_symbols", "reconciled", "last_known_fill_age_s"), why)
+        detail = {"ledger": where, "broker_executions": len(broker), "ledger_fills": len(ledger), "newest_ledger_fill": newest.isoformat()}
+        return make_result("fills", Status.WARN, f"Missed fills not known: {why}", {}, detail, watch, unknown=unknown)
+    missed = missed_fills(mine, ledger, timedelta(seconds=config.fills.time_tolerance_s))
     symbols = sorted({f.symbol for f in missed})
     facts = {
         "missed": len(missed),
