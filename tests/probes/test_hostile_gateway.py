@@ -92,3 +92,15 @@ def test_hostile_strings_are_shown_as_text(as_json: bool) -> None:
         data = json.loads(outcome.output)
         shown = json.dumps(data["probes"][0]["evidence"])
         assert "\\u001b]52" in shown  # the payload is kept as data, escaped
+
+
+def test_a_gateway_naming_a_hundred_thousand_accounts_gets_a_summary_of_a_few() -> None:
+    # Every account went into the summary: megabytes in the status panel, the probe table
+    # and every journal record of the result.
+    accounts = [f"DU{i}" for i in range(100_000)]
+    with HostileGateway("hostile_strings", account=",".join(accounts)) as gateway:
+        result = probe_api(gateway.port)
+    assert result.fact("stage") == "unanswered", result.summary[:200]  # this peer answers no request
+    assert len(result.summary) < 1_000, len(result.summary)
+    assert "DU0, DU1" in result.summary and "99,99" in result.summary  # the first few, and how many more
+    assert len(json.dumps(journal_record(result))) < 100_000

@@ -31,6 +31,7 @@ import time
 from ib_async import IB
 
 from irtui.boundary.display import from_bytes
+from irtui.probes.common import some
 from irtui.probes.market_data import Notice
 from irtui.probes.readings import CLOSE_WAIT_S, Handshake
 
@@ -173,7 +174,7 @@ class SessionWatch:
         """How the drop looked: after what, how soon, and what the socket said."""
         after = (self.closed_at or 0.0) - (self.ready_at or 0.0)
         said = f" ({self.close_reason})" if self.close_reason else ""
-        accounts = ", ".join(self.ready_accounts)
+        accounts = some(self.ready_accounts)
         return f"the handshake completed (v{server_version}, {accounts}), then the Gateway closed the connection {after:.2f}s later{said}"
 
     def _on_error(self, req_id: int, code: int, message: str, contract: object) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from irtui.config import Config
 from irtui.probes.api_gate import ApiGate
 from irtui.probes.codes import FARM_KINDS, farm_states
-from irtui.probes.common import Stopwatch, make_result, unknown
+from irtui.probes.common import Stopwatch, make_result, some, unknown
 from irtui.probes.fills import assess_fills
 from irtui.probes.market_data import assess_market_data
 from irtui.probes.orders import NewOrders, OpenOrdersReading, assess_orders, count_new, new_since
@@ -109,7 +109,7 @@ class Judgement:
             # A handshake proves little: a Gateway hung after login completes it and then
             # answers nothing. A request with no answer within its deadline is a failed API.
             timeout = gw.request_wait_s
-            detail = f"handshake done (v{shake.server_version}, {', '.join(shake.accounts)}), then no answer to the current-time request within {timeout:g}s: stale connection"
+            detail = f"handshake done (v{shake.server_version}, {some(shake.accounts)}), then no answer to the current-time request within {timeout:g}s: stale connection"
             shake = Handshake("unanswered", detail, True, shake.server_version, shake.connection_time, list(shake.accounts))
         codes = list(readings.codes)
         lost = connectivity_lost(codes)
@@ -154,7 +154,7 @@ class Judgement:
 
         if not ready:
             return result(Status.FAIL, f"{headline(shake)} at {where}: {shake.detail}")
-        accounts_text = ", ".join(shake.accounts)
+        accounts_text = some(shake.accounts)
         if facts["expected_account"] is False:
             want = ", ".join(gw.expected_accounts)
             return result(Status.FAIL, f"Wrong account: the Gateway at {where} is logged in to {accounts_text}, not {want} (gateway.expected_accounts)")

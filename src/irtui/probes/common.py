@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from irtui.probes.registry import PROBES
@@ -58,6 +58,12 @@ def make_result(
 def unknown(name: str, summary: str, watch: Stopwatch | None = None, **detail: Any) -> ProbeResult:
     """A result whose facts could not be learnt; the summary says why."""
     return make_result(name, Status.UNKNOWN, summary, {}, detail, watch)
+
+
+def some(items: Sequence[str], shown: int = 5) -> str:
+    """`a, b, c and 99,997 more`: a list a peer sent, in a summary of bounded length."""
+    head = ", ".join(items[:shown])
+    return f"{head} and {len(items) - shown:,} more" if len(items) > shown else head
 
 
 def format_age(seconds: float) -> str:
