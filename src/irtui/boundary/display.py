@@ -26,6 +26,7 @@ Rich is imported on first use only, so the command line's fast paths stay fast.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -92,6 +93,12 @@ def json_text(data: object, *, indent: int | None = 2) -> str:
     return json.dumps(data, indent=indent, ensure_ascii=True, default=str)
 
 
+def some(items: Sequence[str], shown: int = 5) -> str:
+    """`a, b, c and 99,997 more`: a list a peer sent, in text of bounded length."""
+    head = ", ".join(items[:shown])
+    return f"{head} and {len(items) - shown:,} more" if len(items) > shown else head
+
+
 def rich_text(text: object, style: str | Style = "", *, one_line: bool = False, limit: int | None = None) -> Text:
     """A Rich Text of `plain(text)`: shown as it is, never parsed as markup."""
     from rich.text import Text
@@ -99,4 +106,4 @@ def rich_text(text: object, style: str | Style = "", *, one_line: bool = False, 
     return Text(plain(text, one_line=one_line, limit=limit), style=style)
 
 
-__all__ = ["INVISIBLE", "from_bytes", "json_text", "markup", "plain", "rich_text"]
+__all__ = ["INVISIBLE", "from_bytes", "json_text", "markup", "plain", "rich_text", "some"]

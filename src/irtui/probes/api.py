@@ -30,8 +30,7 @@ import time
 
 from ib_async import IB
 
-from irtui.boundary.display import from_bytes
-from irtui.probes.common import some
+from irtui.boundary.display import from_bytes, some
 from irtui.probes.market_data import Notice
 from irtui.probes.readings import CLOSE_WAIT_S, Handshake
 

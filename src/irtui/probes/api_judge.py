@@ -14,10 +14,11 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
+from irtui.boundary.display import some
 from irtui.config import Config
 from irtui.probes.api_gate import ApiGate
 from irtui.probes.codes import FARM_KINDS, farm_states
-from irtui.probes.common import Stopwatch, make_result, some, unknown
+from irtui.probes.common import Stopwatch, make_result, unknown
 from irtui.probes.fills import assess_fills
 from irtui.probes.market_data import assess_market_data
 from irtui.probes.orders import NewOrders, OpenOrdersReading, assess_orders, count_new, new_since

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from irtui.probes.registry import PROBES
@@ -60,10 +60,9 @@ def unknown(name: str, summary: str, watch: Stopwatch | None = None, **detail: A
     return make_result(name, Status.UNKNOWN, summary, {}, detail, watch)
 
 
-def some(items: Sequence[str], shown: int = 5) -> str:
-    """`a, b, c and 99,997 more`: a list a peer sent, in a summary of bounded length."""
-    head = ", ".join(items[:shown])
-    return f"{head} and {len(items) - shown:,} more" if len(items) > shown else head
+# A file or a ledger dated this far in the future is within one clock's skew of now (a
+# coarse file system clock); beyond it its time says nothing about its age.
+CLOCK_SKEW_S = 2.0
 
 
 def format_age(seconds: float) -> str:

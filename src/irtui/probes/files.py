@@ -14,7 +14,7 @@ from typing import Any
 
 from irtui.boundary.reading import safe_yaml
 from irtui.config import Config
-from irtui.probes.common import Stopwatch, format_age, make_result
+from irtui.probes.common import CLOCK_SKEW_S, Stopwatch, format_age, make_result
 from irtui.probes.host import HostFacts
 from irtui.probes.result import ProbeResult, Status
 
@@ -27,9 +27,6 @@ _TRIGGER_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 MAX_REASON = 500  # characters of a flag's reason kept: a sentence, not a file
 _TIME_KEYS = ("at", "since", "time", "timestamp", "ts", "triggered_at", "set_at")
-# A file dated this far in the future is within one clock's skew of now (a coarse file
-# system clock); beyond it the file's time says nothing about its age.
-CLOCK_SKEW_S = 2.0
 
 
 def _future_reason(what: str, ahead_s: float) -> str:

@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from irtui.probes.common import Stopwatch, format_age, make_result
-from irtui.probes.files import CLOCK_SKEW_S
+from irtui.probes.common import CLOCK_SKEW_S, Stopwatch, format_age, make_result
 from irtui.probes.positions import SourceError, read_system_text
 from irtui.probes.result import ProbeResult, Status
 
