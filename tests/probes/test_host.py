@@ -22,6 +22,22 @@ def test_tail_reads_only_the_end(tmp_path: Path) -> None:
     assert RealHost().tail(path, 0) == []
 
 
+def test_the_tail_of_a_huge_log_starts_at_a_whole_line(tmp_path: Path) -> None:
+    # The read starts MAX_TAIL_BYTES before the end, mid-line: that cut line was scanned
+    # as if whole ("...not disconnected" read as a disconnect).
+    from irtui.probes.host import MAX_TAIL_BYTES
+
+    path = tmp_path / "huge.log"
+    line = b"the feed is fine and nothing was disconnected\n"
+    with path.open("wb") as out:
+        out.write(b"x" * 100 + b"\n")
+        out.write(line * (MAX_TAIL_BYTES // len(line) + 2))
+    lines = RealHost().tail(path, 10**9)
+    assert lines and all(found == line.decode().rstrip() for found in lines)
+    path.write_bytes(b"no newline at all " * (MAX_TAIL_BYTES // 10))
+    assert RealHost().tail(path, 10) == []  # not one whole line seen
+
+
 def test_stat_and_read(tmp_path: Path) -> None:
     path = tmp_path / "f.txt"
     path.write_text("héllo")

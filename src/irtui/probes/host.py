@@ -115,7 +115,10 @@ class RealHost:
         return read_regular(path, MAX_READ_BYTES, cut=not whole).decode("utf-8", errors="replace")
 
     def tail(self, path: Path, lines: int) -> list[str]:
-        data = read_tail(path, MAX_TAIL_BYTES)
+        data = read_tail(path, MAX_TAIL_BYTES + 1)
+        if len(data) > MAX_TAIL_BYTES:  # the read began mid-file: its first line is cut, so not read
+            cut = data.find(b"\n")  # data[0] is the byte before the window: a newline there keeps its next line whole
+            data = data[cut + 1 :] if cut >= 0 else b""
         text = data.decode("utf-8", errors="replace").splitlines()
         return text[-lines:] if lines else []
 
