@@ -31,8 +31,7 @@ import time
 from ib_async import IB
 
 from irtui.boundary.display import from_bytes, some
-from irtui.probes.market_data import Notice
-from irtui.probes.readings import CLOSE_WAIT_S, Handshake
+from irtui.probes.readings import CLOSE_WAIT_S, Handshake, Notice
 
 # ib_async logs every failed connect at ERROR; without a handler Python would print
 # them on stderr through its last-resort handler, under the operator's output.

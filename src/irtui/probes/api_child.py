@@ -127,7 +127,7 @@ class ChildCollector:
     def send(self, plan: ApiPlan) -> None:
         """Start the collection now, ahead of the sweep, as soon as the configuration says
         what to collect; the sweep's `collect` of the same plan takes its answer."""
-        from irtui.probes.process_runner import write_frame
+        from irtui.probes.frames import write_frame
 
         with self._lock:
             if self.closed or self._to_child is None or self._sent is not None:
@@ -167,7 +167,7 @@ class ChildCollector:
         return rest[0]
 
     def _ask(self, plan: ApiPlan, deadline: float) -> Any:
-        from irtui.probes.process_runner import read_frame, write_frame
+        from irtui.probes.frames import read_frame, write_frame
 
         with self._lock:
             if self.closed or self._to_child is None or self._from_child is None:
@@ -217,7 +217,7 @@ def serve() -> None:
     import asyncio
 
     from irtui.probes.api_collect import collect  # ib_async: while the parent loads its configuration
-    from irtui.probes.process_runner import read_frame, write_frame
+    from irtui.probes.frames import read_frame, write_frame
 
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print must not garble the answer

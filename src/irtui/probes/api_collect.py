@@ -6,8 +6,10 @@ once, keep the session open `observe_s` after the handshake, then close cleanly.
 Nothing here places, modifies or cancels an order: the only requests are current time,
 positions, open orders, executions, contract details and market-data snapshots.
 
-No configuration, pydantic or psutil here: `irtui.probes.api_child` runs this in a child
-process that starts before the command line has loaded them.
+No configuration, pydantic, psutil, nor the probes' judging modules here:
+`irtui.probes.api_child` runs this in a child process that starts before the command
+line has loaded them. What the Gateway answered goes back as the fields of each row,
+in the order `irtui.probes.readings` names.
 """
 
 from __future__ import annotations
@@ -22,11 +24,6 @@ from ib_async import IB, Contract, Ticker
 from ib_async.order import OrderStatus
 
 from irtui.probes.api import SessionWatch, close, handshake
-from irtui.probes.exposure import OpenOrderRow, reported_filled
-from irtui.probes.fills import FillRow
-from irtui.probes.market_data import SymbolSnapshot
-from irtui.probes.orders import ExecutionRow, order_ids
-from irtui.probes.positions import BrokerHolding
 from irtui.probes.readings import (
     ApiPlan,
     ApiReadings,
@@ -35,6 +32,7 @@ from irtui.probes.readings import (
     MarketDataReading,
     OrdersReading,
     PositionsReading,
+    SymbolSnapshot,
     SymbolSpec,
 )
 
@@ -136,10 +134,7 @@ class _Collection:
         except TimeoutError:
             return PositionsReading(started, None)
         rows = tuple(
-            BrokerHolding(
-                p.account, p.contract.symbol, p.contract.localSymbol or "", p.contract.secType,
-                float(p.position), float(p.avgCost), _multiplier(p.contract.multiplier),
-            )
+            (p.account, p.contract.symbol, p.contract.localSymbol or "", p.contract.secType, float(p.position), float(p.avgCost), _multiplier(p.contract.multiplier))
             for p in broker
         )
         return PositionsReading(started, rows)
@@ -151,8 +146,8 @@ class _Collection:
         except TimeoutError:
             return FillsReading(started, None)
         rows = tuple(
-            FillRow(_aware(f.execution.time), f.contract.symbol.upper(), "BOT" if f.execution.side.upper().startswith("B") else "SLD",
-                    abs(float(f.execution.shares)), float(f.execution.price), f.execution.execId or "", f.execution.clientId)
+            (_aware(f.execution.time), f.contract.symbol.upper(), _side(f.execution.side), abs(float(f.execution.shares)), float(f.execution.price),
+             f.execution.execId or "", f.execution.clientId)
             for f in executions
         )
         return FillsReading(started, rows)
@@ -166,39 +161,37 @@ class _Collection:
         def left() -> float:
             return max(0.01, deadline - loop.time())
 
-        sampled: frozenset[str] | None = None
+        sampled: tuple[tuple[int, int, int], ...] | None = None
         positions = self._broker_positions(ib)  # whether an open order adds exposure
         try:
             trades = await asyncio.wait_for(ib.reqAllOpenOrdersAsync(), left())
             fills = await asyncio.wait_for(ib.reqExecutionsAsync(), left())
             if sample_s > 0:
-                sampled = _all_ids(trades)
+                sampled = tuple(map(_ids, trades))
                 await asyncio.sleep(min(sample_s, left()))
                 trades = await asyncio.wait_for(ib.reqAllOpenOrdersAsync(), left())
         except TimeoutError:
             return OrdersReading(started, timed_out=True)
         read_at = time.monotonic()
         try:
-            held: dict[tuple[str, str], float] | None = _held(await asyncio.wait_for(positions, left()))
+            held: tuple[tuple[str, int, str, float], ...] | None = tuple(
+                (p.account, p.contract.conId, p.contract.symbol, float(p.position)) for p in await asyncio.wait_for(positions, left())
+            )
         except TimeoutError:
             held = None
-        working = [t for t in trades if t.orderStatus.status not in OrderStatus.DoneStates]
-        open_rows = tuple(
-            OpenOrderRow(_trade_key(t), t.contract.symbol, t.order.clientId, t.order.action, float(t.order.totalQuantity), t.orderStatus.status,
-                         t.order.account, t.contract.conId, reported_filled(t.orderStatus.filled, t.orderStatus.remaining, t.order.totalQuantity))
-            for t in working
+        working = tuple(
+            (_order_key(*_ids(t)), t.contract.symbol, t.order.clientId, t.order.action, float(t.order.totalQuantity), t.orderStatus.status,
+             t.order.account, t.contract.conId, t.orderStatus.filled, t.orderStatus.remaining, t.order.totalQuantity, *_ids(t))
+            for t in trades
+            if t.orderStatus.status not in OrderStatus.DoneStates
         )
-        exec_rows = tuple(
-            ExecutionRow(
-                _order_key(f.execution.permId, f.execution.clientId, f.execution.orderId), f.contract.symbol, _aware(f.execution.time),
-                "BOT" if f.execution.side.upper().startswith("B") else "SLD", abs(float(f.execution.shares)),
-            )
+        executions = tuple(
+            (_order_key(f.execution.permId, f.execution.clientId, f.execution.orderId), f.contract.symbol, _aware(f.execution.time),
+             _side(f.execution.side), abs(float(f.execution.shares)))
             for f in fills
         )
         # Execution times are the Gateway's, so they are compared with the real clock, not the host's.
-        return OrdersReading(
-            started, False, open_rows, tuple(_trade_ids(t) for t in working), _all_ids(trades), sampled, exec_rows, held, read_at, datetime.now(UTC)
-        )
+        return OrdersReading(started, False, working, tuple(map(_ids, trades)), sampled, executions, held, read_at, datetime.now(UTC))
 
     async def _market_data(self, ib: IB, watch: SessionWatch) -> MarketDataReading:
         started = time.monotonic()
@@ -255,28 +248,16 @@ def _snapshot_row(symbol: str, req_id: int, ticker: Ticker, finished: bool) -> S
     )
 
 
-def _held(positions: list[Any]) -> dict[tuple[str, str], float]:
-    held: dict[tuple[str, str], float] = {}
-    for p in positions:
-        key = (p.account, OpenOrderRow.instrument_key(p.contract.conId, p.contract.symbol))
-        held[key] = held.get(key, 0.0) + float(p.position)
-    return held
-
-
 def _order_key(perm_id: int, client_id: int, order_id: int) -> str:
     return str(perm_id) if perm_id else f"{client_id}/{order_id}"
 
 
-def _trade_key(trade: Any) -> str:
-    return _order_key(trade.order.permId, trade.order.clientId, trade.order.orderId)
+def _ids(trade: Any) -> tuple[int, int, int]:
+    return trade.order.permId, trade.order.clientId, trade.order.orderId
 
 
-def _trade_ids(trade: Any) -> frozenset[str]:
-    return order_ids(trade.order.permId, trade.order.clientId, trade.order.orderId)
-
-
-def _all_ids(trades: list[Any]) -> frozenset[str]:
-    return frozenset().union(*map(_trade_ids, trades))
+def _side(side: str) -> str:
+    return "BOT" if side.upper().startswith("B") else "SLD"
 
 
 def _multiplier(value: str) -> float:

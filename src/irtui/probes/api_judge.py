@@ -19,10 +19,11 @@ from irtui.config import Config
 from irtui.probes.api_gate import ApiGate
 from irtui.probes.codes import FARM_KINDS, farm_states
 from irtui.probes.common import Stopwatch, make_result, unknown
-from irtui.probes.fills import assess_fills
+from irtui.probes.exposure import OpenOrderRow, reported_filled
+from irtui.probes.fills import FillRow, assess_fills
 from irtui.probes.market_data import assess_market_data
-from irtui.probes.orders import NewOrders, OpenOrdersReading, assess_orders, count_new, new_since
-from irtui.probes.positions import SourceError, assess_positions, system_unreadable
+from irtui.probes.orders import ExecutionRow, NewOrders, OpenOrdersReading, assess_orders, count_new, new_since, order_ids
+from irtui.probes.positions import BrokerHolding, SourceError, assess_positions, system_unreadable
 from irtui.probes.readings import ApiReadings, Failure, FillsReading, Handshake, MarketDataReading, OrdersReading, PositionsReading
 from irtui.probes.result import ProbeResult, Status
 
@@ -185,7 +186,7 @@ class Judgement:
             return system_unreadable(str(exc), watch)
         except TimeoutError:
             return system_unreadable("the source did not answer in time", watch)
-        return assess_positions(self.config, list(reading.holdings), held, source, watch)
+        return assess_positions(self.config, [BrokerHolding(*row) for row in reading.holdings], held, source, watch)
 
     async def _fills(self, reading: FillsReading, accounts: tuple[str, ...]) -> ProbeResult:
         watch = since(reading.started)
@@ -197,7 +198,7 @@ class Judgement:
             return unknown("fills", f"The system's fill ledger cannot be read: {exc}", watch)
         except TimeoutError:
             return unknown("fills", "The system's fill ledger did not answer in time", watch)
-        return assess_fills(self.config, list(reading.rows), known, where, datetime.now(UTC), watch)
+        return assess_fills(self.config, [FillRow(*row) for row in reading.rows], known, where, datetime.now(UTC), watch)
 
     async def _orders(self, reading: OrdersReading, accounts: tuple[str, ...]) -> ProbeResult:
         watch = since(reading.started)
@@ -205,17 +206,34 @@ class Judgement:
             return unknown("orders", f"Open orders or executions did not arrive within {self.config.gateway.request_wait_s:g}s", watch)
         gw, settings = self.config.gateway, self.config.orders
         target = (gw.host, gw.trading_port)
-        current = list(reading.working_ids)
+        working = [OpenOrderRow(*row[:8], reported_filled(*row[8:11])) for row in reading.working]
+        current = [order_ids(*row[11:14]) for row in reading.working]
         if reading.sampled is not None:
-            new_orders: NewOrders | None = NewOrders(count_new(current, reading.sampled), settings.sample_s, sampled=True)
+            new_orders: NewOrders | None = NewOrders(count_new(current, _every_id(reading.sampled)), settings.sample_s, sampled=True)
         else:
             new_orders = new_since(current, self.gate.last_open_orders(target), accounts, reading.read_at)
-        self.gate.keep_open_orders(target, OpenOrdersReading(reading.all_ids, accounts, reading.read_at))
+        self.gate.keep_open_orders(target, OpenOrdersReading(_every_id(reading.every_open), accounts, reading.read_at))
+        executions = [ExecutionRow(*row) for row in reading.executions]
         assert reading.at is not None
-        return assess_orders(self.config, list(reading.working), list(reading.executions), new_orders, reading.at, watch, reading.held)
+        return assess_orders(self.config, working, executions, new_orders, reading.at, watch, _held(reading.held))
 
     async def _market_data(self, reading: MarketDataReading, accounts: tuple[str, ...]) -> ProbeResult:
         return assess_market_data(self.config, list(reading.snapshots), list(reading.notices), reading.at, since(reading.started))
+
+
+def _every_id(orders: tuple[tuple[int, int, int], ...]) -> frozenset[str]:
+    return frozenset().union(*(order_ids(*ids) for ids in orders))
+
+
+def _held(positions: tuple[tuple[str, int, str, float], ...] | None) -> dict[tuple[str, str], float] | None:
+    """The broker's positions by (account, instrument), as an open order is weighed against them."""
+    if positions is None:
+        return None
+    held: dict[tuple[str, str], float] = {}
+    for account, con_id, symbol, quantity in positions:
+        key = (account, OpenOrderRow.instrument_key(con_id, symbol))
+        held[key] = held.get(key, 0.0) + quantity
+    return held
 
 
 class _Failed(Exception):

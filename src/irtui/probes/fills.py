@@ -28,7 +28,7 @@ from irtui.probes.common import CLOCK_SKEW_S, Stopwatch, format_age, make_result
 from irtui.probes.positions import SourceError, read_system_text
 from irtui.probes.result import ProbeResult, Status
 
-if TYPE_CHECKING:  # annotations only: the API collector's child process loads these rows without pydantic or psutil
+if TYPE_CHECKING:  # annotations only
     from irtui.config import Config, FillsConfig
     from irtui.probes.host import HostFacts
 

@@ -12,47 +12,21 @@ tick arrived says nothing about when the trade happened, so without a trade time
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from irtui.probes.codes import COMPETING, FARM_CODES, NOT_SUBSCRIBED, data_cause, farm_states
 from irtui.probes.common import Stopwatch, format_age, make_result
+from irtui.probes.readings import Notice, SymbolSnapshot
 from irtui.probes.result import ProbeResult, Status
 
-if TYPE_CHECKING:  # annotations only: the API collector's child process loads these rows without pydantic or psutil
+if TYPE_CHECKING:  # annotations only
     from irtui.config import Config
 
 SESSION_CODES = set(FARM_CODES) | {COMPETING}
 DATA_TYPES = {1: "live", 2: "frozen", 3: "delayed", 4: "delayed_frozen"}
 _BADNESS = ("live", "frozen", "delayed", "delayed_frozen")
 FARM_DOWN = {"broken": "broken (2103)", "connecting": "still connecting (2119)"}
-
-
-@dataclass(frozen=True)
-class Notice:
-    req_id: int
-    code: int
-    message: str
-
-
-@dataclass(frozen=True)
-class SymbolSnapshot:
-    symbol: str
-    req_id: int
-    has_price: bool
-    data_type: int
-    last_trade_at: datetime | None
-    received_at: datetime | None
-    finished: bool
-    prices: dict[str, float] = field(default_factory=dict)
-    note: str = ""  # why there is nothing, when the contract itself could not be found
-    looked_up: bool = True  # False: the contract lookup got no answer, no request was sent
-
-    @property
-    def live_price(self) -> bool:
-        """A bid, ask or last arrived (a previous close alone is no live price)."""
-        return self.has_price and (not self.prices or any(name in self.prices for name in ("bid", "ask", "last")))
 
 
 def farm_status(notices: list[Notice]) -> tuple[str, dict[str, str]]:

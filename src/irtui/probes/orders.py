@@ -34,7 +34,7 @@ from irtui.probes.common import Stopwatch, format_age, make_result
 from irtui.probes.exposure import OpenOrderRow, RiskAdding, judge_exposure
 from irtui.probes.result import ProbeResult, Status
 
-if TYPE_CHECKING:  # annotations only: the API collector's child process loads these rows without pydantic or psutil
+if TYPE_CHECKING:  # annotations only
     from irtui.config import Config
 
 READING_MAX_AGE_S = 120.0  # an older reading says little about whether orders are still being placed

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from irtui.probes.common import Stopwatch, make_result, unknown
 from irtui.probes.result import ProbeResult, Status
 
-if TYPE_CHECKING:  # annotations only: the API collector's child process loads these rows without pydantic or psutil
+if TYPE_CHECKING:  # annotations only
     from irtui.config import Config, FillsConfig, PositionsConfig
     from irtui.probes.host import HostFacts
 

@@ -17,10 +17,7 @@ that cannot start leaves the runner working in process instead.
 
 from __future__ import annotations
 
-import os
 import pickle
-import select
-import struct
 import subprocess
 import sys
 import threading
@@ -29,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
+from irtui.probes.frames import read_frame, write_frame
 from irtui.probes.result import ProbeResult
 from irtui.probes.sweep import CANCEL_GRACE_S, Sweep
 
@@ -38,49 +36,11 @@ if TYPE_CHECKING:  # the runner (psutil, every probe) is imported in the child, 
 
 WORKER_MODULE = "irtui.probes.process_worker"
 START_ALLOWANCE_S = 15.0  # a cold child imports ib_async before its first sweep; a loaded machine is slow
-MAX_FRAME_BYTES = 64 * 2**20
 CLOSE_WAIT_S = 2.0  # for a sweep in flight to notice its child has gone
-_HEADER = struct.Struct(">I")
 
 
 class ProbeProcessError(RuntimeError):
     """The probe process failed or did not answer in time; the message says which."""
-
-
-def write_frame(stream: Any, value: object) -> None:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)) + data)
-    stream.flush()
-
-
-def read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
-    """`size` bytes from `fd`, waiting at most until `deadline` (time.monotonic()); b"" at end of file."""
-    chunks, wanted = [], size
-    while wanted:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise TimeoutError
-        chunk = os.read(fd, min(wanted, 2**20))
-        if not chunk:
-            return b""
-        chunks.append(chunk)
-        wanted -= len(chunk)
-    return b"".join(chunks)
-
-
-def read_frame(fd: int, deadline: float | None) -> Any:
-    """One pickled value, or EOFError when the other side has gone."""
-    header = read_exactly(fd, _HEADER.size, deadline)
-    if len(header) < _HEADER.size:
-        raise EOFError
-    (size,) = _HEADER.unpack(header)
-    if size > MAX_FRAME_BYTES:
-        raise ValueError(f"a probe-process message of {size} bytes (at most {MAX_FRAME_BYTES})")
-    data = read_exactly(fd, size, deadline)
-    if len(data) < size:
-        raise EOFError
-    return pickle.loads(data)
 
 
 def _plain(value: Any) -> Any:

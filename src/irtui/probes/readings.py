@@ -4,24 +4,36 @@ The API session is split in two. Collection (`irtui.probes.api_collect`) is the 
 ib_async: the handshake, the watch after it, and the read-only requests. Judgement
 (`irtui.probes.api_judge`) turns what collection read into probe results with the
 configuration. Between them pass only these values, so collection can run in a child
-process (`irtui.probes.api_child`) that never imports pydantic, the configuration or
-psutil: it starts while the command line loads them.
+process (`irtui.probes.api_child`) that imports none of the probes' judging modules,
+pydantic, the configuration or psutil: it starts while the command line loads them.
+So the broker's rows travel as tuples of their fields, in the order of the row types
+judgement makes of them (named below), and only Notice and SymbolSnapshot, which are
+readings themselves, are defined here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
-
-from irtui.probes.exposure import OpenOrderRow
-from irtui.probes.fills import FillRow
-from irtui.probes.market_data import Notice, SymbolSnapshot
-from irtui.probes.orders import ExecutionRow
-from irtui.probes.positions import BrokerHolding
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from irtui.config import Config
+
+# positions.BrokerHolding's fields: account, symbol, local symbol, sec type, position, average cost, multiplier
+HoldingFields = tuple[str, str, str, str, float, float, float]
+# fills.FillRow's fields: time, symbol, side (BOT/SLD), quantity, price, execution id, client id
+FillFields = tuple[datetime, str, str, float, float, str, int]
+# orders.ExecutionRow's fields: order key, symbol, time, side (BOT/SLD), quantity
+ExecutionFields = tuple[str, str, datetime, str, float]
+# (perm id, client id, order id): what orders.order_ids makes an order's ids of
+OrderIds = tuple[int, int, int]
+# An open order: exposure.OpenOrderRow's fields but its filled quantity (order key, symbol,
+# client id, action, quantity, status, account, contract id), then the order status's
+# filled, remaining and the order's total (for exposure.reported_filled), then its OrderIds
+OpenOrderFields = tuple[Any, ...]
+# A broker position as the orders probe weighs an order against it: account, contract id, symbol, position
+HeldFields = tuple[str, int, str, float]
 
 CLOSE_WAIT_S = 1.0  # how long a close waits for the OS to let go of the socket
 
@@ -71,6 +83,32 @@ class Handshake:
 
 
 @dataclass(frozen=True)
+class Notice:
+    req_id: int
+    code: int
+    message: str
+
+
+@dataclass(frozen=True)
+class SymbolSnapshot:
+    symbol: str
+    req_id: int
+    has_price: bool
+    data_type: int
+    last_trade_at: datetime | None
+    received_at: datetime | None
+    finished: bool
+    prices: dict[str, float] = field(default_factory=dict)
+    note: str = ""  # why there is nothing, when the contract itself could not be found
+    looked_up: bool = True  # False: the contract lookup got no answer, no request was sent
+
+    @property
+    def live_price(self) -> bool:
+        """A bid, ask or last arrived (a previous close alone is no live price)."""
+        return self.has_price and (not self.prices or any(name in self.prices for name in ("bid", "ask", "last")))
+
+
+@dataclass(frozen=True)
 class Failure:
     """A request that raised instead of answering."""
 
@@ -82,19 +120,18 @@ class Failure:
 @dataclass(frozen=True)
 class PositionsReading:
     started: float  # time.monotonic() when the reading began (the same clock in both processes)
-    holdings: tuple[BrokerHolding, ...] | None  # None: no answer within request_wait_s
+    holdings: tuple[HoldingFields, ...] | None  # None: no answer within request_wait_s
 
 
 @dataclass(frozen=True)
 class OrdersReading:
     started: float
     timed_out: bool  # open orders or executions got no answer in time
-    working: tuple[OpenOrderRow, ...] = ()
-    working_ids: tuple[frozenset[str], ...] = ()  # each working order's ids, as `order_ids` gives them
-    all_ids: frozenset[str] = frozenset()  # every open order's ids, done or not
-    sampled: frozenset[str] | None = None  # the first reading of the opt-in sampling window
-    executions: tuple[ExecutionRow, ...] = ()
-    held: dict[tuple[str, str], float] | None = None  # broker positions by (account, instrument); None: not read
+    working: tuple[OpenOrderFields, ...] = ()  # the open orders not done
+    every_open: tuple[OrderIds, ...] = ()  # every open order, done or not
+    sampled: tuple[OrderIds, ...] | None = None  # the first reading of the opt-in sampling window
+    executions: tuple[ExecutionFields, ...] = ()
+    held: tuple[HeldFields, ...] | None = None  # the broker's positions; None: not read in time
     read_at: float = 0.0  # time.monotonic() when the open orders were read
     at: datetime | None = None  # the real clock then
 
@@ -102,7 +139,7 @@ class OrdersReading:
 @dataclass(frozen=True)
 class FillsReading:
     started: float
-    rows: tuple[FillRow, ...] | None  # None: no answer within request_wait_s
+    rows: tuple[FillFields, ...] | None  # None: no answer within request_wait_s
 
 
 @dataclass(frozen=True)
