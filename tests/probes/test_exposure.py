@@ -42,6 +42,10 @@ def test_a_partly_filled_exit_within_the_position_reduces() -> None:
     assert judge_exposure([order("1", "SELL", 100, filled=0)], held(60)).adding
 
 
+def test_an_order_all_filled_but_not_yet_marked_filled_adds_nothing() -> None:
+    assert judge_exposure([order("1", "BUY", 10, filled=10)], held(10)) == judge_exposure([], {})
+
+
 def test_orders_on_one_contract_share_the_position() -> None:
     """Two SELL 60 against long 100: together they sell 20 into a short; the later one is named."""
     judged = judge_exposure([order("10", "SELL", 60), order("9", "SELL", 60)], held(100))

@@ -145,6 +145,8 @@ def _judge_contract(orders: list[OpenOrderRow], position: float) -> list[tuple[R
     used_least = used_most = 0.0  # what the earlier orders against the position take from it
     for order in orders:
         left = order.left
+        if left is not None and left <= TOLERANCE:
+            continue  # all filled, its status not yet Filled: nothing left to add
         if position * order.direction >= 0:  # flat, or in the position's direction
             verdicts.append((RiskAdding(order, position, order.quantity if left is None else left), True))
             continue
