@@ -9,7 +9,7 @@ import pytest
 
 from irtui.config import Config
 from irtui.probes.common import Stopwatch
-from irtui.probes.fills import FillRow, assess_fills, missed_fills, parse_ledger
+from irtui.probes.fills import MAX_COMPARISONS, FillRow, assess_fills, missed_fills, parse_ledger
 from irtui.probes.result import Status
 from irtui.probes.runner import ProbeRunner
 from irtui.sim import Scenario, load_scenario, running_gateway
@@ -144,3 +144,16 @@ def test_a_ledger_fill_dated_in_the_future_leaves_the_reconciliation_unknown() -
     # A ledger a second ahead (clocks a little apart) is still reconciled.
     ahead = [fill(0), fill(601)]
     assert assess_fills(Config(), broker, ahead, LEDGER, now, Stopwatch()).fact("reconciled") is not None
+
+
+def test_a_ledger_too_dense_to_reconcile_in_bounded_work_is_unknown_not_a_hang() -> None:
+    # Matching compares each broker execution with each ledger fill near the newest: a
+    # ledger of thousands of fills at one instant made that quadratic (minutes of CPU,
+    # past the probe's deadline, still burning after it). Now the work has a cap.
+    now = T0 + timedelta(seconds=10)
+    side = int(MAX_COMPARISONS**0.5) + 10
+    ledger = [fill(0, exec_id="") for _ in range(side)]
+    broker = [fill(0, "TSLA", exec_id="") for _ in range(side)]
+    result = assess_fills(Config(), broker, ledger, LEDGER, now, Stopwatch())
+    assert result.status != Status.OK and result.fact("reconciled") is None
+    assert "too many" in result.why_unknown("reconciled")

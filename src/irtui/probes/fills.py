@@ -112,11 +112,23 @@ def _same(broker: FillRow, known: FillRow, tolerance: timedelta) -> bool:
     )
 
 
+# Matching compares each broker execution since the ledger's newest fill with each ledger
+# fill near it: a handful on any real day; thousands at one instant is no ledger to trust
+# with minutes of CPU past the probe's deadline.
+MAX_COMPARISONS = 1_000_000
+
+
+class TooDense(ValueError):
+    """More fills around the ledger's newest than the reconciliation compares."""
+
+
 def missed_fills(broker: Sequence[FillRow], ledger: Sequence[FillRow], tolerance: timedelta) -> list[FillRow]:
     """The broker's executions since the ledger's newest fill that the ledger does not hold."""
     since = max((f.time for f in ledger), default=None)
     candidates = sorted((b for b in broker if since is None or b.time >= since - tolerance), key=lambda f: f.time)
     unmatched = [k for k in ledger if since is None or k.time >= since - 2 * tolerance]
+    if len(candidates) * len(unmatched) > MAX_COMPARISONS:
+        raise TooDense(f"too many fills to reconcile ({len(candidates):,} broker executions against {len(unmatched):,} ledger fills at its newest)")
     missed = []
     for fill in candidates:
         match = next((i for i, known in enumerate(unmatched) if _same(fill, known, tolerance)), None)
@@ -143,7 +155,12 @@ def assess_fills(config: Config, broker: Iterable[FillRow], ledger: list[FillRow
         unknown = dict.fromkeys(("missed", "missed_symbols", "reconciled", "last_known_fill_age_s"), why)
         detail = {"ledger": where, "broker_executions": len(broker), "ledger_fills": len(ledger), "newest_ledger_fill": newest.isoformat()}
         return make_result("fills", Status.WARN, f"Missed fills not known: {why}", {}, detail, watch, unknown=unknown)
-    missed = missed_fills(mine, ledger, timedelta(seconds=config.fills.time_tolerance_s))
+    try:
+        missed = missed_fills(mine, ledger, timedelta(seconds=config.fills.time_tolerance_s))
+    except TooDense as error:
+        unknown = dict.fromkeys(("missed", "missed_symbols", "reconciled", "last_known_fill_age_s"), str(error))
+        detail = {"ledger": where, "broker_executions": len(broker), "ledger_fills": len(ledger)}
+        return make_result("fills", Status.WARN, f"Missed fills not known: {error}", {}, detail, watch, unknown=unknown)
     symbols = sorted({f.symbol for f in missed})
     facts = {
         "missed": len(missed),
