@@ -4,6 +4,7 @@ ConfigError naming the file and the key or line."""
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -94,3 +95,22 @@ def test_a_config_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     path.write_bytes(b"[gateway]\nhost = \"\xff\xfe\"\n")
     result = CliRunner().invoke(main, ["probe", "--config", str(path), "reset_window"])
     assert result.exit_code == 2 and str(path) in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("kind", ["fifo", "directory", "dangling link"])
+def test_an_irtui_toml_here_that_cannot_be_read_is_named_not_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    # ./irtui.toml that is not a regular file was passed over in silence: every default
+    # applied (another Gateway port, no kill-switch flag) while the operator's file was there.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("IRTUI_CONFIG", raising=False)
+    local = tmp_path / "irtui.toml"
+    if kind == "fifo":
+        os.mkfifo(local)
+    elif kind == "directory":
+        local.mkdir()
+    else:
+        local.symlink_to(tmp_path / "gone.toml")
+    result = CliRunner().invoke(main, ["probe", "reset_window"])
+    assert result.exit_code == 2, result.output
+    assert "irtui.toml" in result.output and "Traceback" not in result.output

@@ -18,4 +18,6 @@ def find_config(path: Path | None = None) -> Path | None:
     if env:
         return Path(env)
     local = Path.cwd() / CONFIG_FILE
-    return local if local.is_file() else None
+    # Anything by that name, even a FIFO, a folder or a dangling link: reading it then says
+    # what is wrong, where skipping it would apply every default in silence.
+    return local if os.path.lexists(local) else None
