@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from irtui.probes import api_child
@@ -181,3 +182,17 @@ def test_irtui_probe_still_sees_a_gateway_that_drops_its_clients(tmp_path: Path)
     assert done.returncode == 1, done.stderr
     api = json.loads(done.stdout)["probes"][0]
     assert api["evidence"]["stage"] == "dropped", api["summary"]
+
+
+def test_the_command_line_forks_its_collector_and_leaves_no_process_behind(tmp_path: Path) -> None:
+    irtui = Path(sys.executable).with_name("irtui")
+    with running_gateway("healthy") as gateway:
+        command = [sys.executable, "-X", "importtime", str(irtui), "probe", "api", "orders", "--json", "--port", str(gateway.port)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False)
+        sessions = [event for event in gateway.connection_log if event.event == "session"]
+    probes = {p["name"]: p for p in json.loads(done.stdout)["probes"]}
+    assert probes["api"]["evidence"]["stage"] == "ready" and probes["orders"]["status"] == "ok"
+    assert len(sessions) == 1
+    assert "ib_async" not in done.stderr  # the collection ran in the child, not here (its own imports go to /dev/null)
+    leftover = [p.pid for p in psutil.process_iter(["cmdline"]) if str(gateway.port) in (p.info["cmdline"] or [])]
+    assert leftover == []

@@ -67,7 +67,7 @@ def start_early(args: list[str]) -> ChildCollector | None:
     named = [arg for arg in args if arg in API_PROBES or arg in OTHER_PROBES]
     if not wants_api(verb, named):
         return None
-    _early = ChildCollector()
+    _early = ChildCollector(fork=True)  # no thread has started yet
     return _early
 
 
@@ -89,7 +89,7 @@ class ChildCollector:
 
     allowance_s = START_ALLOWANCE_S
 
-    def __init__(self, command: list[str] | None = None) -> None:
+    def __init__(self, command: list[str] | None = None, *, fork: bool = False) -> None:
         import threading
 
         self._lock = threading.Lock()
@@ -104,17 +104,20 @@ class ChildCollector:
         plan_in, plan_out = os.pipe()
         answer_in, answer_out = os.pipe()
         try:
-            self.pid = os.posix_spawnp(
-                argv[0],
-                argv,
-                os.environ,
-                file_actions=[
-                    (os.POSIX_SPAWN_DUP2, plan_in, 0),  # never the terminal's keys
-                    (os.POSIX_SPAWN_DUP2, answer_out, 1),
-                    (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),  # the terminal is the parent's
-                ],
-                setsid=True,  # Ctrl-C is the parent's to handle: it kills the child
-            )
+            if fork and not (command or COMMAND):
+                self.pid = _fork(plan_in, plan_out, answer_in, answer_out)
+            else:
+                self.pid = os.posix_spawnp(
+                    argv[0],
+                    argv,
+                    os.environ,
+                    file_actions=[
+                        (os.POSIX_SPAWN_DUP2, plan_in, 0),  # never the terminal's keys
+                        (os.POSIX_SPAWN_DUP2, answer_out, 1),
+                        (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),  # the terminal is the parent's
+                    ],
+                    setsid=True,  # Ctrl-C is the parent's to handle: it kills the child
+                )
         except OSError:
             os.close(plan_out)
             os.close(answer_in)  # the collection runs in this process instead
@@ -210,6 +213,28 @@ class ChildCollector:
             if fd is not None:
                 os.close(fd)
         self._to_child = self._from_child = None
+
+
+def _fork(plan_in: int, plan_out: int, answer_in: int, answer_out: int) -> int:
+    """The collector as a fork of this process, which must have started no thread yet
+    (`irtui.cli.entry`, first thing): no second interpreter start (15–40 ms) before the
+    child's imports. The child leaves the terminal's session and keys, and never returns
+    into the parent's code."""
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        os.setsid()
+        quiet = os.open(os.devnull, os.O_RDWR)
+        os.dup2(plan_in, 0)
+        os.dup2(answer_out, 1)
+        os.dup2(quiet, 2)
+        for fd in (plan_in, plan_out, answer_in, answer_out, quiet):
+            os.close(fd)  # the parent's ends closed here too: its exit is this child's end of file
+        serve()
+    except BaseException:  # the parent has gone, or no plan came: nothing to tell anyone
+        pass
+    os._exit(0)
 
 
 def serve() -> None:
