@@ -7,7 +7,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psutil
@@ -131,9 +131,9 @@ def staged_host(port: int) -> FakeHost:
     host.write_file(FILES["heartbeat"], '{"ibkr_connected": true}', age_s=2)
     host.write_file(FILES["system_log"], "INFO order filled\n" * 20)
     host.write_file(FILES["ibc_log"], "IBC: Auto-restart: reusing the session\nIBC: Login has completed\n")
-    # The system's newest known fill is now: no broker execution comes after it.
-    now = datetime.now(UTC).isoformat()
-    host.write_file(FILES["fills"], f'[{{"time": "{now}", "symbol": "AAPL", "side": "BOT", "quantity": 100, "price": 180.5}}]')
+    # The system knows the healthy scenario's one execution (AAPL BOT 100, an hour ago).
+    bought = (datetime.now(UTC) - timedelta(seconds=3600)).isoformat()
+    host.write_file(FILES["fills"], f'[{{"time": "{bought}", "symbol": "AAPL", "side": "BOT", "quantity": 100, "price": 180.5}}]')
     return host
 
 

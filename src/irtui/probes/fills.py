@@ -2,8 +2,9 @@
 
 After a disconnect (1100, a restart, a reconnect) the trading system may have missed
 execution reports. Its ledger (a JSON or CSV file, or a command printing JSON, like
-its positions) says which fills it knows; the broker's executions since the newest of
-those are compared with it. An execution matches a ledger fill by execution id when
+its positions) says which fills it knows; the broker's executions from the first of
+those on are compared with it (those before it are listed apart: the ledger does not
+cover them). An execution matches a ledger fill by execution id when
 both have one, else by symbol, side, quantity and price within `fills.time_tolerance_s`.
 What is left over is listed: time, symbol, side, quantity, price. With
 `gateway.trading_client_ids` set, executions of other clients (a manual TWS trade,
@@ -19,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -103,40 +105,84 @@ def read_ledger(settings: FillsConfig, host: HostFacts) -> tuple[list[FillRow], 
         raise SourceError(f"{where}: {exc}") from None
 
 
-def _same(broker: FillRow, known: FillRow, tolerance: timedelta) -> bool:
-    if broker.exec_id and known.exec_id:
-        return broker.exec_id == known.exec_id
-    return (
-        broker.symbol == known.symbol and broker.side == known.side and abs(broker.quantity - known.quantity) < 1e-9
-        and abs(broker.price - known.price) <= 1e-6 * max(1.0, abs(known.price)) and abs(broker.time - known.time) <= tolerance
-    )
+def _key(fill: FillRow) -> tuple[str, str, float, float]:
+    """What two fills without a shared execution id must agree on, time aside."""
+    return fill.symbol, fill.side, round(fill.quantity, 6), round(fill.price, 6)
 
 
-# Matching compares each broker execution since the ledger's newest fill with each ledger
-# fill near it: a handful on any real day; thousands at one instant is no ledger to trust
-# with minutes of CPU past the probe's deadline.
-MAX_COMPARISONS = 1_000_000
+@dataclass(frozen=True)
+class Reconciliation:
+    missed: list[FillRow]  # compared with the ledger and not in it
+    uncovered: list[FillRow]  # before the ledger's first fill: the ledger cannot say
+    start: datetime | None  # the ledger's first fill; None for an empty ledger
 
 
-class TooDense(ValueError):
-    """More fills around the ledger's newest than the reconciliation compares."""
+class _Unmatched:
+    """The ledger's fills not matched yet, found by execution id or by their fields
+    within the time tolerance; each lookup costs what it removes, so a reconciliation
+    of n executions against m fills is O((n + m) log m)."""
+
+    def __init__(self, ledger: Sequence[FillRow]) -> None:
+        self.used = [False] * len(ledger)
+        self.by_id: dict[str, deque[int]] = defaultdict(deque)
+        # id-less fills, and fills with an id (a broker fill without one may match them too)
+        self.by_key: tuple[dict[Any, deque[int]], dict[Any, deque[int]]] = (defaultdict(deque), defaultdict(deque))
+        self.ledger = ledger
+        for index in sorted(range(len(ledger)), key=lambda i: ledger[i].time):
+            fill = ledger[index]
+            if fill.exec_id:
+                self.by_id[fill.exec_id].append(index)
+            self.by_key[bool(fill.exec_id)][_key(fill)].append(index)
+
+    def _take_id(self, exec_id: str) -> bool:
+        queue = self.by_id.get(exec_id)
+        while queue:
+            index = queue.popleft()
+            if not self.used[index]:
+                self.used[index] = True
+                return True
+        return False
+
+    def _earliest(self, queue: deque[int] | None, fill: FillRow, tolerance: timedelta) -> int | None:
+        # Executions come in time order: a fill too old for this one is too old for every later one.
+        while queue and (self.used[queue[0]] or self.ledger[queue[0]].time < fill.time - tolerance):
+            queue.popleft()
+        if queue and self.ledger[queue[0]].time <= fill.time + tolerance:
+            return queue[0]
+        return None
+
+    def take(self, fill: FillRow, tolerance: timedelta) -> bool:
+        """Match `fill` to an unmatched ledger fill (the rule of `fill` and the ledger's ids)."""
+        if fill.exec_id and self._take_id(fill.exec_id):
+            return True
+        key = _key(fill)
+        kinds = (False,) if fill.exec_id else (False, True)  # two ids that differ are two fills
+        found = [index for kind in kinds if (index := self._earliest(self.by_key[kind].get(key), fill, tolerance)) is not None]
+        if not found:
+            return False
+        index = min(found, key=lambda i: self.ledger[i].time)
+        self.used[index] = True
+        return True
+
+
+def reconcile(broker: Sequence[FillRow], ledger: Sequence[FillRow], tolerance: timedelta) -> Reconciliation:
+    """The broker's executions the ledger does not hold, from the ledger's first fill on.
+
+    A gap in the middle of the ledger (fills missed during a disconnect, fills recorded
+    after it) is what this probe is for, so every execution from the ledger's first fill
+    on is compared. Executions before it are outside what the ledger covers (a ledger
+    begun at the system's restart): listed apart, never called missed or reconciled."""
+    start = min((f.time for f in ledger), default=None)
+    uncovered = [b for b in broker if start is not None and b.time < start - tolerance]
+    covered = sorted((b for b in broker if start is None or b.time >= start - tolerance), key=lambda f: f.time)
+    unmatched = _Unmatched(ledger)
+    missed = [fill for fill in covered if not unmatched.take(fill, tolerance)]
+    return Reconciliation(missed, sorted(uncovered, key=lambda f: f.time), start)
 
 
 def missed_fills(broker: Sequence[FillRow], ledger: Sequence[FillRow], tolerance: timedelta) -> list[FillRow]:
-    """The broker's executions since the ledger's newest fill that the ledger does not hold."""
-    since = max((f.time for f in ledger), default=None)
-    candidates = sorted((b for b in broker if since is None or b.time >= since - tolerance), key=lambda f: f.time)
-    unmatched = [k for k in ledger if since is None or k.time >= since - 2 * tolerance]
-    if len(candidates) * len(unmatched) > MAX_COMPARISONS:
-        raise TooDense(f"too many fills to reconcile ({len(candidates):,} broker executions against {len(unmatched):,} ledger fills at its newest)")
-    missed = []
-    for fill in candidates:
-        match = next((i for i, known in enumerate(unmatched) if _same(fill, known, tolerance)), None)
-        if match is None:
-            missed.append(fill)
-        else:
-            unmatched.pop(match)
-    return missed
+    """The broker's executions from the ledger's first fill on that the ledger does not hold."""
+    return reconcile(broker, ledger, tolerance).missed
 
 
 def assess_fills(config: Config, broker: Iterable[FillRow], ledger: list[FillRow], where: str, now: datetime, watch: Stopwatch) -> ProbeResult:
@@ -149,37 +195,45 @@ def assess_fills(config: Config, broker: Iterable[FillRow], ledger: list[FillRow
     newest = max((f.time for f in ledger), default=None)
     ahead = (newest - now).total_seconds() if newest else 0.0
     if ahead > config.fills.time_tolerance_s + CLOCK_SKEW_S:
-        # The reconciliation starts at the ledger's newest fill: one in the future would put
-        # that start past every broker execution and report 'nothing missed' unobserved.
+        # A ledger dated ahead of this machine means one of the two clocks is wrong: fills
+        # matched by their time would be called missed, or passed, on a wrong clock.
         why = f"the ledger's newest fill is dated {format_age(ahead)} in the future: its clock or this machine's is wrong"
         unknown = dict.fromkeys(("missed", "missed_symbols", "reconciled", "last_known_fill_age_s"), why)
         detail = {"ledger": where, "broker_executions": len(broker), "ledger_fills": len(ledger), "newest_ledger_fill": newest.isoformat()}
         return make_result("fills", Status.WARN, f"Missed fills not known: {why}", {}, detail, watch, unknown=unknown)
-    try:
-        missed = missed_fills(mine, ledger, timedelta(seconds=config.fills.time_tolerance_s))
-    except TooDense as error:
-        unknown = dict.fromkeys(("missed", "missed_symbols", "reconciled", "last_known_fill_age_s"), str(error))
-        detail = {"ledger": where, "broker_executions": len(broker), "ledger_fills": len(ledger)}
-        return make_result("fills", Status.WARN, f"Missed fills not known: {error}", {}, detail, watch, unknown=unknown)
-    symbols = sorted({f.symbol for f in missed})
-    facts = {
+    found = reconcile(mine, ledger, timedelta(seconds=config.fills.time_tolerance_s))
+    missed, uncovered = found.missed, found.uncovered
+    facts: dict[str, Any] = {
         "missed": len(missed),
-        "missed_symbols": symbols,
+        "missed_symbols": sorted({f.symbol for f in missed}),
         "reconciled": not missed,
         "last_known_fill_age_s": round((now - newest).total_seconds(), 1) if newest else None,
     }
+    unknown: dict[str, str] = {}
+    before = ""
+    if uncovered and found.start is not None:
+        before = f"{len(uncovered)} execution(s) before the ledger's first fill ({found.start:%H:%M:%S} UTC) not compared"
+        why = f"{before}: the ledger does not cover them, so fills missed then cannot be told from fills it never meant to hold"
+        unknown = {"missed": why, "missed_symbols": why}
+        if not missed:
+            unknown["reconciled"] = why
+        facts = {name: value for name, value in facts.items() if name not in unknown}
     detail = {
         "ledger": where, "broker_executions": len(broker), "ledger_fills": len(ledger), "missed_fills": [f.to_dict() for f in missed[:MAX_LISTED]],
         "other_clients_fills": [f.to_dict() for f in others[:MAX_LISTED]],
+        "before_ledger_fills": [f.to_dict() for f in uncovered[:MAX_LISTED]],
     }
     apart = f"; {len(others)} execution(s) of other clients (not in gateway.trading_client_ids) not counted" if others else ""
     if missed:
         shown = "; ".join(f"{f.time:%H:%M:%S} {f.side} {f.quantity:g} {f.symbol} @ {f.price:g}" for f in missed[:3])
         more = f" and {len(missed) - 3} more" if len(missed) > 3 else ""
-        summary = f"{len(missed)} fill(s) the system missed: {shown}{more}{apart}"
-        return make_result("fills", Status.FAIL, summary, facts, detail, watch)
-    base = f"since its last known fill ({newest:%H:%M:%S} UTC)" if newest else "today (its ledger is empty)"
+        summary = f"{len(missed)} fill(s) the system missed: {shown}{more}{apart}{'; ' + before if before else ''}"
+        return make_result("fills", Status.FAIL, summary, facts, detail, watch, unknown=unknown)
+    if before:
+        summary = f"No fill missed since the ledger's first ({found.start:%H:%M:%S} UTC), but {before}{apart}"
+        return make_result("fills", Status.WARN, summary, facts, detail, watch, unknown=unknown)
+    base = f"since its first known fill ({found.start:%H:%M:%S} UTC)" if found.start else "today (its ledger is empty)"
     return make_result("fills", Status.OK, f"The system knows every broker fill {base}: {len(broker)} execution(s) read{apart}", facts, detail, watch)
 
 
-__all__ = ["FillRow", "assess_fills", "missed_fills", "parse_ledger", "read_ledger"]
+__all__ = ["FillRow", "Reconciliation", "assess_fills", "missed_fills", "parse_ledger", "read_ledger", "reconcile"]

@@ -221,11 +221,11 @@ PROBES: dict[str, ProbeSpec] = {
         ProbeSpec(
             "fills",
             "Missed fills",
-            "The broker's executions since the trading system's last known fill, against its fill ledger.",
+            "The broker's executions since the trading system's first recorded fill, against its fill ledger.",
             {
-                "missed": Fact("int", "Broker fills the system's ledger does not hold"),
+                "missed": Fact("int", "Broker fills since the ledger's first that the ledger does not hold"),
                 "missed_symbols": Fact("list[str]", "Symbols of the missed fills"),
-                "reconciled": Fact("bool", "Every broker fill since the ledger's newest is in the ledger"),
+                "reconciled": Fact("bool", "Every broker fill since the ledger's first is in the ledger (unknown when executions before it were not compared)"),
                 "last_known_fill_age_s": Fact("float", "Seconds since the ledger's newest fill"),
             },
             touches_api=True,
