@@ -282,8 +282,10 @@ async def close(ib: IB) -> None:
     ib.client.disconnect()
     loop = asyncio.get_running_loop()
     deadline = loop.time() + CLOSE_WAIT_S
+    pause = 0.0  # the transport usually lets go at the loop's next turn: look then, before polling
     while conn.transport is not None and loop.time() < deadline:
-        await asyncio.sleep(0.005)
+        await asyncio.sleep(pause)
+        pause = 0.005
     if conn.transport is not None:
         conn.transport.abort()
         await asyncio.sleep(0)
