@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from irtui.incidents.text import kept
+
 
 class Impact(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -31,9 +33,9 @@ class Impact(BaseModel):
         def items(text: str) -> list[str]:
             return [part.strip() for part in text.split(",") if part.strip()]
 
-        values: dict[str, object] = {k: v.strip() for k, v in fields.items() if k not in ("accounts", "symbols")}
-        values["accounts"] = items(fields.get("accounts", ""))
-        values["symbols"] = [s.upper() for s in items(fields.get("symbols", ""))]
+        values: dict[str, object] = {k: kept(v.strip()) for k, v in fields.items() if k not in ("accounts", "symbols")}
+        values["accounts"] = items(kept(fields.get("accounts", "")))
+        values["symbols"] = [s.upper() for s in items(kept(fields.get("symbols", "")))]
         return cls.model_validate(values)
 
 

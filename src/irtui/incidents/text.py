@@ -28,6 +28,19 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+# What one field an operator types keeps: a note or a root cause is a few lines. A paste
+# of megabytes would grow the session journal past what it is read back at (64 MiB), and
+# an incident whose journal cannot be read cannot be resumed; the cut is said, not silent.
+MAX_OPERATOR_TEXT = 4000
+
+
+def kept(text: str) -> str:
+    """`text` whole, or its first MAX_OPERATOR_TEXT characters and how much was not kept."""
+    if len(text) <= MAX_OPERATOR_TEXT:
+        return text
+    return f"{text[:MAX_OPERATOR_TEXT]} … [{len(text) - MAX_OPERATOR_TEXT:,} more characters not kept]"
+
+
 def visible(text: str, *, keep_newlines: bool = True) -> str:
     """`text` with every invisible control character written as an escape (`\\x1b`)."""
     pattern = _HIDDEN if keep_newlines else _HIDDEN_OR_NEWLINE

@@ -15,6 +15,7 @@ from typing import Any
 from irtui.diagnosis.walk import Clock, Diagnosis, Step, Walk, advance_with_probes
 from irtui.incidents.entry import FollowUp, IncidentEntry, Mode, Note, Outcome, PathStep, post_incident_follow_ups
 from irtui.incidents.impact import Impact
+from irtui.incidents.text import kept
 from irtui.incidents.timeline import DEFAULT_LOOKBACK, TimelineEvent, TimelineRecorder
 from irtui.incidents.writer import IncidentLog, LogError
 from irtui.probes.result import ProbeResult
@@ -154,8 +155,8 @@ class Session:
         return step
 
     def add_note(self, text: str) -> Note:
-        note = Note(at=self._clock(), text=text)
-        self._write({"t": "note", "at": note.at.isoformat(), "text": text})
+        note = Note(at=self._clock(), text=kept(text))
+        self._write({"t": "note", "at": note.at.isoformat(), "text": note.text})
         self.notes.append(note)
         return note
 
@@ -212,8 +213,8 @@ class Session:
             if outcome_node is None
             else Outcome(node=self.walk.current_id, kind=outcome_node.outcome.value, summary=outcome_node.summary),
             follow_ups=list(follow_ups) if follow_ups is not None else self.default_follow_ups(),
-            root_cause=root_cause,
-            notes=self.notes + [Note(at=ended, text=text) for text in notes if text.strip()],
+            root_cause=kept(root_cause),
+            notes=self.notes + [Note(at=ended, text=kept(text)) for text in notes if text.strip()],
             contact=contact,
             drill=drill,
             resumed=self.resumed,
@@ -235,7 +236,7 @@ class Session:
 
     def abandon(self, log: IncidentLog, who: str, why: str) -> IncidentEntry:
         """Close an incident nobody will finish: an ABANDONED entry says who gave it up and why."""
-        said = f"ABANDONED by {who or 'an unnamed operator'}: {why}"
+        said = f"ABANDONED by {kept(who) or 'an unnamed operator'}: {kept(why)}"
         entry = self.preview_entry(notes=[said], follow_ups=[])
         entry = entry.model_copy(update={"outcome": Outcome(node=self.walk.current_id, kind="abandoned", summary=said)})
         return self.write_entry(log, entry)
