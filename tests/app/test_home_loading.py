@@ -175,3 +175,22 @@ async def test_quitting_while_loading_ends_the_console_and_the_load_still_finish
         await pilot.pause()
         gate.set()
     assert calls == [1] and app.load_error is None and app.return_code in (None, 0)
+
+
+async def test_the_palette_while_loading_opens_a_runbook_and_queues_a_tree(build):
+    from irtui.app.screens.runbook import RunbookScreen
+    from tests.support.fakes import from_palette
+
+    app, gate, _, _ = loading_app(build)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await from_palette(pilot, "Runbook: RB-001")
+        assert not app.loaded and isinstance(app.screen, RunbookScreen), "read before anything is loaded"
+        assert "LIVE" in screen_text(app) or "RB-001" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await from_palette(pilot, "Start: Connection")
+        assert isinstance(app.screen, HomeScreen) and app.queued_start == "connection_loss"
+        gate.set()
+        await until_loaded(pilot)
+        assert isinstance(app.screen, WalkScreen) and app.screen.session.tree.id == "connection_loss"

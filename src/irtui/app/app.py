@@ -173,7 +173,9 @@ class IncidentConsole(OpenIncidents, App[None]):
     def open_runbook(self, path: "Path") -> None:
         from irtui.app.screens.runbook import RunbookScreen
 
-        self.push_screen(RunbookScreen(path, path.stem, label=self.services.label, banner=self.services.drill_banner))
+        # From the palette while loading too: then what Home was drawn with says LIVE, DRILL or DEMO.
+        shown = self.services if self.loaded else self.facts
+        self.push_screen(RunbookScreen(path, path.stem, label=shown.label, banner=shown.drill_banner))
 
     def open_log_entry(self, entry: "IncidentEntry") -> None:
         """A log entry from the palette, read as the log's Markdown without its machine lines."""
