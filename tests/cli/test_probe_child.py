@@ -6,7 +6,6 @@ wants no API probe."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from click.testing import CliRunner
 from irtui.cli.main import main
 from irtui.probes import api_child
 from tests.support.gateway import free_port
+from tests.support.processes import reaped
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -37,14 +37,6 @@ def children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(api_child, "ChildCollector", Recorded)
     return started
-
-
-def reaped(pid: int) -> bool:
-    try:
-        os.waitpid(pid, os.WNOHANG)  # a zombie would be reaped here, and reported
-    except ChildProcessError:
-        return True
-    return False
 
 
 def test_a_bad_configuration_exits_2_at_once_and_kills_the_child(tmp_path: Path, children: list[int]) -> None:

@@ -7,7 +7,6 @@ configuration nor psutil."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -25,21 +24,13 @@ from irtui.probes.result import Status
 from irtui.probes.runner import ProbeRunner, Sweep
 from irtui.sim import load_scenario, running_gateway
 from tests.support.gateway import free_port, full_config, quick_config, staged_host
+from tests.support.processes import reaped
 
 pytestmark = pytest.mark.timeout(60)
 
 DROP_AFTER_S = 0.6
 OBSERVE_S = 1.0  # the watch after the handshake outlasts the drop
 NEVER_ANSWERS = [sys.executable, "-c", "import time; time.sleep(60)"]
-
-
-def reaped(pid: int) -> bool:
-    """No longer this process's child: neither running nor a zombie left unreaped."""
-    try:
-        os.waitpid(pid, os.WNOHANG)  # a zombie would be reaped here, and reported
-    except ChildProcessError:
-        return True
-    return False
 
 
 def not_here(*args: Any) -> Any:
