@@ -157,6 +157,42 @@ def test_heartbeat_stale(host: FakeHost) -> None:
     assert (result.status, result.fact("stale"), result.fact("broker_connected")) == (Status.FAIL, True, None)
 
 
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_heartbeat_that_cannot_be_read_is_present_and_dated_its_content_unknown(tmp_path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """A FIFO or a folder in the heartbeat's place: the file is there and its time is read,
+    so presence and age are observed; what it says is unknown, with why (it was 'Probe
+    failed (NotRegularFile: [Errno 22] ...)', every fact unknown)."""
+    import os
+
+    from irtui.probes.host import RealHost
+
+    beat = tmp_path / "heartbeat.json"
+    os.mkfifo(beat) if kind == "fifo" else beat.mkdir()
+    result = probe_heartbeat(config(heartbeat={"path": str(beat), "max_age_s": 30}), RealHost())
+    assert (result.status, result.fact("present"), result.fact("stale"), result.fact("broker_connected")) == (Status.WARN, True, False, None)
+    why = result.why_unknown("broker_connected")
+    assert why is not None and "the heartbeat file cannot be read" in why and ("FIFO" in why if kind == "fifo" else "directory" in why)
+    assert result.summary.startswith("Heartbeat fresh (") and "whether it says ibkr_connected is unknown" in result.summary
+    assert "Errno" not in result.summary
+
+
+@pytest.mark.parametrize("probe", ["system_log", "ibc_log"])
+def test_a_log_that_cannot_be_read_is_unknown_saying_why_in_words(tmp_path, probe: str) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from irtui.probes.host import RealHost
+    from irtui.probes.ibc_log import probe_ibc_log
+
+    log = tmp_path / "trader.log"
+    os.mkfifo(log)
+    section = {"system_log": {"system_log": {"path": str(log)}}, "ibc_log": {"ibc": {"path": str(log)}}}[probe]
+    run = probe_system_log if probe == "system_log" else probe_ibc_log
+    result = run(config(**section), RealHost())
+    assert result.status == Status.UNKNOWN
+    assert "cannot be read (the file path is a FIFO (named pipe), not a regular file)" in result.summary
+    assert "Errno" not in result.summary and "Probe failed" not in result.summary
+
+
 # system_log
 LOG = "/srv/trader.log"
 

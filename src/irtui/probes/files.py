@@ -146,14 +146,21 @@ def probe_heartbeat(config: Config, host: HostFacts) -> ProbeResult:
         summary = f"No heartbeat file at {path}: is the trading system running?"
         return make_result("heartbeat", Status.FAIL, summary, facts, {"path": str(path)}, watch)
     age = (host.now() - stat.modified_at).total_seconds()
-    content = _parse_content(host.read_text(path))
+    # The file is there and its time is read: that much is observed even when its content
+    # cannot be (a FIFO or a folder in its place, no permission, past the read cap).
+    unreadable = None
+    try:
+        content = _parse_content(host.read_text(path))
+    except OSError as exc:
+        content, unreadable = "", f"the heartbeat file cannot be read ({exc.strerror or exc})"
     connected = _as_bool(content.get(settings.connected_key.lower())) if isinstance(content, dict) else None
     detail = {"path": str(path), "max_age_s": settings.max_age_s}
+    unknown = {"broker_connected": unreadable} if unreadable else {}
     if age < -CLOCK_SKEW_S:  # never "fresh": its age is unknown, and so is whether it is stale
         why = _future_reason("heartbeat", -age)
         facts = {"present": True, "age_s": None, "stale": None, "broker_connected": connected}
         summary = f"Heartbeat dated {format_age(-age)} in the future: this machine's clock or the trading system's is wrong; its age is unknown"
-        return make_result("heartbeat", Status.WARN, summary, facts, detail, watch, unknown={"age_s": why, "stale": why})
+        return make_result("heartbeat", Status.WARN, summary, facts, detail, watch, unknown={"age_s": why, "stale": why, **unknown})
     age = max(age, 0.0)
     stale = age > settings.max_age_s
     facts = {"present": True, "age_s": age, "stale": stale, "broker_connected": connected}
@@ -163,9 +170,12 @@ def probe_heartbeat(config: Config, host: HostFacts) -> ProbeResult:
     elif connected is False:
         status = Status.FAIL
         summary = f"Heartbeat fresh ({format_age(age)}) but it says {settings.connected_key}: false"
+    elif unreadable:
+        status = Status.WARN
+        summary = f"Heartbeat fresh ({format_age(age)} old), but {unreadable}: whether it says {settings.connected_key} is unknown"
     else:
         status = Status.OK
         said = f", {settings.connected_key}: true" if connected else ""
         summary = f"Heartbeat fresh ({format_age(age)} old{said})"
-    return make_result("heartbeat", status, summary, facts, detail, watch)
+    return make_result("heartbeat", status, summary, facts, detail, watch, unknown=unknown)
 

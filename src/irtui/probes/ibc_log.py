@@ -40,7 +40,10 @@ def probe_ibc_log(config: Config, host: HostFacts) -> ProbeResult:
     assert path is not None, "the runner skips unconfigured probes"
     if host.stat(path) is None:
         return unknown("ibc_log", f"IBC log not found at {path}", watch, path=str(path))
-    lines = host.tail(path, config.ibc.lines)
+    try:
+        lines = host.tail(path, config.ibc.lines)
+    except OSError as exc:  # a FIFO or a folder in its place, no permission
+        return unknown("ibc_log", f"IBC log at {path} cannot be read ({exc.strerror or exc})", watch, path=str(path))
     twofa, restart = "none", "none"
     existing = failed = write_access = False
     examples: list[str] = []

@@ -113,7 +113,10 @@ def probe_system_log(config: Config, host: HostFacts) -> ProbeResult:
     assert path is not None, "the runner skips unconfigured probes"
     if host.stat(path) is None:
         return unknown("system_log", f"System log not found at {path}", watch, path=str(path))
-    lines = host.tail(path, settings.lines)
+    try:
+        lines = host.tail(path, settings.lines)
+    except OSError as exc:  # a FIFO or a folder in its place, no permission
+        return unknown("system_log", f"System log at {path} cannot be read ({exc.strerror or exc})", watch, path=str(path))
     scan = scan_lines(lines, settings)
     facts = {
         "disconnects": scan.disconnects,
