@@ -57,6 +57,17 @@ def unwritable_log() -> None:
     LOG.mkdir(parents=True, exist_ok=True)  # a folder where the log should be: every append fails
 
 
+async def finish_into_an_unwritable_log(pilot):  # type: ignore[no-untyped-def]
+    """Walk to Finish, make the log unwritable, save: the session whose entry the log refused."""
+    await walk_to_finish(pilot)
+    assert isinstance(pilot.app.screen, FinishScreen)
+    session = pilot.app.screen.session
+    unwritable_log()
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    return session
+
+
 def banner_text(screen) -> str:  # type: ignore[no-untyped-def]
     (banner,) = screen.query(JournalBanner)
     return str(banner.render()) if banner.display else ""
@@ -98,12 +109,7 @@ async def test_an_unwritable_log_offers_another_file_and_the_entry_lands_there(b
     Path("home").mkdir()
     app = build(start_tree="connection_loss")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await walk_to_finish(pilot)
-        assert isinstance(pilot.app.screen, FinishScreen)
-        session = pilot.app.screen.session
-        unwritable_log()
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        session = await finish_into_an_unwritable_log(pilot)
         dialog = pilot.app.screen
         assert isinstance(dialog, SaveElsewhereScreen)
         assert dialog.query_one("#elsewhere-path", Input).value == f"home/irtui-{session.id}.md"
@@ -122,12 +128,7 @@ async def test_when_the_other_file_fails_too_the_entry_is_kept_for_the_terminal(
     read_only_state()  # the worst case: no journal on disk either
     app = build(start_tree="connection_loss")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await walk_to_finish(pilot)
-        assert isinstance(pilot.app.screen, FinishScreen)
-        session = pilot.app.screen.session
-        unwritable_log()
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        session = await finish_into_an_unwritable_log(pilot)
         field = pilot.app.screen.query_one("#elsewhere-path", Input)
         field.value = "log"  # a folder too
         await pilot.press("enter")
