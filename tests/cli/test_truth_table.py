@@ -161,17 +161,13 @@ def test_truth_table(tmp_path: Path, row: Row) -> None:
     assert all(step["source"] == "probe" for step in data["path"])
 
 
+@pytest.mark.timeout(60)  # the guard: a wait of the configured 300 s fails the test
 def test_timeout_bounds_the_market_data_wait(tmp_path: Path) -> None:
     """--timeout bounds every API wait, the market-data snapshot's too."""
-    import time
-
     row = Row("contract_lookup_unanswered", "data_feed_failure", "getting_quotes", data("ok", "unknown"), start="getting_quotes")
     args = _inputs(tmp_path, row)
-    (tmp_path / "irtui.toml").write_text((tmp_path / "irtui.toml").read_text().replace("request_timeout_s = 1.0", "request_timeout_s = 30.0"))
+    (tmp_path / "irtui.toml").write_text((tmp_path / "irtui.toml").read_text().replace("request_timeout_s = 1.0", "request_timeout_s = 300.0"))
     with running_gateway(row.scenario) as gateway:
-        started = time.monotonic()
         outcome = CliRunner().invoke(main, ["probe", "market_data", "--json", "--port", str(gateway.port), "--timeout", "0.5", *args])
-        took = time.monotonic() - started
     assert outcome.exit_code == 1, outcome.output
     assert json.loads(outcome.output)["probes"][0]["status"] == "unknown"
-    assert took < 10  # not the configured 30 s

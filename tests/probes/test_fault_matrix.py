@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-import time
 import warnings
 from typing import Any
 
@@ -31,7 +30,6 @@ SAMPLE_S = 1.2  # the orders probe's sampling window
 DROP_AFTER_S = 0.6  # drop_after: the connection dies, after the handshake, inside the orders probe's window
 SLACK_S = 3.0  # a loaded CI machine; the bound is an upper bound, not a speed target
 SWEEP_BOUND_S = API_TIMEOUT_S + REQUEST_TIMEOUT_S + SAMPLE_S + SLACK_S
-HOST_PROBE_BOUND_MS = (2.0 + SLACK_S) * 1000  # probes.timeout_s + slack
 FD_SLACK = 2  # lazily opened files elsewhere in the process; a leaked socket also shows in connections_on
 
 API_STAGE = {
@@ -108,9 +106,10 @@ def mismatches(mode: str, result: ProbeResult) -> list[str]:
         found.append(f"evidence stage {result.evidence.get('stage')!r}, expected {API_STAGE[mode]!r}")
     if "failed (" in result.summary or "Traceback" in result.summary:
         found.append(f"an exception reached the result: {result.summary!r}")
-    bound = SWEEP_BOUND_S * 1000 if PROBES[result.name].touches_api or result.name == "ports" else HOST_PROBE_BOUND_MS
-    if result.elapsed_ms > bound:
-        found.append(f"took {result.elapsed_ms:.0f} ms, over {bound:.0f} ms")
+    # The sweep's deadline is SWEEP_BOUND_S and each host probe's its own: a probe whose own
+    # deadlines did not end it is cut by one of those, and says so.
+    if "Did not finish within the sweep's" in result.summary or "No answer within" in result.summary:
+        found.append(f"cut by a deadline, not ended by its own: {result.summary!r}")
     return [f"{mode} × {result.name}: {problem}" for problem in found]
 
 
@@ -130,10 +129,8 @@ def test_every_probe_in_every_mode(mode: str, caplog: pytest.LogCaptureFixture) 
         warnings.simplefilter("always", ResourceWarning)
         with running_gateway(scenario) as gateway:
             config = full_config(gateway.port, sample_s=SAMPLE_S, api_timeout_s=API_TIMEOUT_S, request_timeout_s=REQUEST_TIMEOUT_S)
-            runner = ProbeRunner(config, staged_host(gateway.port))
-            started = time.monotonic()
-            sweep = runner.run()
-            took = time.monotonic() - started
+            config = config.model_copy(update={"probes": config.probes.model_copy(update={"sweep_timeout_s": SWEEP_BOUND_S})})
+            sweep = ProbeRunner(config, staged_host(gateway.port)).run()
             port = gateway.port
             assert settled(lambda: all(c.status == psutil.CONN_LISTEN for c in connections_on(port))), connections_on(port)
             assert gateway.order_messages == []
@@ -142,7 +139,6 @@ def test_every_probe_in_every_mode(mode: str, caplog: pytest.LogCaptureFixture) 
     assert set(sweep.results) == set(PROBES) and not sweep.skipped
     problems = [problem for result in sweep.results.values() for problem in mismatches(mode, result)]
     assert not problems, "\n".join(problems)
-    assert took < SWEEP_BOUND_S, f"{mode}: the sweep took {took:.1f}s"
     assert settled(lambda: not connections_on(port)), connections_on(port)
     assert settled(lambda: threads_back_to(threads)), threading.enumerate()
     assert settled(lambda: process.num_fds() <= fds + FD_SLACK), (fds, process.num_fds())

@@ -46,19 +46,15 @@ async def test_refuse_means_connection_refused_and_healthy_listens_again(
 
 async def test_accept_then_close_times_out_without_a_session(start_gateway: StartGateway, new_ib) -> None:
     gateway = await start_gateway("accept_then_close")
-    started = time.monotonic()
     with pytest.raises((TimeoutError, ConnectionError)):
         await new_ib().connectAsync("127.0.0.1", gateway.port, clientId=7, timeout=TIMEOUT)
-    assert time.monotonic() - started < TIMEOUT + SLACK
     assert gateway.received == [] and gateway.connections == 0
 
 
 async def test_silent_times_out_and_closes_when_the_client_leaves(start_gateway: StartGateway, new_ib) -> None:
     gateway = await start_gateway("api_silent")
-    started = time.monotonic()
     with pytest.raises(TimeoutError):
         await new_ib().connectAsync("127.0.0.1", gateway.port, clientId=7, timeout=TIMEOUT)
-    assert time.monotonic() - started < TIMEOUT + SLACK
     # ib_async closes its socket on timeout; the simulator must not keep its side open.
     assert await wait_until(lambda: gateway.connections == 0)
 
