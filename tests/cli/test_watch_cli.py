@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from irtui.cli.main import main
 from irtui.sim import running_gateway
-from tests.support.gateway import settled
+from tests.support.gateway import QUIET_NOW, settled
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -31,6 +31,15 @@ def write_config(tmp_path: Path, port: int, hook: list[str] | None = None) -> Pa
     return path
 
 
+@pytest.fixture
+def outside_reset_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The host's clock at a quiet hour: inside an IBKR reset window (around midnight ET) a
+    disconnect is expected and watch rightly stays quiet, so these tests must not depend on
+    the hour they run at."""
+    monkeypatch.setattr("irtui.probes.host.RealHost.now", lambda self: QUIET_NOW)
+
+
+@pytest.mark.usefixtures("outside_reset_windows")
 def test_json_lines_for_an_incident_already_there_and_count_ends_the_run(tmp_path: Path) -> None:
     with running_gateway("healthy", mode="silent") as gateway:
         config = write_config(tmp_path, gateway.port)
@@ -44,6 +53,7 @@ def test_json_lines_for_an_incident_already_there_and_count_ends_the_run(tmp_pat
     assert "stopped after 2 sweep(s), 1 alert(s)" in result.stderr
 
 
+@pytest.mark.usefixtures("outside_reset_windows")
 def test_a_missing_hook_is_reported_and_watching_goes_on(tmp_path: Path) -> None:
     with running_gateway("healthy", mode="silent") as gateway:
         config = write_config(tmp_path, gateway.port, hook=[str(tmp_path / "no-such-pager")])
